@@ -1,5 +1,12 @@
 //! The command line: one module per subcommand. `main.rs` only calls [`main`].
 
+mod actions;
+mod auth;
+mod check;
+mod demo;
+mod explain;
+mod once;
+mod run;
 mod sandbox;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,6 +43,20 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the daemon until SIGTERM/SIGINT.
+    Run,
+    /// One pass over every served user, then exit.
+    Once(once::Args),
+    /// Check the configuration, credentials, scopes and endpoint, saying how to fix problems.
+    Check,
+    /// Show, rule by rule, why an event is or is not treated as a 1-1.
+    Explain(explain::Args),
+    /// List or export the action items (table, JSON, CSV, Markdown review).
+    Actions(actions::Args),
+    /// Sign in one manager with an installed-app OAuth client (`google.auth = "installed"`).
+    Auth(auth::Args),
+    /// Run the whole job on the built-in sandbox over simulated weeks (no Google account).
+    Demo(demo::Args),
     /// Serve an offline, in-memory Google (Calendar, Docs, Drive, OAuth) for tests and demos.
     Sandbox(sandbox::Args),
 }
@@ -52,7 +73,15 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        let config = cli.config.as_path();
         match cli.command {
+            Command::Run => run::run(config).await,
+            Command::Once(args) => once::run(config, args).await,
+            Command::Check => check::run(config).await,
+            Command::Explain(args) => explain::run(config, args).await,
+            Command::Actions(args) => actions::run(config, args).await,
+            Command::Auth(args) => auth::run(config, args).await,
+            Command::Demo(args) => demo::run(args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
         }
     });

@@ -244,3 +244,111 @@ pub fn doc_text(doc: &Document) -> String {
     }
     out
 }
+
+impl Person {
+    /// Types `lines` into the first empty paragraph after the first paragraph whose text is
+    /// `heading` (e.g. the empty checklist item under "Action items"), one paragraph per line —
+    /// what a person does in the Docs editor. Returns false if there is no such heading.
+    pub async fn type_under_heading(
+        &self,
+        doc_id: &str,
+        heading: &str,
+        lines: &[&str],
+    ) -> Result<bool, PersonError> {
+        let doc = self.get_doc(doc_id).await?;
+        let content = doc
+            .body
+            .and_then(|b| b.content)
+            .unwrap_or_default();
+        let paragraphs: Vec<(i32, String)> = content
+            .iter()
+            .filter_map(|e| {
+                let p = e.paragraph.as_ref()?;
+                let text: String = p
+                    .elements
+                    .iter()
+                    .flatten()
+                    .filter_map(|el| el.text_run.as_ref()?.content.clone())
+                    .collect();
+                Some((e.start_index.unwrap_or(0), text))
+            })
+            .collect();
+        let Some(at) = paragraphs
+            .iter()
+            .position(|(_, text)| text.trim() == heading)
+        else {
+            return Ok(false);
+        };
+        let Some((index, _)) = paragraphs.get(at + 1) else {
+            return Ok(false);
+        };
+        let request = Request {
+            insert_text: Some(google_docs1::api::InsertTextRequest {
+                location: Some(google_docs1::api::Location {
+                    index: Some(*index),
+                    ..Default::default()
+                }),
+                text: Some(lines.join("\n")),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        self.edit_doc(doc_id, vec![request]).await?;
+        Ok(true)
+    }
+
+    /// The id of the Google Doc attached to an event on this person's calendar.
+    pub async fn attached_doc(&self, event_id: &str) -> Result<Option<String>, PersonError> {
+        let (_, event) = self
+            .calendar
+            .events()
+            .get("primary", event_id)
+            .doit()
+            .await
+            .map_err(|e| self.api_error("calendar.events.get", e))?;
+        Ok(event.attachments.unwrap_or_default().into_iter().find_map(|a| {
+            let is_doc = a.mime_type.as_deref() == Some("application/vnd.google-apps.document");
+            if is_doc {
+                a.file_id
+            } else {
+                None
+            }
+        }))
+    }
+}
+
+impl Person {
+    /// Puts "✅ " in front of the first paragraph containing `text` (the newest one: sections
+    /// are newest first) — how people mark an item done when checkbox state is invisible to the
+    /// API. Returns false if no paragraph contains it.
+    pub async fn mark_done(&self, doc_id: &str, text: &str) -> Result<bool, PersonError> {
+        let doc = self.get_doc(doc_id).await?;
+        let content = doc.body.and_then(|b| b.content).unwrap_or_default();
+        let found = content.iter().find_map(|e| {
+            let p = e.paragraph.as_ref()?;
+            let joined: String = p
+                .elements
+                .iter()
+                .flatten()
+                .filter_map(|el| el.text_run.as_ref()?.content.clone())
+                .collect();
+            joined.contains(text).then_some(e.start_index.unwrap_or(1))
+        });
+        let Some(index) = found else {
+            return Ok(false);
+        };
+        let request = Request {
+            insert_text: Some(google_docs1::api::InsertTextRequest {
+                location: Some(google_docs1::api::Location {
+                    index: Some(index),
+                    ..Default::default()
+                }),
+                text: Some("✅ ".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        self.edit_doc(doc_id, vec![request]).await?;
+        Ok(true)
+    }
+}

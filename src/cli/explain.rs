@@ -1,0 +1,65 @@
+//! `oneonone explain <event id or title>`: why a meeting was or wasn't picked up as a 1-1.
+
+use crate::config::Config;
+use crate::domain::event::Event;
+use crate::domain::series::{detect, DetectionRules, SeriesKey};
+use crate::google::calendar::SyncMode;
+use crate::google::Clients;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// An event id, or a piece of its title (case-insensitive).
+    event: String,
+}
+
+pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let config = Config::load(config_path)?;
+    let rules = DetectionRules {
+        include_titles: config.detection.include_titles.clone(),
+        exclude_titles: config.detection.exclude_titles.clone(),
+    };
+    let needle = args.event.to_lowercase();
+    let mut shown = 0;
+    for clients in Clients::connect_all(&config.google).await? {
+        let user = clients.user.as_str();
+        let listed = clients.calendar.list_all_events(user, &SyncMode::Full).await?;
+        for json in &listed.items {
+            let Ok(event) = Event::from_json(json) else {
+                continue;
+            };
+            let matches = event.id == args.event
+                || event
+                    .summary
+                    .as_deref()
+                    .is_some_and(|s| s.to_lowercase().contains(&needle));
+            // Exceptions of a series are explained through their master.
+            if !matches || event.recurring_event_id.is_some() {
+                continue;
+            }
+            shown += 1;
+            let detection = detect(&event, user, &rules);
+            println!(
+                "{} — {:?} (event {}, calendar of {user})",
+                if detection.is_one_on_one { "1-1" } else { "not a 1-1" },
+                event.summary.as_deref().unwrap_or("(no title)"),
+                event.id
+            );
+            print!("{detection}");
+            if detection.is_one_on_one {
+                println!("  series key: {}", SeriesKey::of(&event.id));
+            }
+            println!();
+        }
+    }
+    if shown == 0 {
+        println!(
+            "no event matches {:?} on the calendars of the served users (google.users); \
+             try the event id from the Calendar URL or a word of its title",
+            args.event
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
