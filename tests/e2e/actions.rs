@@ -1,0 +1,192 @@
+//! Action items: typed by a report in many shapes, harvested after the meeting, carried into
+//! the next section, closed when ticked there, exported by `oneonone actions`.
+
+use super::common::*;
+use google_docs1::api::{
+    DateElementProperties, InsertDateRequest, InsertPersonRequest, Location, PersonProperties,
+    ReplaceAllTextRequest, Request, SubstringMatchCriteria,
+};
+use oneonone::sandbox::people::Person;
+use serde_json::Value;
+
+/// Runs the real binary's `actions --format json` against the company's store.
+fn actions_json(co: &Company, extra: &[&str]) -> Vec<Value> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oneonone"))
+        .arg("--config")
+        .arg(&co.config_path)
+        .args(["actions", "--format", "json"])
+        .args(extra)
+        .output()
+        .expect("run oneonone actions");
+    assert!(out.status.success(), "actions failed: {}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    assert_eq!(v["schema"], "oneonone.actions/v1");
+    v["items"].as_array().cloned().unwrap_or_default()
+}
+
+fn find<'a>(items: &'a [Value], task_start: &str) -> &'a Value {
+    items
+        .iter()
+        .find(|i| i["task"].as_str().is_some_and(|t| t.starts_with(task_start)))
+        .unwrap_or_else(|| panic!("no item starting {task_start:?} in {items:#?}"))
+}
+
+/// The start index of the first paragraph whose text contains `needle`, and its end.
+async fn paragraph_with(person: &Person, doc_id: &str, needle: &str) -> (i32, i32) {
+    let doc = person.get_doc(doc_id).await.expect("doc");
+    doc.body
+        .and_then(|b| b.content)
+        .unwrap_or_default()
+        .iter()
+        .find_map(|e| {
+            let p = e.paragraph.as_ref()?;
+            let text: String = p
+                .elements
+                .iter()
+                .flatten()
+                .filter_map(|el| el.text_run.as_ref()?.content.clone())
+                .collect();
+            text.contains(needle)
+                .then(|| (e.start_index.unwrap_or(0), e.end_index.unwrap_or(0)))
+        })
+        .unwrap_or_else(|| panic!("no paragraph contains {needle:?}"))
+}
+
+/// Bob, during the Tue 1 Dec meeting, types items in every shape.
+async fn bob_types_items(bob: &Person, doc_id: &str) {
+    assert!(bob
+        .type_under_heading(
+            doc_id,
+            "Action items",
+            &[
+                "Bob to send the Q3 draft by Friday",
+                "Alice: review the promotion packet by 15 Dec 🚀",
+                "we agree on the on-call rota by 2026-12-10",
+                " to update the roadmap by ",
+            ],
+        )
+        .await
+        .expect("type"));
+    assert!(bob
+        .type_under_heading(doc_id, "Notes", &["TODO: Bob to fix the flaky test ✅"])
+        .await
+        .expect("type notes"));
+    // A person chip in front of "to update the roadmap", a date chip at its end.
+    let (start, end) = paragraph_with(bob, doc_id, "to update the roadmap by").await;
+    let date = Request {
+        insert_date: Some(InsertDateRequest {
+            location: Some(Location { index: Some(end - 1), ..Default::default() }),
+            date_element_properties: Some(DateElementProperties {
+                timestamp: Some(utc(2026, 12, 4, 12, 0)),
+                display_text: Some("Dec 4, 2026".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let person = Request {
+        insert_person: Some(InsertPersonRequest {
+            location: Some(Location { index: Some(start), ..Default::default() }),
+            person_properties: Some(PersonProperties {
+                email: Some("bob@example.com".into()),
+                name: Some("Bob Okafor".into()),
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    bob.edit_doc(doc_id, vec![date, person]).await.expect("chips");
+}
+
+#[tokio::test]
+async fn items_are_harvested_carried_forward_closed_and_exported() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let bob = co.person("bob@example.com").await;
+    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
+    let daemon = co.daemon().await;
+    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
+    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    bob_types_items(&bob, &doc_id).await;
+
+    // Meeting ends 09:30 UTC; harvest after 30 minutes.
+    let report = co.run_until(&daemon, utc(2026, 12, 1, 10, 30)).await;
+    assert!(report.harvests >= 1);
+    let items = actions_json(&co, &[]);
+    assert_eq!(items.len(), 5, "{items:#?}");
+    let q3 = find(&items, "send the Q3 draft");
+    assert_eq!(q3["owner"], "bob@example.com");
+    assert_eq!(q3["owner_kind"], "email");
+    assert_eq!(q3["due"], "2026-12-04", "Friday after Tue 1 Dec");
+    assert_eq!(q3["done"], false);
+    assert_eq!(q3["meeting"], "2026-12-01");
+    let review = find(&items, "review the promotion packet");
+    assert_eq!(review["owner"], "alice@example.com");
+    assert_eq!(review["due"], "2026-12-15");
+    let rota = find(&items, "agree on the on-call rota");
+    assert_eq!(rota["owner_kind"], "both");
+    assert_eq!(rota["due"], "2026-12-10");
+    let roadmap = find(&items, "update the roadmap");
+    assert_eq!(roadmap["owner"], "bob@example.com", "person chip");
+    assert_eq!(roadmap["due"], "2026-12-04", "date chip");
+    let flaky = find(&items, "fix the flaky test");
+    assert_eq!(flaky["done"], true);
+    assert_eq!(flaky["owner"], "bob@example.com");
+
+    // Filters.
+    assert_eq!(actions_json(&co, &["--person", "alice@example.com"]).len(), 1);
+    assert_eq!(actions_json(&co, &["--done"]).len(), 1);
+    assert_eq!(actions_json(&co, &["--open"]).len(), 4);
+
+    // Bob edits an item after the harvest: the ledger follows, without a duplicate.
+    bob.edit_doc(
+        &doc_id,
+        vec![Request {
+            replace_all_text: Some(ReplaceAllTextRequest {
+                contains_text: Some(SubstringMatchCriteria {
+                    text: Some("by Friday".into()),
+                    match_case: Some(true),
+                    ..Default::default()
+                }),
+                replace_text: Some("by Thursday".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+    )
+    .await
+    .expect("edit");
+    co.run_until(&daemon, utc(2026, 12, 2, 12, 0)).await;
+    let items = actions_json(&co, &[]);
+    assert_eq!(items.len(), 5, "{items:#?}");
+    assert_eq!(find(&items, "send the Q3 draft")["due"], "2026-12-03");
+
+    // The next section (Tue 8 Dec, written Mon 7 Dec) carries the open items, not the done one.
+    co.run_until(&daemon, utc(2026, 12, 8, 9, 5)).await;
+    let text = text_of(&bob, &doc_id).await;
+    let next = text.find("Tue 8 Dec 2026 · 1:1").expect("next section");
+    let prev = text.find("Tue 1 Dec 2026 · 1:1").expect("previous section");
+    let carried = &text[next..prev];
+    assert!(carried.contains("Open action items"), "{carried}");
+    assert!(carried.contains("send the Q3 draft"), "{carried}");
+    assert!(!carried.contains("fix the flaky test"), "{carried}");
+
+    // Bob ticks the carried item during the meeting; after the harvest the original is closed.
+    assert!(bob.mark_done(&doc_id, "send the Q3 draft").await.expect("tick"));
+    co.run_until(&daemon, utc(2026, 12, 8, 10, 30)).await;
+    let items = actions_json(&co, &["--done"]);
+    assert!(
+        items.iter().any(|i| i["task"].as_str().is_some_and(|t| t.starts_with("send the Q3 draft"))),
+        "{items:#?}"
+    );
+
+    // A deleted store rebuilds the same ledger from the docs, without duplicates.
+    let before = actions_json(&co, &[]).len();
+    drop(daemon);
+    co.delete_store();
+    let daemon = co.daemon().await;
+    co.pass(&daemon).await;
+    let after = actions_json(&co, &[]);
+    assert_eq!(after.len(), before, "{after:#?}");
+}

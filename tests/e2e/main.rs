@@ -1,0 +1,8 @@
+//! End-to-end tests: the real daemon code, through the real generated Google crates over HTTP,
+//! against the in-process sandbox on simulated time. Nothing is mocked below the crates.
+
+mod actions;
+mod common;
+mod docs;
+mod faults;
+mod series;

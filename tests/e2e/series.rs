@@ -1,0 +1,217 @@
+//! Finding 1-1 series and pairing each with exactly one doc.
+
+use super::common::*;
+use google_calendar3::api::{Event, EventAttendee};
+
+#[tokio::test]
+async fn new_series_gets_one_shared_doc_attached_and_a_dated_section() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let bob = co.person("bob@example.com").await;
+    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob 1:1").await;
+    let daemon = co.daemon().await;
+
+    // Monday morning: the series is found, the doc created, shared and attached; Tuesday's
+    // meeting is more than 24 h away, so no section yet.
+    let report = co.pass(&daemon).await.report;
+    assert_eq!(report.series_found, 1);
+    assert_eq!(report.docs_created, 1);
+    assert_eq!(report.docs_shared, 1);
+    assert_eq!(report.sections_written, 0);
+    let doc_id = bob
+        .attached_doc(&series)
+        .await
+        .expect("bob reads his event")
+        .expect("doc attached, visible on Bob's copy");
+    let (_, file) = alice
+        .drive
+        .files()
+        .get(&doc_id)
+        .param("fields", "id,name,parents,mimeType")
+        .doit()
+        .await
+        .expect("alice sees the file");
+    assert_eq!(file.name.as_deref(), Some("Alice Moreau / Bob Okafor · 1:1 notes"));
+    assert_eq!(file.mime_type.as_deref(), Some("application/vnd.google-apps.document"));
+    let (_, perms) = alice
+        .drive
+        .permissions()
+        .list(&doc_id)
+        .param("fields", "*")
+        .doit()
+        .await
+        .expect("permissions");
+    let bob_perm = perms
+        .permissions
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| p.email_address.as_deref() == Some("bob@example.com"))
+        .expect("shared with bob");
+    assert_eq!(bob_perm.role.as_deref(), Some("writer"));
+
+    // Monday 10:00 UTC is within 24 h of Tuesday 09:00 UTC: the section appears, once.
+    co.run_until(&daemon, utc(2026, 11, 30, 12, 0)).await;
+    let text = text_of(&bob, &doc_id).await;
+    assert_eq!(count(&text, "Tue 1 Dec 2026 · 1:1"), 1, "{text}");
+    assert!(text.contains("How are you?"), "{text}");
+    assert!(text.contains("Action items"), "{text}");
+    assert!(text.contains("Growth"), "first meeting of December carries the growth block: {text}");
+
+    // An idle poll is a single Calendar call.
+    co.reset_stats().await;
+    co.pass(&daemon).await;
+    let stats = co.stats().await;
+    let calls: u64 = stats["calls"]
+        .as_object()
+        .expect("calls")
+        .iter()
+        .filter(|(k, _)| k.as_str() != "oauth2.token")
+        .map(|(_, v)| v.as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(calls, 1, "idle poll: {stats}");
+    assert_eq!(co.calls("calendar.events.list").await, 1);
+}
+
+#[tokio::test]
+async fn a_doc_people_already_attached_is_adopted_not_replaced() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let series = weekly_one_on_one(&alice, "bob@example.com", "Bob <> Alice").await;
+    let doc = alice.create_doc("Our running notes").await.expect("doc");
+    let doc_id = doc.document_id.expect("doc id");
+    alice.attach_doc(&series, &doc_id, "Our running notes").await.expect("attach");
+
+    let daemon = co.daemon().await;
+    co.set_now(utc(2026, 11, 30, 10, 0)).await;
+    let report = co.pass(&daemon).await.report;
+    assert_eq!(report.docs_adopted, 1);
+    assert_eq!(report.docs_created, 0);
+    assert_eq!(co.calls("drive.files.create").await, 0);
+    assert_eq!(report.sections_written, 1);
+    let text = text_of(&alice, &doc_id).await;
+    assert!(text.contains("Tue 1 Dec 2026 · 1:1"), "{text}");
+    // Still exactly one attachment.
+    let (_, event) = alice.calendar.events().get("primary", &series).doit().await.expect("event");
+    assert_eq!(event.attachments.unwrap_or_default().len(), 1);
+}
+
+#[tokio::test]
+async fn deleting_the_store_rebuilds_without_duplicates() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
+    co.set_now(utc(2026, 11, 30, 10, 0)).await;
+    {
+        let daemon = co.daemon().await;
+        co.pass(&daemon).await;
+    }
+    co.delete_store();
+    let daemon = co.daemon().await;
+    let report = co.pass(&daemon).await.report;
+    assert_eq!(report.docs_created, 0, "found again by its marker");
+    assert_eq!(report.sections_written, 0, "found again by its named range");
+    assert_eq!(co.calls("drive.files.create").await, 1);
+    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let text = text_of(&alice, &doc_id).await;
+    assert_eq!(count(&text, "Tue 1 Dec 2026 · 1:1"), 1, "{text}");
+    let (_, event) = alice.calendar.events().get("primary", &series).doit().await.expect("event");
+    assert_eq!(event.attachments.unwrap_or_default().len(), 1);
+}
+
+#[tokio::test]
+async fn meetings_that_are_not_one_on_ones_are_left_alone() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let start = utc(2026, 12, 1, 9, 0);
+    // Three people.
+    alice
+        .create_recurring("Team", &["bob@example.com", "carol@example.com"], start, 30, TZ, &["RRULE:FREQ=WEEKLY"])
+        .await
+        .expect("team");
+    // Not recurring.
+    alice
+        .create_recurring("One-off", &["bob@example.com"], start, 30, TZ, &[])
+        .await
+        .expect("single");
+    // Organised by someone else (Dan) with Alice.
+    let dan = co.person("dan@example.com").await;
+    dan.create_recurring("Dan / Alice", &["alice@example.com"], start, 30, TZ, &["RRULE:FREQ=WEEKLY"])
+        .await
+        .expect("dan's");
+    let daemon = co.daemon().await;
+    let report = co.pass(&daemon).await.report;
+    assert_eq!(report.series_found, 0);
+    assert_eq!(co.calls("drive.files.create").await, 0);
+}
+
+#[tokio::test]
+async fn sharing_outside_the_allowed_domains_is_refused_and_reported() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    weekly_one_on_one(&alice, "erin@partner.org", "Alice / Erin").await;
+    let daemon = co.daemon().await;
+    let report = co.pass(&daemon).await.report;
+    assert_eq!(report.docs_shared, 0);
+    assert_eq!(co.calls("drive.permissions.create").await, 0);
+    assert!(
+        report.problems.iter().any(|p| p.contains("erin@partner.org") && p.contains("allowed_domains")),
+        "{:?}",
+        report.problems
+    );
+}
+
+#[tokio::test]
+async fn allowed_domains_lets_a_partner_in() {
+    let co = Company::new(&["alice@example.com"], "[doc]\nallowed_domains = [\"example.com\", \"partner.org\"]\n").await;
+    let alice = co.person("alice@example.com").await;
+    weekly_one_on_one(&alice, "erin@partner.org", "Alice / Erin").await;
+    let daemon = co.daemon().await;
+    let report = co.pass(&daemon).await.report;
+    assert_eq!(report.docs_shared, 1, "{:?}", report.problems);
+}
+
+#[tokio::test]
+async fn multi_user_domain_wide_delegation_serves_each_manager() {
+    let co = Company::new(&["alice@example.com", "dan@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let dan = co.person("dan@example.com").await;
+    let a = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
+    let d = weekly_one_on_one(&dan, "carol@example.com", "Dan / Carol").await;
+    let daemon = co.daemon().await;
+    let report = co.pass(&daemon).await.report;
+    assert_eq!(report.series_found, 2);
+    assert_eq!(report.docs_created, 2);
+    let a_doc = alice.attached_doc(&a).await.expect("event").expect("doc");
+    let d_doc = dan.attached_doc(&d).await.expect("event").expect("doc");
+    assert_ne!(a_doc, d_doc);
+    // Each doc lives in its organizer's Drive: Dan cannot open Alice's.
+    assert!(dan.get_doc(&a_doc).await.is_err());
+    assert!(alice.get_doc(&a_doc).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_third_person_added_later_leaves_the_series_and_its_doc_alone() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
+    let daemon = co.daemon().await;
+    co.pass(&daemon).await;
+    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let people = ["alice@example.com", "bob@example.com", "carol@example.com"]
+        .iter()
+        .map(|e| EventAttendee {
+            email: Some(e.to_string()),
+            ..Default::default()
+        })
+        .collect();
+    alice
+        .patch_event(&series, Event { attendees: Some(people), ..Default::default() })
+        .await
+        .expect("add carol");
+    let report = co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
+    assert_eq!(report.sections_written, 0, "no longer a 1-1: no section");
+    let text = text_of(&alice, &doc_id).await;
+    assert!(!text.contains("Tue 1 Dec 2026"), "{text}");
+    // The doc is kept (still readable, still attached).
+    assert_eq!(alice.attached_doc(&series).await.expect("event"), Some(doc_id));
+}
