@@ -77,7 +77,11 @@ pub(crate) fn fixture_events(name: &str) -> Option<Vec<Event>> {
     let v = read_fixture(&dir.join("calendar").join(name));
     let mut raw = Vec::new();
     collect_events(&v, &mut raw);
-    raw.into_iter().map(|e| Event::from_json(e).ok()).collect()
+    let events = raw
+        .into_iter()
+        .map(|e| Event::from_json(e).unwrap_or_else(|err| panic!("{name}: {err}")))
+        .collect();
+    Some(events)
 }
 
 #[test]

@@ -25,6 +25,20 @@ impl OccurrenceKey {
         OccurrenceKey(format!("{series}:{}", utc_basic(original_start)))
     }
 
+    /// Re-reads a key the daemon produced earlier (from the store). `None` if malformed.
+    pub fn parse(s: &str) -> Option<OccurrenceKey> {
+        let (series, at) = s.rsplit_once(':')?;
+        let series = SeriesKey::parse(series)?;
+        let at = NaiveDateTime::parse_from_str(at, "%Y%m%dT%H%M%SZ").ok()?;
+        let key = OccurrenceKey::new(&series, Utc.from_utc_datetime(&at));
+        (key.0 == s).then_some(key)
+    }
+
+    /// The key a section's named range stands for, if `name` is one of ours.
+    pub fn from_named_range(name: &str) -> Option<OccurrenceKey> {
+        OccurrenceKey::parse(name.strip_prefix("oneonone:")?)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -75,6 +75,13 @@ fn weekly_in_berlin_keeps_ten_oclock_across_dst_end() {
     assert_eq!(occs[2].event_id, "m1_20261027T090000Z");
     assert_eq!(occs[2].key.named_range(), "oneonone:m1:20261027T090000Z");
     assert_eq!(heading_date_label(&occs[2]), "Tue 27 Oct 2026");
+    assert_eq!(
+        OccurrenceKey::from_named_range(&occs[2].key.named_range()),
+        Some(occs[2].key.clone())
+    );
+    assert_eq!(OccurrenceKey::parse("m1:20261027T090000"), None);
+    assert_eq!(OccurrenceKey::parse("m1:20261327T090000Z"), None);
+    assert_eq!(OccurrenceKey::from_named_range("extradoc:callout:1"), None);
 }
 
 #[test]
@@ -492,6 +499,7 @@ mod props {
                 prop_assert_eq!(o.end - o.start, occs[0].end - occs[0].start);
                 prop_assert!(ws <= o.start && o.start < we);
                 prop_assert!(o.key.as_str().is_ascii() && o.key.as_str().len() <= 120);
+                prop_assert_eq!(OccurrenceKey::parse(o.key.as_str()), Some(o.key.clone()));
             }
             let mut keys: Vec<&OccurrenceKey> = occs.iter().map(|o| &o.key).collect();
             keys.sort();

@@ -204,8 +204,11 @@ fn check_recurring(event: &Event) -> Check {
 }
 
 fn check_organizer(event: &Event, served_user: &str) -> Check {
+    // Google's `self` on the organizer means the calendar we read (the served user's) is the
+    // organizer's; it also covers an organizer email that is an alias of the served user.
+    let is_self = event.organizer.as_ref().is_some_and(|o| o.is_self);
     let organizer = event.organizer.as_ref().and_then(|o| o.email.as_deref());
-    let passed = same_email(organizer, served_user);
+    let passed = is_self || same_email(organizer, served_user);
     let detail = match organizer {
         Some(o) if passed => format!("organizer is {o}"),
         Some(o) => format!("organizer is {o}, not {served_user}"),
@@ -351,6 +354,20 @@ impl SeriesKey {
     /// master.
     pub fn of_event(event: &Event) -> SeriesKey {
         SeriesKey::of(event.recurring_event_id.as_deref().unwrap_or(&event.id))
+    }
+
+    /// Re-reads a key the daemon produced earlier (from the store or a Drive appProperty).
+    /// `None` if `s` could not have come from [`SeriesKey::of`].
+    pub fn parse(s: &str) -> Option<SeriesKey> {
+        let chars_ok = s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let hashed = s.strip_prefix("sha256-").is_some_and(|h| {
+            h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        });
+        let plain = !s.contains('-') && strip_split_suffix(s).is_none();
+        (chars_ok && !s.is_empty() && s.len() <= Self::MAX_LEN && (hashed || plain))
+            .then(|| SeriesKey(s.to_string()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -239,11 +239,55 @@ fn long_or_odd_keys_are_hashed() {
     assert_eq!(SeriesKey::of(&"a".repeat(100)).as_str().len(), 100);
     assert!(SeriesKey::of("a:b").as_str().starts_with("sha256-"));
     assert!(SeriesKey::of("").as_str().starts_with("sha256-"));
+    assert_eq!(SeriesKey::parse(k.as_str()), Some(k));
+    assert_eq!(SeriesKey::parse("abc_R20250327"), None, "not a root key");
+    assert_eq!(SeriesKey::parse("a:b"), None);
+    assert_eq!(SeriesKey::parse("sha256-xyz"), None);
 }
 
 mod props {
     use super::*;
     use proptest::prelude::*;
+
+    fn arb_attendee() -> impl Strategy<Value = serde_json::Value> {
+        (
+            prop::sample::select(vec![ALICE, "ALICE@Example.com", "bob@example.com", "carol@example.com"]),
+            any::<bool>(),
+            prop::sample::select(vec!["needsAction", "accepted", "declined", "tentative"]),
+        )
+            .prop_map(|(email, resource, status)| {
+                json!({"email": email, "resource": resource, "responseStatus": status})
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// The verdict is exactly "every check passed", every rule is always reported, and adding
+        /// a room never changes the verdict.
+        #[test]
+        fn verdict_is_all_checks_and_rooms_do_not_matter(
+            attendees in prop::collection::vec(arb_attendee(), 0..5),
+            recurring in any::<bool>(),
+            title in "[a-z1: ]{0,12}",
+        ) {
+            let mut v = one_on_one();
+            v["attendees"] = json!(attendees);
+            v["summary"] = json!(title);
+            if !recurring { v["recurrence"] = json!([]); }
+            let rules = DetectionRules::new(&["1:1"], &["skip"]).unwrap();
+            let d = detect(&event(v.clone()), ALICE, &rules);
+            prop_assert_eq!(d.checks.len(), 9);
+            prop_assert_eq!(d.is_one_on_one, d.checks.iter().all(|c| c.passed));
+            let people = event(v.clone()).attendees.iter().filter(|a| !a.resource).count();
+            if d.is_one_on_one {
+                prop_assert_eq!(people, 2);
+                prop_assert!(other_attendee(&event(v.clone()), ALICE).is_some());
+            }
+            v["attendees"].as_array_mut().unwrap().push(json!({"email": "room@r", "resource": true}));
+            prop_assert_eq!(detect(&event(v), ALICE, &rules).is_one_on_one, d.is_one_on_one);
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]
@@ -263,6 +307,7 @@ mod props {
                 });
             }
             let key = SeriesKey::of(&id);
+            prop_assert_eq!(SeriesKey::parse(key.as_str()), Some(key.clone()), "round trip");
             prop_assert!(key.as_str().len() <= SeriesKey::MAX_LEN);
             prop_assert!(key.as_str().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
             if !root.is_empty() {
