@@ -105,10 +105,22 @@ pub struct Plan {
     pub next_due: Option<DateTime<Utc>>,
 }
 
-/// The work due at `now` for one series' `occurrences`.
+/// The window of occurrences to expand for [`plan`] (and for
+/// [`is_first_in_month`](super::occurrences::is_first_in_month) when preparing): 45 days back
+/// and 45 days ahead of `now`.
 ///
-/// Pass the occurrences of a window that reaches back over the re-harvest period (e.g. from
-/// `now - reharvest_horizon - the series' longest gap`) and forward past `now + prepare_before`;
+/// Back: re-harvest windows of past meetings (up to `reharvest_horizon`, or until the next
+/// meeting for series up to monthly) and the start of the current local month. Ahead: the next
+/// preparation (`prepare_before`) and, for a monthly series, the next meeting, which closes the
+/// previous one's re-harvest window. A shorter window is safe but less exact: an occurrence
+/// missing from the list gets no task, and a missing "next meeting" makes the re-harvest window
+/// end `reharvest_horizon` after the meeting instead.
+pub fn planning_window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    (now - Duration::days(45), now + Duration::days(45))
+}
+
+/// The work due at `now` for one series' `occurrences` (expanded over [`planning_window`]).
+///
 /// `states` holds the stored state per key (missing = not prepared); `doc_revision` is the
 /// series doc's latest known revision (from Drive `changes.list` or the last read), `None` if
 /// unknown, which disables re-harvests.

@@ -269,7 +269,7 @@ fn check_nobody_declined(event: &Event, served_user: &str) -> Check {
         .collect();
     let (passed, detail) = if declined.is_empty() {
         let other = other_attendee(event, served_user)
-            .map(|a| format!("{} has {:?}", who(a), a.response_status))
+            .map(|a| format!("{} has {}", who(a), answer(a.response_status)))
             .unwrap_or_else(|| "no one declined".to_string());
         (true, other)
     } else {
@@ -279,6 +279,15 @@ fn check_nobody_declined(event: &Event, served_user: &str) -> Check {
         rule: Rule::NobodyDeclined,
         passed,
         detail,
+    }
+}
+
+fn answer(status: ResponseStatus) -> &'static str {
+    match status {
+        ResponseStatus::NeedsAction => "not answered yet",
+        ResponseStatus::Declined => "declined",
+        ResponseStatus::Tentative => "answered maybe",
+        ResponseStatus::Accepted => "accepted",
     }
 }
 

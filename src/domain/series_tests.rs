@@ -38,6 +38,20 @@ fn a_plain_weekly_one_on_one_is_detected() {
     let d = detect(&event(one_on_one()), ALICE, &DetectionRules::default());
     assert!(d.is_one_on_one, "{d}");
     assert_eq!(d.checks.len(), 9, "every rule is reported");
+    let text = d.to_string();
+    assert!(text.starts_with("a 1-1 series\n"), "{text}");
+    assert!(
+        text.contains("[pass] recurring: RRULE:FREQ=WEEKLY;BYDAY=TU\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[pass] exactly two people: alice@example.com and bob@example.com\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bob@example.com has not answered yet"),
+        "{text}"
+    );
     let other = other_attendee(&event(one_on_one()), "ALICE@example.com").map(|a| a.email.clone());
     assert_eq!(other, Some(Some("bob@example.com".to_string())));
 }
