@@ -12,7 +12,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, U
 use chrono_tz::Tz;
 
 use super::event::{Event, EventStatus, EventTime};
-use super::recurrence::{expand, series_zone, RecurrenceError};
+pub use super::recurrence::RecurrenceError;
+use super::recurrence::{expand, series_zone};
 use super::series::SeriesKey;
 
 /// `<series key>:<original start, UTC, YYYYMMDDTHHMMSSZ>`: short, ASCII, stable across moves.
@@ -141,7 +142,7 @@ pub fn occurrences(
             series: series.clone(),
             original_start: original,
             start: original,
-            end: original + duration,
+            end: plus(original, duration),
             time_zone: zone,
             cancelled: master.status == EventStatus::Cancelled,
             moved: false,
@@ -157,9 +158,9 @@ pub fn occurrences(
                 }
                 occ.end = match &exc.end {
                     Some(e) => to_utc(e, zone).max(occ.start),
-                    None => occ.start + duration,
+                    None => plus(occ.start, duration),
                 };
-                occ.moved = occ.start != original || occ.end != original + duration;
+                occ.moved = occ.start != original || occ.end != plus(original, duration);
             }
         }
         if in_window(occ.original_start) || in_window(occ.start) {
@@ -168,6 +169,11 @@ pub fn occurrences(
     }
     out.sort_by(|a, b| (a.start, &a.key).cmp(&(b.start, &b.key)));
     Ok(out)
+}
+
+/// `t + d` for a non-negative `d`, saturating at the end of time instead of panicking.
+fn plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// Instant of an event time; an all-day date is midnight in `zone`.

@@ -146,10 +146,10 @@ pub fn plan(
 
     for (i, occ) in live.iter().enumerate() {
         let state = states.get(&occ.key).unwrap_or(&SectionState::NotPrepared);
-        let harvest_at = occ.end + config.harvest_after;
+        let harvest_at = add(occ.end, config.harvest_after);
         match state {
             SectionState::NotPrepared => {
-                let prepare_at = occ.start - config.prepare_before;
+                let prepare_at = add(occ.start, -config.prepare_before);
                 if now >= prepare_at && now < occ.end {
                     prepares.push(Task::Prepare(occ.key.clone()));
                 } else if now < prepare_at {
@@ -167,8 +167,8 @@ pub fn plan(
                 let changed = doc_revision.is_some_and(|r| revision.as_deref() != Some(r));
                 let closes = live
                     .get(i + 1)
-                    .map_or(occ.end + config.reharvest_horizon, |next| next.start);
-                let earliest = (*at + config.reharvest_debounce).max(harvest_at);
+                    .map_or(add(occ.end, config.reharvest_horizon), |next| next.start);
+                let earliest = add(*at, config.reharvest_debounce).max(harvest_at);
                 if changed && earliest < closes {
                     if now >= earliest {
                         if now < closes {
@@ -186,6 +186,15 @@ pub fn plan(
         tasks: harvests,
         next_due,
     }
+}
+
+/// `t + d`, saturating: configured durations come from operators and must not panic the loop.
+fn add(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(if d < Duration::zero() {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    })
 }
 
 #[cfg(test)]
