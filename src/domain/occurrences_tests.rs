@@ -398,6 +398,31 @@ fn offset_fallback_and_errors() {
 }
 
 #[test]
+fn rule_ending_before_the_start_is_empty_not_an_error() {
+    let m = master(
+        "2026-11-03T09:00:00Z",
+        "2026-11-03T10:00:00Z",
+        "UTC",
+        &["RRULE:FREQ=DAILY;UNTIL=20261101T000000Z"],
+    );
+    let kept = exception(
+        "2026-11-05T09:00:00Z",
+        "2026-11-05T09:00:00Z",
+        "2026-11-05T10:00:00Z",
+        "confirmed",
+    );
+    let occs = occurrences(
+        &m,
+        &[kept],
+        utc("2026-11-01T00:00:00Z"),
+        utc("2026-12-01T00:00:00Z"),
+    )
+    .unwrap();
+    let keys: Vec<&str> = occs.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(keys, vec!["m1:20261105T090000Z"]);
+}
+
+#[test]
 fn first_in_month_skips_cancelled_and_uses_local_month() {
     // Local months in Sydney: the Jan 7 meeting is on Jan 6 in UTC.
     let m = master(

@@ -130,6 +130,29 @@ fn unprepared_past_meetings_are_never_harvested() {
     assert_eq!(p, Plan::default());
 }
 
+#[test]
+fn absurd_durations_saturate_instead_of_panicking() {
+    let occs = weekly();
+    let cfg = ScheduleConfig {
+        prepare_before: Duration::MAX,
+        harvest_after: Duration::MAX,
+        reharvest_debounce: Duration::MAX,
+        reharvest_horizon: Duration::MAX,
+    };
+    let p = plan(
+        t("2026-11-01T00:00:00Z"),
+        &occs,
+        &HashMap::new(),
+        None,
+        &cfg,
+    );
+    let all: Vec<Task> = occs.iter().map(|o| Task::Prepare(o.key.clone())).collect();
+    assert_eq!(
+        p.tasks, all,
+        "an unbounded lead prepares every future meeting"
+    );
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;
