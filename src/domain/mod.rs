@@ -2,3 +2,8 @@
 //! talks HTTP or SQL, or reads the clock — time is always a parameter.
 
 pub mod doc;
+pub mod event;
+pub mod occurrences;
+pub mod recurrence;
+pub mod schedule;
+pub mod series;
