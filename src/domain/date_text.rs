@@ -52,7 +52,10 @@ static PATTERNS: LazyLock<Vec<(Form, Regex)>> = LazyLock::new(|| {
             Form::MonthDayYear,
             format!(r"(?i)\b{MONTH}\.?\s+(\d{{1,2}}){ordinal},?\s+(\d{{4}})\b"),
         ),
-        (Form::Numeric, r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b".to_string()),
+        (
+            Form::Numeric,
+            r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b".to_string(),
+        ),
     ];
     sources
         .into_iter()
@@ -108,7 +111,10 @@ fn month_number(name: &str) -> Option<u32> {
     let months = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
-    months.iter().position(|m| *m == prefix).and_then(|i| u32::try_from(i + 1).ok())
+    months
+        .iter()
+        .position(|m| *m == prefix)
+        .and_then(|i| u32::try_from(i + 1).ok())
 }
 
 #[cfg(test)]
@@ -137,7 +143,11 @@ mod tests {
             "24.11.2026",
             "1:1 on 2026-11-24 (moved)",
         ] {
-            let expected = if text.starts_with("Sept") { day(2026, 9, 24) } else { day(2026, 11, 24) };
+            let expected = if text.starts_with("Sept") {
+                day(2026, 9, 24)
+            } else {
+                day(2026, 11, 24)
+            };
             assert_eq!(find_date(text), expected, "{text}");
         }
     }
@@ -152,14 +162,25 @@ mod tests {
 
     #[test]
     fn rejects_text_without_a_full_date() {
-        for text in ["Notes", "24 Nov", "Nov 2026", "31 Feb 2026", "2026-13-01", "1:1 with Bob", "Q4 2026"] {
+        for text in [
+            "Notes",
+            "24 Nov",
+            "Nov 2026",
+            "31 Feb 2026",
+            "2026-13-01",
+            "1:1 with Bob",
+            "Q4 2026",
+        ] {
             assert_eq!(find_date(text), None, "{text}");
         }
     }
 
     #[test]
     fn the_first_date_in_the_text_wins() {
-        assert_eq!(find_date("24 Nov 2026 (moved from 2026-11-23)"), day(2026, 11, 24));
+        assert_eq!(
+            find_date("24 Nov 2026 (moved from 2026-11-23)"),
+            day(2026, 11, 24)
+        );
         assert_eq!(find_date("2026-11-23 → 24 Nov 2026"), day(2026, 11, 23));
         assert_eq!(find_date("31 Feb 2026 then 1 Mar 2026"), day(2026, 3, 1));
     }

@@ -13,7 +13,11 @@ pub struct Para {
 
 impl Para {
     pub fn new(kind: ParagraphKind, text: &str) -> Para {
-        Para { kind, bullet: None, text: text.to_string() }
+        Para {
+            kind,
+            bullet: None,
+            text: text.to_string(),
+        }
     }
     pub fn normal(text: &str) -> Para {
         Para::new(ParagraphKind::Normal, text)
@@ -22,8 +26,15 @@ impl Para {
         Para::new(ParagraphKind::Heading(level), text)
     }
     pub fn bullet(text: &str, checkbox: bool) -> Para {
-        let bullet = Bullet { list_id: "kix.list".into(), nesting_level: 0, checkbox };
-        Para { bullet: Some(bullet), ..Para::normal(text) }
+        let bullet = Bullet {
+            list_id: "kix.list".into(),
+            nesting_level: 0,
+            checkbox,
+        };
+        Para {
+            bullet: Some(bullet),
+            ..Para::normal(text)
+        }
     }
 }
 
@@ -45,7 +56,13 @@ pub fn build(paras: &[Para]) -> Doc {
             heading_id: None,
             bullet: p.bullet.clone(),
             in_table: false,
-            elements: vec![Inline::Text { start: at, end, text, strikethrough: false, suggested: false }],
+            elements: vec![Inline::Text {
+                start: at,
+                end,
+                text,
+                strikethrough: false,
+                suggested: false,
+            }],
         });
         at = end;
     }

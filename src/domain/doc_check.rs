@@ -11,7 +11,11 @@ use super::doc::{Doc, Inline};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IndexProblem {
     #[error("paragraph {paragraph} has an empty or inverted range [{start}, {end})")]
-    EmptyParagraph { paragraph: usize, start: u32, end: u32 },
+    EmptyParagraph {
+        paragraph: usize,
+        start: u32,
+        end: u32,
+    },
     #[error(
         "paragraph {paragraph} [{start}, {end}): its elements do not tile the range \
          (expected an element at {expected}, found {found:?})"
@@ -34,8 +38,14 @@ pub enum IndexProblem {
         utf16_len: usize,
     },
     #[error("paragraph {paragraph} [{start}, {end}) does not end with a newline")]
-    NoFinalNewline { paragraph: usize, start: u32, end: u32 },
-    #[error("paragraph {paragraph} starts at {start}, before the previous one ends ({previous_end})")]
+    NoFinalNewline {
+        paragraph: usize,
+        start: u32,
+        end: u32,
+    },
+    #[error(
+        "paragraph {paragraph} starts at {start}, before the previous one ends ({previous_end})"
+    )]
     Overlap {
         paragraph: usize,
         start: u32,
@@ -58,38 +68,71 @@ impl Doc {
         for (i, p) in self.paragraphs.iter().enumerate() {
             let (start, end) = (p.start, p.end);
             if start >= end {
-                return Err(IndexProblem::EmptyParagraph { paragraph: i, start, end });
+                return Err(IndexProblem::EmptyParagraph {
+                    paragraph: i,
+                    start,
+                    end,
+                });
             }
             if start < previous_end {
-                return Err(IndexProblem::Overlap { paragraph: i, start, previous_end });
+                return Err(IndexProblem::Overlap {
+                    paragraph: i,
+                    start,
+                    previous_end,
+                });
             }
             if end > self.end_index {
-                return Err(IndexProblem::PastEnd { paragraph: i, end, end_index: self.end_index });
+                return Err(IndexProblem::PastEnd {
+                    paragraph: i,
+                    end,
+                    end_index: self.end_index,
+                });
             }
             let mut expected = start;
             for el in &p.elements {
                 let (s, e) = element_range(el);
                 if s != expected || e <= s {
                     let found = Some(s);
-                    return Err(IndexProblem::ElementGap { paragraph: i, start, end, expected, found });
+                    return Err(IndexProblem::ElementGap {
+                        paragraph: i,
+                        start,
+                        end,
+                        expected,
+                        found,
+                    });
                 }
                 if let Inline::Text { text, .. } = el {
                     let utf16_len = text.encode_utf16().count();
                     if u32::try_from(utf16_len).ok() != Some(e - s) {
-                        return Err(IndexProblem::TextLength { paragraph: i, start: s, end: e, utf16_len });
+                        return Err(IndexProblem::TextLength {
+                            paragraph: i,
+                            start: s,
+                            end: e,
+                            utf16_len,
+                        });
                     }
                 }
                 expected = e;
             }
             if expected != end {
-                return Err(IndexProblem::ElementGap { paragraph: i, start, end, expected, found: None });
+                return Err(IndexProblem::ElementGap {
+                    paragraph: i,
+                    start,
+                    end,
+                    expected,
+                    found: None,
+                });
             }
             let ends_with_newline = matches!(
                 p.elements.last(),
                 Some(Inline::Text { text, .. }) if text.ends_with('\n')
             );
             if !ends_with_newline {
-                return Err(IndexProblem::NoFinalNewline { paragraph: i, start, end });
+                return Err(IndexProblem::NoFinalNewline {
+                    paragraph: i,
+                    start,
+                    end,
+                });
             }
             previous_end = end;
         }

@@ -20,7 +20,9 @@ use super::doc::{Bullet, Doc, Inline, NamedRange, Paragraph, ParagraphKind};
 /// Why a `documents.get` response could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocError {
-    #[error("document JSON must be an object, got {found}; pass the `documents.get` response body")]
+    #[error(
+        "document JSON must be an object, got {found}; pass the `documents.get` response body"
+    )]
     NotAnObject { found: &'static str },
     #[error(
         "document {document_id:?} has no body: neither `tabs[].documentTab.body` nor `body` is \
@@ -121,12 +123,19 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// Walks a list of structural elements (a body, a table cell, a table of contents).
-    fn content(&mut self, content: Option<&Value>, at: &str, in_table: bool) -> Result<(), DocError> {
+    fn content(
+        &mut self,
+        content: Option<&Value>,
+        at: &str,
+        in_table: bool,
+    ) -> Result<(), DocError> {
         let Some(items) = content.and_then(Value::as_array) else {
             return Ok(());
         };
         for (i, item) in items.iter().enumerate() {
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             let at = format!("{at}[{i}]");
             if let Some(p) = item.get("paragraph").and_then(Value::as_object) {
                 let para = self.paragraph(item, p, &at, in_table)?;
@@ -252,7 +261,10 @@ impl Reader<'_> {
                     start,
                     end,
                     email: email.to_string(),
-                    name: props.get("name").and_then(Value::as_str).map(str::to_string),
+                    name: props
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                 });
             }
         }

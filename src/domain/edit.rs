@@ -88,11 +88,29 @@ impl BulletPreset {
 /// the ops before it in the same plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocOp {
-    InsertText { index: u32, text: String },
-    UpdateParagraphStyle { start: u32, end: u32, named_style: NamedStyle },
-    CreateBullets { start: u32, end: u32, preset: BulletPreset },
-    DeleteBullets { start: u32, end: u32 },
-    CreateNamedRange { name: String, start: u32, end: u32 },
+    InsertText {
+        index: u32,
+        text: String,
+    },
+    UpdateParagraphStyle {
+        start: u32,
+        end: u32,
+        named_style: NamedStyle,
+    },
+    CreateBullets {
+        start: u32,
+        end: u32,
+        preset: BulletPreset,
+    },
+    DeleteBullets {
+        start: u32,
+        end: u32,
+    },
+    CreateNamedRange {
+        name: String,
+        start: u32,
+        end: u32,
+    },
 }
 
 /// Why no section can be planned.
@@ -114,19 +132,28 @@ pub enum PlanError {
     SectionHeadingInside { block: usize, level: u8 },
     #[error("block {block} has heading level {level}; Google Docs has levels 1–6")]
     BadHeadingLevel { block: usize, level: u8 },
-    #[error("the section `{name}` already exists (paragraph starting at {start}); nothing to write")]
+    #[error(
+        "the section `{name}` already exists (paragraph starting at {start}); nothing to write"
+    )]
     AlreadyPresent { name: String, start: u32 },
     #[error("document {document_id:?} has no paragraph outside tables to insert next to")]
     NoBody { document_id: String },
     #[error("document {document_id:?} cannot be edited safely, its indices do not add up: {problem}; re-read it")]
-    Inconsistent { document_id: String, problem: IndexProblem },
+    Inconsistent {
+        document_id: String,
+        problem: IndexProblem,
+    },
     #[error("the section is too long for a Google Doc ({len} UTF-16 code units)")]
     TooLong { len: usize },
 }
 
 /// Plans the ops that insert `blocks` as occurrence `occurrence_key`'s section (see the module
 /// docs for their order and why each is there).
-pub fn plan_section(doc: &Doc, blocks: &[Block], occurrence_key: &str) -> Result<Vec<DocOp>, PlanError> {
+pub fn plan_section(
+    doc: &Doc,
+    blocks: &[Block],
+    occurrence_key: &str,
+) -> Result<Vec<DocOp>, PlanError> {
     let styles = check_blocks(blocks)?;
     if occurrence_key.is_empty() {
         return Err(PlanError::EmptyKey);
@@ -136,11 +163,14 @@ pub fn plan_section(doc: &Doc, blocks: &[Block], occurrence_key: &str) -> Result
         let start = nr.ranges.iter().map(|&(s, _)| s).min().unwrap_or(0);
         return Err(PlanError::AlreadyPresent { name, start });
     }
-    doc.check_indices().map_err(|problem| PlanError::Inconsistent {
+    doc.check_indices()
+        .map_err(|problem| PlanError::Inconsistent {
+            document_id: doc.document_id.clone(),
+            problem,
+        })?;
+    let no_body = || PlanError::NoBody {
         document_id: doc.document_id.clone(),
-        problem,
-    })?;
-    let no_body = || PlanError::NoBody { document_id: doc.document_id.clone() };
+    };
     let point = insertion_index(doc);
     // The paragraph the text goes into; its style and bullet are what the new paragraphs inherit.
     let host = match point {
@@ -153,7 +183,9 @@ pub fn plan_section(doc: &Doc, blocks: &[Block], occurrence_key: &str) -> Result
     if point.break_first() {
         text.push('\n');
     }
-    let first = utf16(&text, 0)?.checked_add(point.index()).ok_or(PlanError::TooLong { len: 0 })?;
+    let first = utf16(&text, 0)?
+        .checked_add(point.index())
+        .ok_or(PlanError::TooLong { len: 0 })?;
     // [start, end) of each new paragraph, after the insert.
     let mut ranges = Vec::with_capacity(blocks.len());
     let mut at = first;
@@ -167,12 +199,22 @@ pub fn plan_section(doc: &Doc, blocks: &[Block], occurrence_key: &str) -> Result
     }
     let last = at;
 
-    let mut ops = vec![DocOp::InsertText { index: point.index(), text }];
+    let mut ops = vec![DocOp::InsertText {
+        index: point.index(),
+        text,
+    }];
     if host.bullet.is_some() {
-        ops.push(DocOp::DeleteBullets { start: first, end: last });
+        ops.push(DocOp::DeleteBullets {
+            start: first,
+            end: last,
+        });
     }
     for (style, start, end) in runs(&styles, &ranges) {
-        ops.push(DocOp::UpdateParagraphStyle { start, end, named_style: style });
+        ops.push(DocOp::UpdateParagraphStyle {
+            start,
+            end,
+            named_style: style,
+        });
     }
     let bullets: Vec<Option<BulletPreset>> = blocks.iter().map(|b| bullet_of(b.kind)).collect();
     for (preset, start, end) in runs(&bullets, &ranges) {
@@ -202,7 +244,9 @@ pub fn check_blocks(blocks: &[Block]) -> Result<Vec<NamedStyle>, PlanError> {
             BlockKind::Heading(level) => {
                 NamedStyle::heading(level).ok_or(PlanError::BadHeadingLevel { block: i, level })
             }
-            BlockKind::Bullet | BlockKind::Checkbox | BlockKind::Paragraph => Ok(NamedStyle::NormalText),
+            BlockKind::Bullet | BlockKind::Checkbox | BlockKind::Paragraph => {
+                Ok(NamedStyle::NormalText)
+            }
         })
         .collect()
 }

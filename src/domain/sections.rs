@@ -44,9 +44,15 @@ pub fn paragraph_text(p: &Paragraph) -> String {
     let mut out = String::new();
     for el in &p.elements {
         match el {
-            Inline::Text { text, suggested: false, .. } => out.push_str(text),
+            Inline::Text {
+                text,
+                suggested: false,
+                ..
+            } => out.push_str(text),
             Inline::Person { email, name, .. } => out.push_str(name.as_deref().unwrap_or(email)),
-            Inline::Date { display: Some(d), .. } => out.push_str(d),
+            Inline::Date {
+                display: Some(d), ..
+            } => out.push_str(d),
             Inline::RichLink { title: Some(t), .. } => out.push_str(t),
             _ => {}
         }
@@ -123,15 +129,20 @@ impl InsertionPoint {
     /// The UTF-16 index the `insertText` goes to.
     pub fn index(&self) -> u32 {
         match *self {
-            InsertionPoint::BeforeHeading { index, .. } | InsertionPoint::EndOfBody { index, .. } => {
-                index
-            }
+            InsertionPoint::BeforeHeading { index, .. }
+            | InsertionPoint::EndOfBody { index, .. } => index,
         }
     }
 
     /// Whether the inserted text must start with a paragraph break.
     pub fn break_first(&self) -> bool {
-        matches!(self, InsertionPoint::EndOfBody { break_first: true, .. })
+        matches!(
+            self,
+            InsertionPoint::EndOfBody {
+                break_first: true,
+                ..
+            }
+        )
     }
 }
 
@@ -142,11 +153,15 @@ pub fn insertion_index(doc: &Doc) -> InsertionPoint {
     let ranged = ranged_paragraphs(doc);
     let first_dated = doc.paragraphs.iter().enumerate().find(|(i, p)| {
         is_section_heading(p)
-            && (ranged.iter().any(|(r, _)| r == i) || find_date(&paragraph_text(p)).is_some()
+            && (ranged.iter().any(|(r, _)| r == i)
+                || find_date(&paragraph_text(p)).is_some()
                 || heading_date(p).is_some())
     });
     if let Some((paragraph, p)) = first_dated {
-        return InsertionPoint::BeforeHeading { paragraph, index: p.start };
+        return InsertionPoint::BeforeHeading {
+            paragraph,
+            index: p.start,
+        };
     }
     match doc.paragraphs.iter().rev().find(|p| !p.in_table) {
         Some(last) => InsertionPoint::EndOfBody {
@@ -174,7 +189,10 @@ fn ranged_paragraphs(doc: &Doc) -> Vec<(usize, &str)> {
         .filter(|nr| nr.name.starts_with(RANGE_PREFIX))
         .filter_map(|nr| {
             let start = nr.ranges.iter().map(|&(s, _)| s).min()?;
-            let i = doc.paragraphs.iter().position(|p| p.start <= start && start < p.end)?;
+            let i = doc
+                .paragraphs
+                .iter()
+                .position(|p| p.start <= start && start < p.end)?;
             Some((i, nr.name.as_str()))
         })
         .collect();
@@ -189,7 +207,11 @@ fn span_from(doc: &Doc, heading: usize) -> SectionSpan {
         .enumerate()
         .skip(heading + 1)
         .find(|(_, p)| {
-            !p.in_table && matches!(p.kind, ParagraphKind::Heading(1) | ParagraphKind::Heading(2))
+            !p.in_table
+                && matches!(
+                    p.kind,
+                    ParagraphKind::Heading(1) | ParagraphKind::Heading(2)
+                )
         })
         .map(|(i, _)| i);
     let start = doc.paragraphs.get(heading).map_or(0, |p| p.start);

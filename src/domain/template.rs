@@ -77,6 +77,8 @@ pub enum TemplateError {
         line: Option<usize>,
         message: String,
     },
+    #[error("{path}: the rendered section has the wrong shape: {message}")]
+    Shape { path: String, message: String },
 }
 
 fn line_suffix(line: Option<usize>) -> String {
@@ -91,15 +93,22 @@ pub struct Template {
 }
 
 impl Template {
-    /// Checks `source` (read from `path`, named in errors): its syntax, and that it renders with
-    /// sample values both with and without the growth block and open items.
-    pub fn new(path: impl Into<String>, source: impl Into<String>) -> Result<Template, TemplateError> {
+    /// Checks `source` (read from `path`, named in errors): its syntax, that it renders with
+    /// sample values both with and without the growth block and open items, and that the result
+    /// is a section the edit planner accepts (a `##` heading first, no `#`/`##` after it).
+    pub fn new(
+        path: impl Into<String>,
+        source: impl Into<String>,
+    ) -> Result<Template, TemplateError> {
         let template = Template {
             path: path.into(),
             source: source.into(),
         };
-        for (growth, open_items) in [(true, vec!["Bob to send the Q3 draft".to_string()]), (false, Vec::new())] {
-            template.render(&TemplateContext {
+        for (growth, open_items) in [
+            (true, vec!["Bob to send the Q3 draft".to_string()]),
+            (false, Vec::new()),
+        ] {
+            let blocks = template.render(&TemplateContext {
                 date_label: "Tue 24 Nov 2026".into(),
                 date: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default(),
                 organizer_name: "Alice".into(),
@@ -108,6 +117,10 @@ impl Template {
                 other_email: "bob@example.com".into(),
                 growth,
                 open_items,
+            })?;
+            super::edit::check_blocks(&blocks).map_err(|e| TemplateError::Shape {
+                path: template.path.clone(),
+                message: e.to_string(),
             })?;
         }
         Ok(template)
@@ -129,7 +142,11 @@ impl Template {
 }
 
 /// Renders `source` (named `path` in errors) with `ctx` and parses the result into blocks.
-pub fn render_template(path: &str, source: &str, ctx: &TemplateContext) -> Result<Vec<Block>, TemplateError> {
+pub fn render_template(
+    path: &str,
+    source: &str,
+    ctx: &TemplateContext,
+) -> Result<Vec<Block>, TemplateError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -178,10 +195,13 @@ fn parse_line(line: &str) -> Option<Block> {
             return Some(block(BlockKind::Heading(level), rest.trim()));
         }
     }
-    let item = ["- ", "* "].iter().find_map(|m| line.strip_prefix(m)).or_else(|| {
-        // A lone marker: "-" (the line is trimmed, so "- " arrives as "-").
-        (line == "-" || line == "*").then_some("")
-    });
+    let item = ["- ", "* "]
+        .iter()
+        .find_map(|m| line.strip_prefix(m))
+        .or_else(|| {
+            // A lone marker: "-" (the line is trimmed, so "- " arrives as "-").
+            (line == "-" || line == "*").then_some("")
+        });
     if let Some(item) = item {
         let item = item.trim_start();
         if let Some(rest) = item.strip_prefix("[ ]") {

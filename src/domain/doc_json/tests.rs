@@ -38,9 +38,18 @@ fn known_inconsistent(name: &str) -> Option<fn(&IndexProblem) -> bool> {
         // A final empty heading whose text run is "" over [2, 3).
         "gatsby-empty.json" => Some(|p| matches!(p, IndexProblem::TextLength { start: 2, .. })),
         // A link's text was replaced by "unknown url" without fixing the indices.
-        "gatsby-links.json" => Some(|p| matches!(p, IndexProblem::TextLength { start: 51, .. })),
+        "gatsby-links.json" => Some(|p| matches!(p, IndexProblem::ElementGap { paragraph: 7, .. })),
         // Runs reordered/duplicated by hand ("vertical\vindent", "red", "green").
-        "gatsby-texts.json" => Some(|p| matches!(p, IndexProblem::TextLength { start: 222, .. })),
+        "gatsby-texts.json" => Some(|p| {
+            matches!(
+                p,
+                IndexProblem::Overlap {
+                    paragraph: 17,
+                    start: 222,
+                    ..
+                }
+            )
+        }),
         // Synthetic: paragraphs without newlines, zero-length paragraphs.
         "gdocs-patch-HANDWRITTEN-maximal-schema-coverage.json" => {
             Some(|p| matches!(p, IndexProblem::NoFinalNewline { paragraph: 0, .. }))
@@ -58,7 +67,10 @@ fn every_fixture_parses_and_its_indices_add_up() {
         .filter(|n| n.ends_with(".json"))
         .collect();
     names.sort();
-    assert!(names.len() >= 20, "expected the fixture set, found {names:?}");
+    assert!(
+        names.len() >= 20,
+        "expected the fixture set, found {names:?}"
+    );
     for name in &names {
         let doc = load(&dir, name);
         assert!(!doc.paragraphs.is_empty(), "{name}: no paragraphs");
@@ -96,11 +108,28 @@ fn maximal_fixture_reads_chips_tables_and_tabs() {
         Inline::RichLink { title: Some(t), uri: Some(u), .. }
             if t == "Rich" && u == "https://rich.test")));
     // autoText, columnBreak, equation, footnote, rule, image, page break.
-    let others = first.elements.iter().filter(|e| matches!(e, Inline::Other { .. }));
+    let others = first
+        .elements
+        .iter()
+        .filter(|e| matches!(e, Inline::Other { .. }));
     assert_eq!(others.count(), 7);
     // Cell, nested cell, the cell's table of contents, the second cell, the body's TOC.
-    let starts: Vec<(u32, bool)> = doc.paragraphs.iter().map(|p| (p.start, p.in_table)).collect();
-    assert_eq!(starts, vec![(0, false), (18, true), (25, true), (38, true), (39, true), (41, false)]);
+    let starts: Vec<(u32, bool)> = doc
+        .paragraphs
+        .iter()
+        .map(|p| (p.start, p.in_table))
+        .collect();
+    assert_eq!(
+        starts,
+        vec![
+            (0, false),
+            (18, true),
+            (25, true),
+            (38, true),
+            (39, true),
+            (41, false)
+        ]
+    );
     // The tab's namedRanges are absent; the top-level (legacy) map belongs to no tab.
     assert!(doc.named_ranges.is_empty());
 }
@@ -108,12 +137,23 @@ fn maximal_fixture_reads_chips_tables_and_tabs() {
 #[test]
 fn unspecified_glyph_lists_are_checklists_and_glyph_lists_are_not() {
     let Some(dir) = fixtures_dir() else { return };
-    let checklists = load(&dir, "extrasuite-support-agent-unspecified-glyph-lists.json");
-    let bullets: Vec<_> = checklists.paragraphs.iter().filter_map(|p| p.bullet.as_ref()).collect();
+    let checklists = load(
+        &dir,
+        "extrasuite-support-agent-unspecified-glyph-lists.json",
+    );
+    let bullets: Vec<_> = checklists
+        .paragraphs
+        .iter()
+        .filter_map(|p| p.bullet.as_ref())
+        .collect();
     assert!(!bullets.is_empty());
     assert!(bullets.iter().any(|b| b.checkbox));
     let lists = load(&dir, "gatsby-lists.json");
-    let bullets: Vec<_> = lists.paragraphs.iter().filter_map(|p| p.bullet.as_ref()).collect();
+    let bullets: Vec<_> = lists
+        .paragraphs
+        .iter()
+        .filter_map(|p| p.bullet.as_ref())
+        .collect();
     assert!(bullets.len() >= 5);
     assert!(bullets.iter().all(|b| !b.checkbox));
     assert!(bullets.iter().any(|b| b.nesting_level > 0));
@@ -123,14 +163,18 @@ fn unspecified_glyph_lists_are_checklists_and_glyph_lists_are_not() {
 fn named_ranges_come_from_the_first_tab() {
     let Some(dir) = fixtures_dir() else { return };
     let doc = load(&dir, "extrasuite-named-ranges-tables-tabs.json");
-    assert_eq!(doc.named_ranges.len(), 6);
+    // SOURCES.md says 6; the file holds 5 (callout:info, callout:warning, blockquote, 2 code blocks).
+    assert_eq!(doc.named_ranges.len(), 5);
     for nr in &doc.named_ranges {
         assert!(nr.name.starts_with("extradoc:"), "{}", nr.name);
         assert!(nr.id.starts_with("kix."), "{}", nr.id);
         assert!(!nr.ranges.is_empty());
         assert!(nr.ranges.iter().all(|&(s, e)| s < e && e <= doc.end_index));
     }
-    let warning = doc.named_ranges.iter().find(|n| n.name == "extradoc:callout:warning");
+    let warning = doc
+        .named_ranges
+        .iter()
+        .find(|n| n.name == "extradoc:callout:warning");
     assert_eq!(warning.map(|n| n.ranges.clone()), Some(vec![(1087, 1161)]));
 }
 
@@ -160,7 +204,9 @@ fn first_tab_with_a_body_is_used_even_when_nested() {
         "body": {"content": [para(1, "legacy\n", json!({}))]}});
     let doc = Doc::from_json(&v).unwrap();
     assert_eq!(doc.paragraphs.len(), 1);
-    assert!(matches!(&doc.paragraphs[0].elements[0], Inline::Text { text, end: 10, .. } if text == "child 🎉\n"));
+    assert!(
+        matches!(&doc.paragraphs[0].elements[0], Inline::Text { text, end: 10, .. } if text == "child 🎉\n")
+    );
     assert_eq!(doc.end_index, 10);
     assert_eq!(doc.named_ranges.len(), 1);
     assert_eq!(doc.named_ranges[0].ranges, vec![(1, 3)]);
@@ -179,7 +225,11 @@ fn legacy_body_strikethrough_and_suggestions() {
         .paragraphs
         .iter()
         .map(|p| match &p.elements[0] {
-            Inline::Text { strikethrough, suggested, .. } => (*strikethrough, *suggested),
+            Inline::Text {
+                strikethrough,
+                suggested,
+                ..
+            } => (*strikethrough, *suggested),
             other => panic!("not text: {other:?}"),
         })
         .collect();
@@ -190,18 +240,29 @@ fn legacy_body_strikethrough_and_suggestions() {
 
 #[test]
 fn date_chip_day_is_read_in_its_time_zone() {
-    let chip = |tz: &str| json!({"documentId": "d", "body": {"content": [
+    let chip = |tz: &str| {
+        json!({"documentId": "d", "body": {"content": [
         {"startIndex": 1, "endIndex": 3, "paragraph": {"elements": [
             {"startIndex": 1, "endIndex": 2, "dateElement": {"dateElementProperties": {
                 "timestamp": "2026-11-25T03:00:00Z", "timeZoneId": tz}}},
-            {"startIndex": 2, "endIndex": 3, "textRun": {"content": "\n"}}]}}]}});
+            {"startIndex": 2, "endIndex": 3, "textRun": {"content": "\n"}}]}}]}})
+    };
     let day = |v: &Value| match &Doc::from_json(v).unwrap().paragraphs[0].elements[0] {
         Inline::Date { date, .. } => *date,
         other => panic!("not a date: {other:?}"),
     };
-    assert_eq!(day(&chip("America/New_York")), NaiveDate::from_ymd_opt(2026, 11, 24));
-    assert_eq!(day(&chip("Europe/Berlin")), NaiveDate::from_ymd_opt(2026, 11, 25));
-    assert_eq!(day(&chip("Not/AZone")), NaiveDate::from_ymd_opt(2026, 11, 25));
+    assert_eq!(
+        day(&chip("America/New_York")),
+        NaiveDate::from_ymd_opt(2026, 11, 24)
+    );
+    assert_eq!(
+        day(&chip("Europe/Berlin")),
+        NaiveDate::from_ymd_opt(2026, 11, 25)
+    );
+    assert_eq!(
+        day(&chip("Not/AZone")),
+        NaiveDate::from_ymd_opt(2026, 11, 25)
+    );
 }
 
 #[test]
@@ -229,15 +290,42 @@ fn shapes_that_cannot_be_trusted_are_errors() {
 /// the reader's paths (paragraphs in tables in tabs, chips, lists) with wrong types and values.
 fn docs_like_json() -> impl Strategy<Value = Value> {
     let key = prop_oneof![
-        Just("body"), Just("content"), Just("paragraph"), Just("elements"), Just("textRun"),
-        Just("startIndex"), Just("endIndex"), Just("table"), Just("tableRows"),
-        Just("tableCells"), Just("tableOfContents"), Just("tabs"), Just("documentTab"),
-        Just("childTabs"), Just("person"), Just("personProperties"), Just("email"),
-        Just("dateElement"), Just("dateElementProperties"), Just("timestamp"),
-        Just("timeZoneId"), Just("richLink"), Just("richLinkProperties"), Just("bullet"),
-        Just("listId"), Just("nestingLevel"), Just("lists"), Just("namedRanges"), Just("ranges"),
-        Just("paragraphStyle"), Just("namedStyleType"), Just("suggestedInsertionIds"),
-        Just("textStyle"), Just("strikethrough"), Just("segmentId"), Just("x"),
+        Just("body"),
+        Just("content"),
+        Just("paragraph"),
+        Just("elements"),
+        Just("textRun"),
+        Just("startIndex"),
+        Just("endIndex"),
+        Just("table"),
+        Just("tableRows"),
+        Just("tableCells"),
+        Just("tableOfContents"),
+        Just("tabs"),
+        Just("documentTab"),
+        Just("childTabs"),
+        Just("person"),
+        Just("personProperties"),
+        Just("email"),
+        Just("dateElement"),
+        Just("dateElementProperties"),
+        Just("timestamp"),
+        Just("timeZoneId"),
+        Just("richLink"),
+        Just("richLinkProperties"),
+        Just("bullet"),
+        Just("listId"),
+        Just("nestingLevel"),
+        Just("lists"),
+        Just("namedRanges"),
+        Just("ranges"),
+        Just("paragraphStyle"),
+        Just("namedStyleType"),
+        Just("suggestedInsertionIds"),
+        Just("textStyle"),
+        Just("strikethrough"),
+        Just("segmentId"),
+        Just("x"),
     ];
     let leaf = prop_oneof![
         Just(Value::Null),

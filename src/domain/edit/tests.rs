@@ -34,7 +34,13 @@ fn style_of(kind: ParagraphKind) -> NamedStyle {
 }
 
 fn preset_of(bullet: &Option<Bullet>) -> Option<BulletPreset> {
-    bullet.as_ref().map(|b| if b.checkbox { BulletPreset::Checkbox } else { BulletPreset::Disc })
+    bullet.as_ref().map(|b| {
+        if b.checkbox {
+            BulletPreset::Checkbox
+        } else {
+            BulletPreset::Disc
+        }
+    })
 }
 
 impl Sim {
@@ -47,11 +53,17 @@ impl Sim {
                 bullet: preset_of(&p.bullet),
             })
             .collect();
-        Sim { paras, ..Sim::default() }
+        Sim {
+            paras,
+            ..Sim::default()
+        }
     }
 
     fn units(&self) -> Vec<u16> {
-        self.paras.iter().flat_map(|p| p.text.iter().copied()).collect()
+        self.paras
+            .iter()
+            .flat_map(|p| p.text.iter().copied())
+            .collect()
     }
 
     fn end(&self) -> u32 {
@@ -73,9 +85,23 @@ impl Sim {
 
     fn check_range(&self, start: u32, end: u32) -> Result<(), TestCaseError> {
         prop_assert!(start < end, "empty range [{}, {})", start, end);
-        prop_assert!(end <= self.end(), "range end {} past body end {}", end, self.end());
-        let (a, b) = self.inserted.ok_or_else(|| TestCaseError::fail("op before the insert"))?;
-        prop_assert!(a <= start && end <= b, "[{}, {}) outside inserted [{}, {})", start, end, a, b);
+        prop_assert!(
+            end <= self.end(),
+            "range end {} past body end {}",
+            end,
+            self.end()
+        );
+        let (a, b) = self
+            .inserted
+            .ok_or_else(|| TestCaseError::fail("op before the insert"))?;
+        prop_assert!(
+            a <= start && end <= b,
+            "[{}, {}) outside inserted [{}, {})",
+            start,
+            end,
+            a,
+            b
+        );
         Ok(())
     }
 
@@ -96,7 +122,9 @@ impl Sim {
                 let i = ranges
                     .iter()
                     .position(|(s, e)| s <= index && index < e)
-                    .ok_or_else(|| TestCaseError::fail(format!("insert at {index} outside the body")))?;
+                    .ok_or_else(|| {
+                        TestCaseError::fail(format!("insert at {index} outside the body"))
+                    })?;
                 let at = (index - ranges[i].0) as usize;
                 let host = self.paras[i].clone();
                 prop_assert!(
@@ -109,17 +137,26 @@ impl Sim {
                 units.extend(&host.text[at..]);
                 let pieces = units
                     .split_inclusive(|&u| u == u16::from(b'\n'))
-                    .map(|t| SimPara { text: t.to_vec(), ..host.clone() });
+                    .map(|t| SimPara {
+                        text: t.to_vec(),
+                        ..host.clone()
+                    });
                 self.paras.splice(i..=i, pieces);
                 self.inserted = Some((*index, index + inserted.len() as u32));
             }
-            DocOp::UpdateParagraphStyle { start, end, named_style } => {
+            DocOp::UpdateParagraphStyle {
+                start,
+                end,
+                named_style,
+            } => {
                 self.check_range(*start, *end)?;
-                self.overlapping(*start, *end).for_each(|p| p.style = *named_style);
+                self.overlapping(*start, *end)
+                    .for_each(|p| p.style = *named_style);
             }
             DocOp::CreateBullets { start, end, preset } => {
                 self.check_range(*start, *end)?;
-                self.overlapping(*start, *end).for_each(|p| p.bullet = Some(*preset));
+                self.overlapping(*start, *end)
+                    .for_each(|p| p.bullet = Some(*preset));
             }
             DocOp::DeleteBullets { start, end } => {
                 self.check_range(*start, *end)?;
@@ -136,7 +173,9 @@ impl Sim {
 
 fn expected_para(b: &Block) -> SimPara {
     SimPara {
-        text: format!("{}\n", b.text).encode_utf16().collect(),
+        text: format!("{}\n", clean_text(&b.text))
+            .encode_utf16()
+            .collect(),
         style: match b.kind {
             BlockKind::Heading(l) => NamedStyle::heading(l).unwrap(),
             _ => NamedStyle::NormalText,
@@ -146,16 +185,25 @@ fn expected_para(b: &Block) -> SimPara {
 }
 
 /// Plans the section, runs it through the simulator and checks the whole outcome.
-fn check_plan(paras: &[Para], ranged: &[(usize, &str)], blocks: &[Block]) -> Result<Vec<DocOp>, TestCaseError> {
+fn check_plan(
+    paras: &[Para],
+    ranged: &[(usize, &str)],
+    blocks: &[Block],
+) -> Result<Vec<DocOp>, TestCaseError> {
     let mut doc = build(paras);
     for &(i, name) in ranged {
         doc = with_range(doc, name, i);
     }
-    let ops = plan_section(&doc, blocks, "series#20261124").map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let ops = plan_section(&doc, blocks, "series#20261124")
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
     let mut sim = Sim::from_paras(paras);
     let before = sim.clone();
     let insert_first = matches!(ops.first(), Some(DocOp::InsertText { .. }));
-    prop_assert!(insert_first, "the plan must start with its insert: {:?}", ops);
+    prop_assert!(
+        insert_first,
+        "the plan must start with its insert: {:?}",
+        ops
+    );
     for op in &ops {
         sim.apply(op)?;
     }
@@ -165,7 +213,10 @@ fn check_plan(paras: &[Para], ranged: &[(usize, &str)], blocks: &[Block]) -> Res
     let (a0, b0) = ((a - 1) as usize, (b - 1) as usize);
     prop_assert_eq!(&old[..a0], &new[..a0]);
     prop_assert_eq!(&old[a0..], &new[b0..]);
-    prop_assert_eq!(String::from_utf16(&old).is_ok(), String::from_utf16(&new).is_ok());
+    prop_assert_eq!(
+        String::from_utf16(&old).is_ok(),
+        String::from_utf16(&new).is_ok()
+    );
 
     // The paragraphs: the old ones, with the section's paragraphs in between.
     let point = insertion_index(&doc);
@@ -177,7 +228,10 @@ fn check_plan(paras: &[Para], ranged: &[(usize, &str)], blocks: &[Block]) -> Res
     if point.break_first() {
         expected.push(before.paras[k].clone());
         expected.extend(blocks.iter().map(expected_para));
-        expected.push(SimPara { text: vec![u16::from(b'\n')], ..before.paras[k].clone() });
+        expected.push(SimPara {
+            text: vec![u16::from(b'\n')],
+            ..before.paras[k].clone()
+        });
     } else {
         expected.extend(blocks.iter().map(expected_para));
         expected.extend(before.paras[k..].iter().cloned());
@@ -187,12 +241,18 @@ fn check_plan(paras: &[Para], ranged: &[(usize, &str)], blocks: &[Block]) -> Res
     // The named range covers exactly the section's heading paragraph.
     let heading = k + usize::from(point.break_first());
     let (hs, he) = sim.ranges()[heading];
-    prop_assert_eq!(&sim.named, &vec![("oneonone:series#20261124".to_string(), hs, he)]);
+    prop_assert_eq!(
+        &sim.named,
+        &vec![("oneonone:series#20261124".to_string(), hs, he)]
+    );
     Ok(ops)
 }
 
 fn blk(kind: BlockKind, text: &str) -> Block {
-    Block { kind, text: text.to_string() }
+    Block {
+        kind,
+        text: text.to_string(),
+    }
 }
 
 fn default_blocks() -> Vec<Block> {
@@ -232,23 +292,52 @@ fn newest_section_goes_above_the_previous_one_with_explicit_styles() {
         ops,
         vec![
             DocOp::InsertText { index: 12, text },
-            DocOp::UpdateParagraphStyle { start: 12, end: h, named_style: NamedStyle::Heading2 },
-            DocOp::UpdateParagraphStyle { start: h, end: h + 9, named_style: NamedStyle::Heading3 },
-            DocOp::UpdateParagraphStyle { start: h + 9, end: h + 26, named_style: NamedStyle::NormalText },
-            DocOp::CreateBullets { start: h + 9, end: h + 24, preset: BulletPreset::Disc },
-            DocOp::CreateBullets { start: h + 24, end: h + 25, preset: BulletPreset::Checkbox },
-            DocOp::CreateNamedRange { name: "oneonone:series#20261124".into(), start: 12, end: h },
+            DocOp::UpdateParagraphStyle {
+                start: 12,
+                end: h,
+                named_style: NamedStyle::Heading2
+            },
+            DocOp::UpdateParagraphStyle {
+                start: h,
+                end: h + 9,
+                named_style: NamedStyle::Heading3
+            },
+            DocOp::UpdateParagraphStyle {
+                start: h + 9,
+                end: h + 26,
+                named_style: NamedStyle::NormalText
+            },
+            DocOp::CreateBullets {
+                start: h + 9,
+                end: h + 24,
+                preset: BulletPreset::Disc
+            },
+            DocOp::CreateBullets {
+                start: h + 24,
+                end: h + 25,
+                preset: BulletPreset::Checkbox
+            },
+            DocOp::CreateNamedRange {
+                name: "oneonone:series#20261124".into(),
+                start: 12,
+                end: h
+            },
         ]
     );
 }
 
 #[test]
 fn first_section_in_a_doc_ending_with_text_starts_with_a_break() {
-    let paras = [Para::h(1, "Alice / Bob"), Para::bullet("we meet weekly", false)];
+    let paras = [
+        Para::h(1, "Alice / Bob"),
+        Para::bullet("we meet weekly", false),
+    ];
     let ops = check_plan(&paras, &[], &default_blocks()).unwrap();
     // The host paragraph is a list item: its bullet would be inherited.
     assert!(matches!(ops[1], DocOp::DeleteBullets { .. }));
-    let DocOp::InsertText { index, text } = &ops[0] else { panic!() };
+    let DocOp::InsertText { index, text } = &ops[0] else {
+        panic!()
+    };
     assert_eq!(*index, 13 + 14);
     assert!(text.starts_with("\nTue 24 Nov 2026 · 1:1\n"));
 }
@@ -257,7 +346,9 @@ fn first_section_in_a_doc_ending_with_text_starts_with_a_break() {
 fn first_section_in_a_doc_ending_with_an_empty_paragraph_needs_no_break() {
     let paras = [Para::normal("hello"), Para::normal("")];
     let ops = check_plan(&paras, &[], &default_blocks()).unwrap();
-    let DocOp::InsertText { index, text } = &ops[0] else { panic!() };
+    let DocOp::InsertText { index, text } = &ops[0] else {
+        panic!()
+    };
     assert_eq!((*index, text.starts_with("Tue")), (7, true));
 }
 
@@ -268,7 +359,10 @@ fn an_empty_new_document() {
 
 #[test]
 fn control_characters_in_block_text_cannot_split_paragraphs() {
-    let blocks = vec![blk(BlockKind::Heading(2), "24 Nov 2026"), blk(BlockKind::Checkbox, "a\nb\tc\u{b}d")];
+    let blocks = vec![
+        blk(BlockKind::Heading(2), "24 Nov 2026"),
+        blk(BlockKind::Checkbox, "a\nb\tc\u{b}d"),
+    ];
     let ops = check_plan(&[Para::normal("")], &[], &blocks).unwrap();
     assert!(matches!(&ops[0], DocOp::InsertText { text, .. } if text == "24 Nov 2026\na b c d\n"));
 }
@@ -278,10 +372,15 @@ fn refuses_what_it_cannot_write_safely() {
     let doc = build(&[Para::normal("")]);
     let h2 = blk(BlockKind::Heading(2), "24 Nov 2026");
     assert_eq!(plan_section(&doc, &[], "k"), Err(PlanError::NoBlocks));
-    assert_eq!(plan_section(&doc, &[h2.clone()], ""), Err(PlanError::EmptyKey));
+    assert_eq!(
+        plan_section(&doc, &[h2.clone()], ""),
+        Err(PlanError::EmptyKey)
+    );
     assert_eq!(
         plan_section(&doc, &[blk(BlockKind::Paragraph, "x")], "k"),
-        Err(PlanError::FirstBlockNotSectionHeading { found: BlockKind::Paragraph })
+        Err(PlanError::FirstBlockNotSectionHeading {
+            found: BlockKind::Paragraph
+        })
     );
     assert_eq!(
         plan_section(&doc, &[h2.clone(), blk(BlockKind::Heading(1), "x")], "k"),
@@ -292,13 +391,22 @@ fn refuses_what_it_cannot_write_safely() {
         Err(PlanError::BadHeadingLevel { block: 1, level: 9 })
     );
     let existing = with_range(doc.clone(), "oneonone:k", 0);
-    assert!(matches!(plan_section(&existing, &[h2.clone()], "k"), Err(PlanError::AlreadyPresent { .. })));
+    assert!(matches!(
+        plan_section(&existing, &[h2.clone()], "k"),
+        Err(PlanError::AlreadyPresent { .. })
+    ));
     let mut broken = doc.clone();
     broken.paragraphs[0].end += 1;
-    assert!(matches!(plan_section(&broken, &[h2.clone()], "k"), Err(PlanError::Inconsistent { .. })));
+    assert!(matches!(
+        plan_section(&broken, &[h2.clone()], "k"),
+        Err(PlanError::Inconsistent { .. })
+    ));
     let mut tables_only = doc;
     tables_only.paragraphs[0].in_table = true;
-    assert!(matches!(plan_section(&tables_only, &[h2], "k"), Err(PlanError::NoBody { .. })));
+    assert!(matches!(
+        plan_section(&tables_only, &[h2], "k"),
+        Err(PlanError::NoBody { .. })
+    ));
 }
 
 fn arb_text() -> impl Strategy<Value = String> {
@@ -320,7 +428,11 @@ fn arb_para() -> impl Strategy<Value = Para> {
     let text = prop_oneof![3 => arb_text(), 1 => Just("Tue 17 Nov 2026 · 1:1".to_string())];
     (kind, text, prop::option::of(any::<bool>())).prop_map(|(kind, text, bullet)| Para {
         kind,
-        bullet: bullet.map(|checkbox| Bullet { list_id: "l".into(), nesting_level: 0, checkbox }),
+        bullet: bullet.map(|checkbox| Bullet {
+            list_id: "l".into(),
+            nesting_level: 0,
+            checkbox,
+        }),
         text,
     })
 }
@@ -333,7 +445,10 @@ fn arb_blocks() -> impl Strategy<Value = Vec<Block>> {
         Just(BlockKind::Paragraph),
     ];
     (arb_text(), prop::collection::vec((kind, arb_text()), 0..8)).prop_map(|(title, rest)| {
-        let mut blocks = vec![Block { kind: BlockKind::Heading(2), text: format!("24 Nov 2026 {title}") }];
+        let mut blocks = vec![Block {
+            kind: BlockKind::Heading(2),
+            text: format!("24 Nov 2026 {title}"),
+        }];
         blocks.extend(rest.into_iter().map(|(kind, text)| Block { kind, text }));
         blocks
     })

@@ -27,7 +27,10 @@ fn sample() -> Doc {
 
 #[test]
 fn parse_heading_date_reads_the_daemon_heading_and_rejects_ambiguity() {
-    assert_eq!(parse_heading_date("Tue 24 Nov 2026 · 1:1"), Some(d(2026, 11, 24)));
+    assert_eq!(
+        parse_heading_date("Tue 24 Nov 2026 · 1:1"),
+        Some(d(2026, 11, 24))
+    );
     assert_eq!(parse_heading_date("24/11/2026"), Some(d(2026, 11, 24)));
     assert_eq!(parse_heading_date("03/04/2026"), None);
     assert_eq!(parse_heading_date("Check-in"), None);
@@ -42,7 +45,10 @@ fn finds_a_section_by_its_date_heading() {
     assert_eq!(span.start, doc.paragraphs[5].start);
     assert_eq!(span.end, doc.paragraphs[8].start);
     let newest = find_section(&doc, "k", d(2026, 11, 24)).unwrap();
-    assert_eq!((newest.paragraphs.clone(), newest.end), (2..5, doc.paragraphs[5].start));
+    assert_eq!(
+        (newest.paragraphs.clone(), newest.end),
+        (2..5, doc.paragraphs[5].start)
+    );
     assert_eq!(find_section(&doc, "k", d(2026, 11, 10)), None);
 }
 
@@ -51,26 +57,39 @@ fn the_named_range_survives_a_renamed_heading() {
     let mut doc = sample();
     if let Some(Inline::Text { text, .. }) = doc.paragraphs[5].elements.first_mut() {
         // Same length, so indices stay valid: the heading no longer names its date.
-        *text = "Bob's favourite meeting\n".chars().take(text.chars().count()).collect();
+        *text = "Bob's favourite meeting\n"
+            .chars()
+            .take(text.chars().count())
+            .collect();
     }
     assert_eq!(find_section(&doc, "k17", d(2026, 11, 17)), None);
     let doc = with_range(doc, "oneonone:k17", 5);
     let span = find_section(&doc, "k17", d(2026, 11, 17)).unwrap();
     assert_eq!(span.heading, 5);
     // The range names the section even when asked with another date (the event moved).
-    assert_eq!(find_section(&doc, "k17", d(2026, 11, 18)).map(|s| s.heading), Some(5));
+    assert_eq!(
+        find_section(&doc, "k17", d(2026, 11, 18)).map(|s| s.heading),
+        Some(5)
+    );
 }
 
 #[test]
 fn a_heading_owned_by_another_occurrence_is_not_taken_by_date() {
     let doc = with_range(sample(), "oneonone:other", 2);
     assert_eq!(find_section(&doc, "mine", d(2026, 11, 24)), None);
-    assert_eq!(find_section(&doc, "other", d(2026, 11, 24)).map(|s| s.heading), Some(2));
+    assert_eq!(
+        find_section(&doc, "other", d(2026, 11, 24)).map(|s| s.heading),
+        Some(2)
+    );
 }
 
 #[test]
 fn last_section_runs_to_the_end_of_the_body() {
-    let doc = build(&[Para::normal("intro"), Para::h(2, "2026-11-24"), Para::normal("notes")]);
+    let doc = build(&[
+        Para::normal("intro"),
+        Para::h(2, "2026-11-24"),
+        Para::normal("notes"),
+    ]);
     let span = find_section(&doc, "k", d(2026, 11, 24)).unwrap();
     assert_eq!((span.paragraphs, span.end), (1..3, doc.end_index));
 }
@@ -84,8 +103,17 @@ fn headings_in_tables_and_other_levels_are_not_sections() {
         Para::h(2, "Tue 24 Nov 2026"),
     ]);
     doc.paragraphs[1].in_table = true;
-    assert_eq!(find_section(&doc, "k", d(2026, 11, 24)).map(|s| s.heading), Some(3));
-    assert_eq!(insertion_index(&doc), InsertionPoint::BeforeHeading { paragraph: 3, index: doc.paragraphs[3].start });
+    assert_eq!(
+        find_section(&doc, "k", d(2026, 11, 24)).map(|s| s.heading),
+        Some(3)
+    );
+    assert_eq!(
+        insertion_index(&doc),
+        InsertionPoint::BeforeHeading {
+            paragraph: 3,
+            index: doc.paragraphs[3].start
+        }
+    );
 }
 
 #[test]
@@ -94,10 +122,18 @@ fn a_date_chip_dates_a_heading() {
     let start = doc.paragraphs[1].start;
     doc.paragraphs[1].elements.insert(
         0,
-        Inline::Date { start, end: start + 1, date: Some(d(2026, 11, 24)), display: Some("Nov 24".into()) },
+        Inline::Date {
+            start,
+            end: start + 1,
+            date: Some(d(2026, 11, 24)),
+            display: Some("Nov 24".into()),
+        },
     );
     assert_eq!(heading_date(&doc.paragraphs[1]), Some(d(2026, 11, 24)));
-    assert_eq!(find_section(&doc, "k", d(2026, 11, 24)).map(|s| s.heading), Some(1));
+    assert_eq!(
+        find_section(&doc, "k", d(2026, 11, 24)).map(|s| s.heading),
+        Some(1)
+    );
 }
 
 #[test]
@@ -105,13 +141,24 @@ fn new_sections_go_above_the_newest_dated_heading() {
     let doc = sample();
     assert_eq!(
         insertion_index(&doc),
-        InsertionPoint::BeforeHeading { paragraph: 2, index: doc.paragraphs[2].start }
+        InsertionPoint::BeforeHeading {
+            paragraph: 2,
+            index: doc.paragraphs[2].start
+        }
     );
     // An ambiguous numeric date still marks the heading as dated.
-    let doc = build(&[Para::normal("top"), Para::h(2, "03/04/2026"), Para::normal("n")]);
+    let doc = build(&[
+        Para::normal("top"),
+        Para::h(2, "03/04/2026"),
+        Para::normal("n"),
+    ]);
     assert_eq!(insertion_index(&doc).index(), doc.paragraphs[1].start);
     // A renamed heading still carries its named range.
-    let doc = with_range(build(&[Para::normal("top"), Para::h(2, "Kickoff")]), "oneonone:k", 1);
+    let doc = with_range(
+        build(&[Para::normal("top"), Para::h(2, "Kickoff")]),
+        "oneonone:k",
+        1,
+    );
     assert_eq!(insertion_index(&doc).index(), doc.paragraphs[1].start);
 }
 
@@ -120,15 +167,27 @@ fn without_dated_headings_the_section_goes_to_the_end() {
     let empty_last = build(&[Para::h(1, "Alice / Bob"), Para::normal("")]);
     assert_eq!(
         insertion_index(&empty_last),
-        InsertionPoint::EndOfBody { index: empty_last.end_index - 1, break_first: false }
+        InsertionPoint::EndOfBody {
+            index: empty_last.end_index - 1,
+            break_first: false
+        }
     );
     let text_last = build(&[Para::normal("We meet weekly 🙂")]);
     let ip = insertion_index(&text_last);
-    assert_eq!(ip, InsertionPoint::EndOfBody { index: text_last.end_index - 1, break_first: true });
+    assert_eq!(
+        ip,
+        InsertionPoint::EndOfBody {
+            index: text_last.end_index - 1,
+            break_first: true
+        }
+    );
     assert!(ip.break_first());
     // Undated H2s are not sections.
     let undated = build(&[Para::h(2, "Agenda"), Para::normal("")]);
-    assert!(matches!(insertion_index(&undated), InsertionPoint::EndOfBody { .. }));
+    assert!(matches!(
+        insertion_index(&undated),
+        InsertionPoint::EndOfBody { .. }
+    ));
 }
 
 #[test]
@@ -153,7 +212,11 @@ fn arb_para() -> impl Strategy<Value = Para> {
     ];
     (kind, text, any::<bool>(), any::<bool>()).prop_map(|(kind, text, bulleted, checkbox)| Para {
         kind,
-        bullet: bulleted.then(|| Bullet { list_id: "l".into(), nesting_level: 0, checkbox }),
+        bullet: bulleted.then(|| Bullet {
+            list_id: "l".into(),
+            nesting_level: 0,
+            checkbox,
+        }),
         text,
     })
 }

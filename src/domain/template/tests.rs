@@ -28,7 +28,10 @@ fn headings(blocks: &[Block]) -> Vec<(u8, &str)> {
 
 #[test]
 fn default_template_without_growth_or_open_items() {
-    let blocks = Template::default_template().unwrap().render(&ctx(false, &[])).unwrap();
+    let blocks = Template::default_template()
+        .unwrap()
+        .render(&ctx(false, &[]))
+        .unwrap();
     assert_eq!(
         headings(&blocks),
         vec![
@@ -42,25 +45,48 @@ fn default_template_without_growth_or_open_items() {
         ]
     );
     let n = blocks.len();
-    assert_eq!(blocks[n - 3], Block { kind: BlockKind::Checkbox, text: String::new() });
-    assert_eq!(blocks[n - 1], Block { kind: BlockKind::Paragraph, text: String::new() });
-    assert!(blocks.iter().any(|b| b.kind == BlockKind::Bullet && b.text == "Anything I should be doing that I'm not?"));
+    assert_eq!(
+        blocks[n - 3],
+        Block {
+            kind: BlockKind::Checkbox,
+            text: String::new()
+        }
+    );
+    assert_eq!(
+        blocks[n - 1],
+        Block {
+            kind: BlockKind::Paragraph,
+            text: String::new()
+        }
+    );
+    assert!(blocks.iter().any(
+        |b| b.kind == BlockKind::Bullet && b.text == "Anything I should be doing that I'm not?"
+    ));
     // No escaping of apostrophes or ampersands.
     assert!(blocks.iter().any(|b| b.text == "Company & me"));
 }
 
 #[test]
 fn default_template_with_growth_and_open_items() {
-    let items = ["Bob to send the Q3 draft by Fri 20 Nov (from 17 Nov)", "Alice: <b>book</b> & \"room\""];
-    let blocks = Template::default_template().unwrap().render(&ctx(true, &items)).unwrap();
+    let items = [
+        "Bob to send the Q3 draft by Fri 20 Nov (from 17 Nov)",
+        "Alice: <b>book</b> & \"room\"",
+    ];
+    let blocks = Template::default_template()
+        .unwrap()
+        .render(&ctx(true, &items))
+        .unwrap();
     let hs = headings(&blocks);
     let growth = hs.iter().position(|h| h.1 == "Growth").unwrap();
     let open = hs.iter().position(|h| h.1 == "Open action items").unwrap();
     let actions = hs.iter().position(|h| h.1 == "Action items").unwrap();
     assert!(hs.iter().position(|h| h.1 == "Company & me").unwrap() < growth);
     assert!(growth < open && open + 1 == actions);
-    let checkboxes: Vec<&str> =
-        blocks.iter().filter(|b| b.kind == BlockKind::Checkbox).map(|b| b.text.as_str()).collect();
+    let checkboxes: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Checkbox)
+        .map(|b| b.text.as_str())
+        .collect();
     assert_eq!(checkboxes, vec![items[0], items[1], ""]);
 }
 
@@ -101,8 +127,14 @@ fn placeholders_are_filled() {
 
 #[test]
 fn an_unknown_variable_is_an_error_naming_path_and_line() {
-    let err = Template::new("/etc/oneonone/template.md", "## {{ date_label }}\n\n{{ manager }}\n").unwrap_err();
-    assert!(matches!(&err, TemplateError::Render { path, line: Some(3), .. } if path == "/etc/oneonone/template.md"));
+    let err = Template::new(
+        "/etc/oneonone/template.md",
+        "## {{ date_label }}\n\n{{ manager }}\n",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, TemplateError::Render { path, line: Some(3), .. } if path == "/etc/oneonone/template.md")
+    );
     let text = err.to_string();
     assert!(text.contains("/etc/oneonone/template.md line 3"), "{text}");
     assert!(text.contains("open_items"), "{text}");
@@ -111,15 +143,24 @@ fn an_unknown_variable_is_an_error_naming_path_and_line() {
 #[test]
 fn an_unknown_variable_inside_the_growth_block_is_caught_at_load() {
     let err = Template::new("t.md", "{% if growth %}\n{{ typo }}\n{% endif %}\n").unwrap_err();
-    assert!(matches!(err, TemplateError::Render { line: Some(2), .. }), "{err}");
+    assert!(
+        matches!(err, TemplateError::Render { line: Some(2), .. }),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_syntax_is_an_error_naming_path_and_line() {
     let err = Template::new("t.md", "ok\n{% if growth %}\nno end\n").unwrap_err();
-    assert!(matches!(&err, TemplateError::Syntax { path, line: Some(_), .. } if path == "t.md"), "{err}");
+    assert!(
+        matches!(&err, TemplateError::Syntax { path, line: Some(_), .. } if path == "t.md"),
+        "{err}"
+    );
     let err = Template::new("t.md", "line\n{{ date_label \n").unwrap_err();
-    assert!(matches!(err, TemplateError::Syntax { line: Some(2), .. }), "{err}");
+    assert!(
+        matches!(err, TemplateError::Syntax { line: Some(2), .. }),
+        "{err}"
+    );
 }
 
 proptest! {
@@ -146,4 +187,22 @@ proptest! {
     fn markdown_never_panics(text in "\\PC{0,60}") {
         let _ = parse_markdown(&text);
     }
+}
+
+#[test]
+fn a_template_that_is_not_one_section_is_refused_at_load() {
+    let err = Template::new("t.md", "# {{ date_label }}\n").unwrap_err();
+    assert!(
+        matches!(&err, TemplateError::Shape { path, .. } if path == "t.md"),
+        "{err}"
+    );
+    let err = Template::new(
+        "t.md",
+        "## {{ date_label }}\n{% if growth %}## Growth{% endif %}\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("levels 1–2 end a section"),
+        "{err}"
+    );
 }
