@@ -23,6 +23,8 @@
 //! Known limit: character styles (bold, links) of the inserted text follow Google's default (the
 //! style of the character before the insertion point); the plan sets paragraph styles only.
 
+use serde_json::json;
+
 use super::doc::Doc;
 use super::doc_check::IndexProblem;
 use super::sections::{insertion_index, range_name, InsertionPoint, RANGE_PREFIX};
@@ -111,6 +113,43 @@ pub enum DocOp {
         start: u32,
         end: u32,
     },
+}
+
+impl DocOp {
+    /// The Docs v1 `Request` JSON for this op (body segment, first tab), ready for
+    /// `serde_json::from_str::<google_docs1::api::Request>` in the adapter (not `from_value`: the
+    /// crate's `FieldMask` only deserialises from borrowed strings).
+    pub fn to_request(&self) -> serde_json::Value {
+        let range = |start: u32, end: u32| json!({"startIndex": start, "endIndex": end});
+        match self {
+            DocOp::InsertText { index, text } => {
+                json!({"insertText": {"location": {"index": index}, "text": text}})
+            }
+            DocOp::UpdateParagraphStyle {
+                start,
+                end,
+                named_style,
+            } => json!({
+                "updateParagraphStyle": {
+                    "range": range(*start, *end),
+                    "paragraphStyle": {"namedStyleType": named_style.api_name()},
+                    "fields": "namedStyleType",
+                }
+            }),
+            DocOp::CreateBullets { start, end, preset } => json!({
+                "createParagraphBullets": {
+                    "range": range(*start, *end),
+                    "bulletPreset": preset.api_name(),
+                }
+            }),
+            DocOp::DeleteBullets { start, end } => {
+                json!({"deleteParagraphBullets": {"range": range(*start, *end)}})
+            }
+            DocOp::CreateNamedRange { name, start, end } => {
+                json!({"createNamedRange": {"name": name, "range": range(*start, *end)}})
+            }
+        }
+    }
 }
 
 /// Why no section can be planned.
