@@ -8,7 +8,7 @@
 //! 1. `InsertText` of the whole section at [`insertion_index`] — one contiguous run of new
 //!    paragraphs, each ending with `\n` (see [`InsertionPoint`] for the end-of-body case).
 //! 2. `DeleteBullets` over the new paragraphs, only when the paragraph they were inserted into
-//!    is a list item: inserted paragraphs inherit its bullet.
+//!    (or the one just before it) is a list item: inserted paragraphs inherit its bullet.
 //! 3. `UpdateParagraphStyle` for every new paragraph, one op per run of equal style. Non-headings
 //!    get NORMAL_TEXT explicitly: inserted paragraphs inherit the style of the paragraph they
 //!    were inserted into, which is usually the HEADING_2 of the previous section.
@@ -242,7 +242,15 @@ pub fn plan_section(
         index: point.index(),
         text,
     }];
-    if host.bullet.is_some() {
+    // Inserted paragraphs take the bullet of the paragraph they go into. The paragraph just
+    // before the insertion point is checked too, so that a list ending right above the newest
+    // section cannot leak into the new one whichever way Google resolves the inheritance.
+    let before = doc
+        .paragraphs
+        .iter()
+        .rev()
+        .find(|p| !p.in_table && p.end <= point.index());
+    if host.bullet.is_some() || before.is_some_and(|p| p.bullet.is_some()) {
         ops.push(DocOp::DeleteBullets {
             start: first,
             end: last,
