@@ -1,9 +1,23 @@
 //! The functional core: plain data in, plain data out. Nothing in here does I/O, spawns tasks,
 //! talks HTTP or SQL, or reads the clock — time is always a parameter.
+//!
+//! * [`event`], [`series`], [`recurrence`], [`occurrences`], [`schedule`] — which calendar
+//!   events are 1-1 series, their occurrences, and when each needs work;
+//! * [`doc`], [`doc_json`], [`doc_check`] — the Google Doc model, read from Docs JSON and checked;
+//! * [`sections`], [`template`], [`edit`], [`date_text`] — where dated sections are, what a new
+//!   one says, and the edits that insert it.
 
+pub mod date_text;
 pub mod doc;
+#[cfg(test)]
+pub(crate) mod doc_build;
+pub mod doc_check;
+pub mod doc_json;
+pub mod edit;
 pub mod event;
 pub mod occurrences;
 pub mod recurrence;
 pub mod schedule;
+pub mod sections;
 pub mod series;
+pub mod template;

@@ -1,0 +1,410 @@
+//! Reading the Docs v1 `documents.get` JSON into the daemon's [`Doc`] model.
+//!
+//! Why hand-written over `serde_json::Value` instead of deserialising into typed structs: the
+//! document JSON is large and mostly irrelevant to us (styles, headers, inline objects), Google
+//! adds fields over time, and hand-edited or truncated documents must still be readable. The
+//! reader therefore takes what it understands and skips the rest; it fails only when the shape
+//! makes the result untrustworthy (no body at all, or an index that is not a number), because
+//! every write the daemon plans is index arithmetic on what was read here.
+//!
+//! Both response forms are handled: the tabs form (`includeTabsContent=true`, content under
+//! `tabs[].documentTab`, possibly nested in `childTabs`) and the legacy form (the first tab's
+//! content in top-level `body`, `lists`, `namedRanges`). The first tab, in depth-first order, that
+//! carries a body is used.
+
+use chrono::{DateTime, NaiveDate};
+use serde_json::{Map, Value};
+
+use super::doc::{Bullet, Doc, Inline, NamedRange, Paragraph, ParagraphKind};
+
+/// Why a `documents.get` response could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocError {
+    #[error(
+        "document JSON must be an object, got {found}; pass the `documents.get` response body"
+    )]
+    NotAnObject { found: &'static str },
+    #[error(
+        "document {document_id:?} has no body: neither `tabs[].documentTab.body` nor `body` is \
+         present; read it with `documents.get` (includeTabsContent=true, no fields mask)"
+    )]
+    NoBody { document_id: String },
+    #[error(
+        "document {document_id:?}: `{at}` must be a non-negative integer below 2^32, got {found}"
+    )]
+    BadIndex {
+        document_id: String,
+        at: String,
+        found: String,
+    },
+}
+
+impl Doc {
+    /// Reads a `documents.get` response (either form, see the module docs).
+    pub fn from_json(v: &Value) -> Result<Doc, DocError> {
+        let root = v.as_object().ok_or(DocError::NotAnObject {
+            found: json_type(v),
+        })?;
+        let document_id = str_field(root, "documentId").unwrap_or_default();
+        let part = select_part(root).ok_or_else(|| DocError::NoBody {
+            document_id: document_id.clone(),
+        })?;
+        let mut reader = Reader {
+            document_id: document_id.clone(),
+            lists: part.lists,
+            paragraphs: Vec::new(),
+        };
+        let content = part.body.get("content");
+        reader.content(content, &format!("{}.content", part.path), false)?;
+        let end_index = reader.body_end(content, &format!("{}.content", part.path))?;
+        let named_ranges = reader.named_ranges(part.named_ranges, &part.path)?;
+        Ok(Doc {
+            document_id,
+            title: str_field(root, "title").unwrap_or_default(),
+            revision_id: str_field(root, "revisionId"),
+            paragraphs: reader.paragraphs,
+            named_ranges,
+            end_index,
+        })
+    }
+}
+
+/// The part of the response that holds the first tab's content.
+struct Part<'a> {
+    body: &'a Map<String, Value>,
+    lists: Option<&'a Map<String, Value>>,
+    named_ranges: Option<&'a Map<String, Value>>,
+    /// JSON path of the container, for error messages.
+    path: String,
+}
+
+fn select_part(root: &Map<String, Value>) -> Option<Part<'_>> {
+    if let Some(tabs) = root.get("tabs").and_then(Value::as_array) {
+        if let Some(part) = first_tab_with_body(tabs, "tabs") {
+            return Some(part);
+        }
+    }
+    let body = root.get("body")?.as_object()?;
+    Some(Part {
+        body,
+        lists: root.get("lists").and_then(Value::as_object),
+        named_ranges: root.get("namedRanges").and_then(Value::as_object),
+        path: "body".to_string(),
+    })
+}
+
+fn first_tab_with_body<'a>(tabs: &'a [Value], path: &str) -> Option<Part<'a>> {
+    for (i, tab) in tabs.iter().enumerate() {
+        let Some(tab) = tab.as_object() else { continue };
+        if let Some(dt) = tab.get("documentTab").and_then(Value::as_object) {
+            if let Some(body) = dt.get("body").and_then(Value::as_object) {
+                return Some(Part {
+                    body,
+                    lists: dt.get("lists").and_then(Value::as_object),
+                    named_ranges: dt.get("namedRanges").and_then(Value::as_object),
+                    path: format!("{path}[{i}].documentTab.body"),
+                });
+            }
+        }
+        if let Some(children) = tab.get("childTabs").and_then(Value::as_array) {
+            if let Some(part) = first_tab_with_body(children, &format!("{path}[{i}].childTabs")) {
+                return Some(part);
+            }
+        }
+    }
+    None
+}
+
+struct Reader<'a> {
+    document_id: String,
+    lists: Option<&'a Map<String, Value>>,
+    paragraphs: Vec<Paragraph>,
+}
+
+impl Reader<'_> {
+    /// Walks a list of structural elements (a body, a table cell, a table of contents).
+    fn content(
+        &mut self,
+        content: Option<&Value>,
+        at: &str,
+        in_table: bool,
+    ) -> Result<(), DocError> {
+        let Some(items) = content.and_then(Value::as_array) else {
+            return Ok(());
+        };
+        for (i, item) in items.iter().enumerate() {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            let at = format!("{at}[{i}]");
+            if let Some(p) = item.get("paragraph").and_then(Value::as_object) {
+                let para = self.paragraph(item, p, &at, in_table)?;
+                self.paragraphs.push(para);
+            } else if let Some(table) = item.get("table").and_then(Value::as_object) {
+                self.table(table, &format!("{at}.table"))?;
+            } else if let Some(toc) = item.get("tableOfContents").and_then(Value::as_object) {
+                let toc_at = format!("{at}.tableOfContents.content");
+                self.content(toc.get("content"), &toc_at, in_table)?;
+            }
+            // sectionBreak and anything newer occupy indices but hold no paragraphs.
+        }
+        Ok(())
+    }
+
+    fn table(&mut self, table: &Map<String, Value>, at: &str) -> Result<(), DocError> {
+        let rows = table.get("tableRows").and_then(Value::as_array);
+        for (r, row) in rows.into_iter().flatten().enumerate() {
+            let cells = row.get("tableCells").and_then(Value::as_array);
+            for (c, cell) in cells.into_iter().flatten().enumerate() {
+                let cell_at = format!("{at}.tableRows[{r}].tableCells[{c}].content");
+                self.content(cell.get("content"), &cell_at, true)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn paragraph(
+        &self,
+        item: &Map<String, Value>,
+        p: &Map<String, Value>,
+        at: &str,
+        in_table: bool,
+    ) -> Result<Paragraph, DocError> {
+        let style = p.get("paragraphStyle").and_then(Value::as_object);
+        let kind = style
+            .and_then(|s| s.get("namedStyleType"))
+            .and_then(Value::as_str)
+            .map_or(ParagraphKind::Normal, paragraph_kind);
+        let heading_id = style.and_then(|s| str_field(s, "headingId"));
+        let bullet = p
+            .get("bullet")
+            .and_then(Value::as_object)
+            .map(|b| self.bullet(b, &format!("{at}.paragraph.bullet")))
+            .transpose()?;
+        let mut elements = Vec::new();
+        let els = p.get("elements").and_then(Value::as_array);
+        for (i, el) in els.into_iter().flatten().enumerate() {
+            if let Some(el) = el.as_object() {
+                elements.push(self.inline(el, &format!("{at}.paragraph.elements[{i}]"))?);
+            }
+        }
+        Ok(Paragraph {
+            start: self.index(item, "startIndex", at)?,
+            end: self.index(item, "endIndex", at)?,
+            kind,
+            heading_id,
+            bullet,
+            in_table,
+            elements,
+        })
+    }
+
+    fn bullet(&self, b: &Map<String, Value>, at: &str) -> Result<Bullet, DocError> {
+        let list_id = str_field(b, "listId").unwrap_or_default();
+        let nesting_level = self.index(b, "nestingLevel", at)?;
+        let checkbox = self.is_checklist_level(&list_id, nesting_level);
+        Ok(Bullet {
+            list_id,
+            nesting_level,
+            checkbox,
+        })
+    }
+
+    /// A checklist (`BULLET_CHECKBOX`) reads back as a nesting level whose glyph type is
+    /// unspecified and which has no glyph symbol (google-api-notes.md, "Checklists"). An absent
+    /// `glyphType` counts as unspecified: it is the proto3 default that JSON may omit.
+    fn is_checklist_level(&self, list_id: &str, level: u32) -> bool {
+        let Some(nesting) = self
+            .lists
+            .and_then(|l| l.get(list_id))
+            .and_then(|l| l.get("listProperties"))
+            .and_then(|p| p.get("nestingLevels"))
+            .and_then(Value::as_array)
+            .and_then(|levels| levels.get(usize::try_from(level).ok()?))
+            .and_then(Value::as_object)
+        else {
+            return false;
+        };
+        let glyph_type = nesting.get("glyphType").and_then(Value::as_str);
+        let unspecified = matches!(glyph_type, None | Some("GLYPH_TYPE_UNSPECIFIED"));
+        let symbol = nesting
+            .get("glyphSymbol")
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty());
+        unspecified && !symbol
+    }
+
+    fn inline(&self, el: &Map<String, Value>, at: &str) -> Result<Inline, DocError> {
+        let start = self.index(el, "startIndex", at)?;
+        let end = self.index(el, "endIndex", at)?;
+        if let Some(run) = el.get("textRun").and_then(Value::as_object) {
+            let strikethrough = run
+                .get("textStyle")
+                .and_then(|s| s.get("strikethrough"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let suggested = run
+                .get("suggestedInsertionIds")
+                .and_then(Value::as_array)
+                .is_some_and(|ids| !ids.is_empty());
+            return Ok(Inline::Text {
+                start,
+                end,
+                text: str_field(run, "content").unwrap_or_default(),
+                strikethrough,
+                suggested,
+            });
+        }
+        if let Some(props) = el.get("person").and_then(|p| p.get("personProperties")) {
+            if let Some(email) = props.get("email").and_then(Value::as_str) {
+                return Ok(Inline::Person {
+                    start,
+                    end,
+                    email: email.to_string(),
+                    name: props
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                });
+            }
+        }
+        if let Some(date) = el.get("dateElement").and_then(Value::as_object) {
+            let props = date.get("dateElementProperties").and_then(Value::as_object);
+            return Ok(Inline::Date {
+                start,
+                end,
+                date: props.and_then(chip_date),
+                display: props.and_then(|p| str_field(p, "displayText")),
+            });
+        }
+        if let Some(link) = el.get("richLink").and_then(Value::as_object) {
+            let props = link.get("richLinkProperties").and_then(Value::as_object);
+            return Ok(Inline::RichLink {
+                start,
+                end,
+                title: props.and_then(|p| str_field(p, "title")),
+                uri: props.and_then(|p| str_field(p, "uri")),
+            });
+        }
+        Ok(Inline::Other { start, end })
+    }
+
+    /// The index just past the body: the largest `endIndex` of its top-level elements.
+    fn body_end(&self, content: Option<&Value>, at: &str) -> Result<u32, DocError> {
+        let mut end = 0;
+        let items = content.and_then(Value::as_array);
+        for (i, item) in items.into_iter().flatten().enumerate() {
+            if let Some(item) = item.as_object() {
+                end = end.max(self.index(item, "endIndex", &format!("{at}[{i}]"))?);
+            }
+        }
+        Ok(end)
+    }
+
+    /// Flattens the `namedRanges` map (name → {namedRanges: [{namedRangeId, ranges}]}): one
+    /// [`NamedRange`] per id. Ranges in headers, footers or footnotes (a `segmentId`) are not
+    /// body ranges and are dropped.
+    fn named_ranges(
+        &self,
+        map: Option<&Map<String, Value>>,
+        at: &str,
+    ) -> Result<Vec<NamedRange>, DocError> {
+        let mut out = Vec::new();
+        for (key, group) in map.into_iter().flatten() {
+            let list = group.get("namedRanges").and_then(Value::as_array);
+            for (i, nr) in list.into_iter().flatten().enumerate() {
+                let Some(nr) = nr.as_object() else { continue };
+                let mut ranges = Vec::new();
+                let rs = nr.get("ranges").and_then(Value::as_array);
+                for (j, r) in rs.into_iter().flatten().enumerate() {
+                    let Some(r) = r.as_object() else { continue };
+                    if str_field(r, "segmentId").is_some_and(|s| !s.is_empty()) {
+                        continue;
+                    }
+                    let r_at = format!("{at}.namedRanges[{key:?}].namedRanges[{i}].ranges[{j}]");
+                    ranges.push((
+                        self.index(r, "startIndex", &r_at)?,
+                        self.index(r, "endIndex", &r_at)?,
+                    ));
+                }
+                out.push(NamedRange {
+                    name: str_field(nr, "name").unwrap_or_else(|| key.clone()),
+                    id: str_field(nr, "namedRangeId").unwrap_or_default(),
+                    ranges,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads an index field. Absent means 0: the API omits proto3 defaults (the body's first
+    /// element has no `startIndex`).
+    fn index(&self, obj: &Map<String, Value>, key: &str, at: &str) -> Result<u32, DocError> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Ok(0),
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| DocError::BadIndex {
+                    document_id: self.document_id.clone(),
+                    at: format!("{at}.{key}"),
+                    found: truncate(&v.to_string(), 40),
+                }),
+        }
+    }
+}
+
+/// The calendar date a date chip shows. `timestamp` (RFC 3339) is read in the chip's
+/// `timeZoneId` when that is a known IANA zone, else in UTC (the zone Google renders
+/// `displayText` in when none is set).
+fn chip_date(props: &Map<String, Value>) -> Option<NaiveDate> {
+    let ts = props.get("timestamp").and_then(Value::as_str)?;
+    let instant = DateTime::parse_from_rfc3339(ts).ok()?;
+    let zone = props
+        .get("timeZoneId")
+        .and_then(Value::as_str)
+        .and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+    Some(match zone {
+        Some(tz) => instant.with_timezone(&tz).date_naive(),
+        None => instant.naive_utc().date(),
+    })
+}
+
+fn paragraph_kind(named_style: &str) -> ParagraphKind {
+    match named_style {
+        "TITLE" => ParagraphKind::Title,
+        "SUBTITLE" => ParagraphKind::Subtitle,
+        "HEADING_1" => ParagraphKind::Heading(1),
+        "HEADING_2" => ParagraphKind::Heading(2),
+        "HEADING_3" => ParagraphKind::Heading(3),
+        "HEADING_4" => ParagraphKind::Heading(4),
+        "HEADING_5" => ParagraphKind::Heading(5),
+        "HEADING_6" => ParagraphKind::Heading(6),
+        _ => ParagraphKind::Normal,
+    }
+}
+
+fn str_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    obj.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn truncate(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
