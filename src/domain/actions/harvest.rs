@@ -140,9 +140,24 @@ pub(super) fn cut(text: &str, window: Range<usize>, cuts: &[Range<usize>]) -> St
 pub(super) fn tidy_task(task: &str) -> String {
     let collapsed = task.split_whitespace().collect::<Vec<_>>().join(" ");
     let edge = |c: char| c.is_whitespace() || matches!(c, ':' | '：' | '-' | '—' | '–' | ',' | ';');
-    let trimmed = collapsed.trim_matches(edge);
-    let trimmed = trimmed.strip_suffix('.').unwrap_or(trimmed);
-    trimmed.trim_matches(edge).to_string()
+    // Idempotent on purpose: a carried task is tidied again when read back.
+    let trimmed = collapsed
+        .trim_start_matches(edge)
+        .trim_end_matches(|c| edge(c) || c == '.');
+    if trimmed.chars().any(meaningful) {
+        trimmed.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// A character that can carry a task on its own: a letter, a digit, or a symbol such as an
+/// emoji — not punctuation, quotes or dashes (a line of "..." is empty).
+fn meaningful(c: char) -> bool {
+    c.is_alphanumeric()
+        || (!c.is_ascii()
+            && !c.is_whitespace()
+            && !matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FE00}'..='\u{FE0F}'))
 }
 
 #[cfg(test)]

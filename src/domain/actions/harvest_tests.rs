@@ -278,6 +278,7 @@ fn where_items_are_found() {
         normal(""),
         normal("   "),
         checkbox(vec![text("\n")]),
+        checkbox(vec![text(". . …\n")]),
         heading(3, "Notes"),
         normal("we talked about the roadmap"),
     ];
@@ -337,7 +338,8 @@ fn emoji_zero_width_and_combining_marks() {
 
 #[test]
 fn empty_items_are_skipped() {
-    assert!(items_of(&["", "Bob:", "Bob to", "✅", "[x]", "by Friday", "TODO:"]).is_empty());
+    let items = items_of(&["", "Bob:", "Bob to", "✅", "[x]", "by Friday", "TODO:", "@Bob"]);
+    assert!(items.is_empty(), "{items:?}");
 }
 
 #[test]

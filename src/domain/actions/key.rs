@@ -30,10 +30,8 @@ pub fn normalise(text: &str) -> String {
         }
         out.extend(c.to_lowercase());
     }
-    while out.ends_with(['.', '!', ';', ',']) {
-        out.pop();
-    }
-    out.trim_end().to_string()
+    let kept = out.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | ';' | ','));
+    kept.to_string()
 }
 
 /// The owner's part of a key: stable across display names (emails, not names, for attendees).

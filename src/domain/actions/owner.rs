@@ -116,7 +116,9 @@ pub(super) fn leading(line: &Line, at: usize, dir: &Directory) -> Option<Found> 
             return Some(Found::new(who, at..end));
         }
     }
-    for (start, end, sep) in separators(rest) {
+    // A trailing space lets "Bob to" (nothing after) end in a separator like "Bob to send".
+    for (start, end, sep) in separators(&format!("{rest} ")) {
+        let end = end.min(rest.len());
         let candidate = rest.get(..start)?.trim();
         if candidate.split_whitespace().count() > 4 {
             break;

@@ -29,7 +29,8 @@ fn name_to_and_name_colon() {
 #[test]
 fn at_handles() {
     assert_eq!(lead("@Bob send it"), Some((bob(), "send it")));
-    assert_eq!(lead("@bobby: send it"), Some((bob(), "send it")));
+    assert_eq!(lead("@bobby: send it"), Some((bob(), " send it")));
+    assert_eq!(lead("Bob to"), Some((bob(), "")));
     assert_eq!(
         lead("@carol to send it"),
         Some((Claim::Owner(Owner::AsWritten("carol".into())), "send it"))
