@@ -74,7 +74,16 @@ static DUE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words that mean "nobody" in the owner slot.
-const NOBODY: &[&str] = &["unassigned", "nobody", "no one", "anyone", "tbd", "?", "-", "—"];
+const NOBODY: &[&str] = &[
+    "unassigned",
+    "nobody",
+    "no one",
+    "anyone",
+    "tbd",
+    "?",
+    "-",
+    "—",
+];
 
 pub(super) fn read(
     line: &Line,

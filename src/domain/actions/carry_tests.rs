@@ -34,13 +34,20 @@ fn first_names(owner: &Owner) -> String {
 
 #[test]
 fn writes_the_documented_format() {
-    let i = item(Owner::Email("bob@example.com".into()), "send the Q3 draft", Some(ymd(2026, 11, 27)));
+    let i = item(
+        Owner::Email("bob@example.com".into()),
+        "send the Q3 draft",
+        Some(ymd(2026, 11, 27)),
+    );
     assert_eq!(
         carry_line(&i, &first_names, ymd(2026, 11, 24)),
         "Bob — send the Q3 draft — due Fri 27 Nov (from 24 Nov)"
     );
     let i = item(Owner::Unassigned, "book a room", None);
-    assert_eq!(carry_line(&i, &first_names, ymd(2026, 11, 24)), "Unassigned — book a room (from 24 Nov)");
+    assert_eq!(
+        carry_line(&i, &first_names, ymd(2026, 11, 24)),
+        "Unassigned — book a room (from 24 Nov)"
+    );
     let i = item(Owner::Both, "plan", Some(ymd(2027, 1, 8)));
     assert_eq!(
         carry_line(&i, &first_names, ymd(2026, 12, 15)),
@@ -51,7 +58,10 @@ fn writes_the_documented_format() {
 #[test]
 fn reads_carried_lines_with_boxes_and_done_markers() {
     let c = ctx();
-    let open = parse_carried("☐ Bob — send the Q3 draft — due Fri 27 Nov (from 24 Nov)", &c);
+    let open = parse_carried(
+        "☐ Bob — send the Q3 draft — due Fri 27 Nov (from 24 Nov)",
+        &c,
+    );
     assert_eq!(
         open,
         Some(CarriedUpdate {
@@ -71,7 +81,11 @@ fn reads_carried_lines_with_boxes_and_done_markers() {
     ] {
         let update = parse_carried(done, &c);
         assert_eq!(update.as_ref().map(|u| u.done), Some(true), "{done}");
-        assert_eq!(update.map(|u| u.key), Some("bob@example.com|send the q3 draft".into()), "{done}");
+        assert_eq!(
+            update.map(|u| u.key),
+            Some("bob@example.com|send the q3 draft".into()),
+            "{done}"
+        );
     }
 }
 
@@ -96,8 +110,14 @@ fn owner_slot_spellings() {
     let key = |line: &str| parse_carried(line, &c).map(|u| u.key);
     assert_eq!(key("Unassigned — x (from 3 Nov)"), Some("|x".into()));
     assert_eq!(key("Both — x (from 3 Nov)"), Some("both|x".into()));
-    assert_eq!(key("bob@example.com — x (from 3 Nov)"), Some("bob@example.com|x".into()));
-    assert_eq!(key("Carol Diaz — x (from 3 Nov)"), Some("~carol diaz|x".into()));
+    assert_eq!(
+        key("bob@example.com — x (from 3 Nov)"),
+        Some("bob@example.com|x".into())
+    );
+    assert_eq!(
+        key("Carol Diaz — x (from 3 Nov)"),
+        Some("~carol diaz|x".into())
+    );
     assert_eq!(key("x — y (from 3 Nov)"), Some("~x|y".into()));
 }
 

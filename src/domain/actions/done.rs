@@ -73,7 +73,8 @@ mod tests {
     #[test]
     fn any_signal_is_enough() {
         assert!(is_done(true, &[], false));
-        assert!(is_done(false, &[0..1], false));
+        let tick = 0..1;
+        assert!(is_done(false, std::slice::from_ref(&tick), false));
         assert!(is_done(false, &[], true));
         assert!(!is_done(false, &[], false));
     }

@@ -87,7 +87,8 @@ pub(super) fn find(
         let has_keyword = caps.name("kw").is_some();
         let standalone_ok =
             caps.name("tom").is_some() || caps.name("tod").is_some() || caps.name("eod").is_some();
-        if !has_keyword && !(standalone_ok && plain_word(slice, whole.range())) {
+        let counts = has_keyword || (standalone_ok && plain_word(slice, whole.range()));
+        if !counts {
             continue;
         }
         let Some(date) = resolve(&caps, meeting) else {
@@ -119,7 +120,10 @@ fn plain_word(slice: &str, range: Range<usize>) -> bool {
         .next()
         .unwrap_or_default()
         .to_lowercase();
-    !matches!(last_word.as_str(), "from" | "since" | "of" | "for" | "until")
+    !matches!(
+        last_word.as_str(),
+        "from" | "since" | "of" | "for" | "until"
+    )
 }
 
 /// A date chip after a due keyword, or one that ends the line.
@@ -138,7 +142,10 @@ fn from_chips(text: &str, window: &Range<usize>, chips: &[DateSpan]) -> Option<D
             continue;
         }
         let after = text.get(chip.range.end..window.end).unwrap_or_default();
-        if after.chars().all(|c| c.is_whitespace() || ".,;!)".contains(c)) {
+        if after
+            .chars()
+            .all(|c| c.is_whitespace() || ".,;!)".contains(c))
+        {
             best = Some(Due {
                 date: chip.date,
                 range: chip.range.clone(),
@@ -155,10 +162,20 @@ fn resolve(caps: &Captures<'_>, meeting: NaiveDate) -> Option<NaiveDate> {
         return NaiveDate::parse_from_str(iso.as_str(), "%Y-%m-%d").ok();
     }
     if has("d1") {
-        return absolute(text("d1"), text("m1"), caps.name("y1").map(|m| m.as_str()), meeting);
+        return absolute(
+            text("d1"),
+            text("m1"),
+            caps.name("y1").map(|m| m.as_str()),
+            meeting,
+        );
     }
     if has("d2") {
-        return absolute(text("d2"), text("m2"), caps.name("y2").map(|m| m.as_str()), meeting);
+        return absolute(
+            text("d2"),
+            text("m2"),
+            caps.name("y2").map(|m| m.as_str()),
+            meeting,
+        );
     }
     if has("eom") {
         return last_of_month(meeting);
@@ -170,7 +187,8 @@ fn resolve(caps: &Captures<'_>, meeting: NaiveDate) -> Option<NaiveDate> {
         return on_or_after(meeting, Weekday::Fri);
     }
     if has("nw") {
-        let monday = meeting.checked_sub_days(Days::new(meeting.weekday().num_days_from_monday().into()))?;
+        let monday =
+            meeting.checked_sub_days(Days::new(meeting.weekday().num_days_from_monday().into()))?;
         return monday.checked_add_days(Days::new(7 + 4));
     }
     if has("eod") || has("tod") {

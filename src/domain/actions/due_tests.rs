@@ -23,7 +23,10 @@ fn phrase(text: &str) -> Option<&str> {
 fn weekdays_are_strictly_after_the_meeting() {
     assert_eq!(due_of("send by Friday", tue()), Some(ymd(2026, 11, 27)));
     assert_eq!(due_of("send by Fri", tue()), Some(ymd(2026, 11, 27)));
-    assert_eq!(due_of("send by next friday", tue()), Some(ymd(2026, 11, 27)));
+    assert_eq!(
+        due_of("send by next friday", tue()),
+        Some(ymd(2026, 11, 27))
+    );
     // A Tuesday meeting's "by Tuesday" is a week later, not the same day.
     assert_eq!(due_of("send by Tue", tue()), Some(ymd(2026, 12, 1)));
     assert_eq!(due_of("send by Monday.", tue()), Some(ymd(2026, 11, 30)));
@@ -33,8 +36,14 @@ fn weekdays_are_strictly_after_the_meeting() {
 fn absolute_dates() {
     assert_eq!(due_of("by 3 Dec", tue()), Some(ymd(2026, 12, 3)));
     assert_eq!(due_of("by Dec 3", tue()), Some(ymd(2026, 12, 3)));
-    assert_eq!(due_of("by December 3rd, 2027", tue()), Some(ymd(2027, 12, 3)));
-    assert_eq!(due_of("by the 3rd of December", tue()), Some(ymd(2026, 12, 3)));
+    assert_eq!(
+        due_of("by December 3rd, 2027", tue()),
+        Some(ymd(2027, 12, 3))
+    );
+    assert_eq!(
+        due_of("by the 3rd of December", tue()),
+        Some(ymd(2026, 12, 3))
+    );
     assert_eq!(due_of("by 2026-12-03", tue()), Some(ymd(2026, 12, 3)));
     assert_eq!(due_of("due Fri 27 Nov", tue()), Some(ymd(2026, 11, 27)));
     assert_eq!(due_of("due: Dec. 3", tue()), Some(ymd(2026, 12, 3)));
@@ -58,13 +67,19 @@ fn impossible_dates_are_no_due() {
 fn periods() {
     assert_eq!(due_of("by end of month", tue()), Some(ymd(2026, 11, 30)));
     assert_eq!(due_of("by EOM", tue()), Some(ymd(2026, 11, 30)));
-    assert_eq!(due_of("by the end of the month", tue()), Some(ymd(2026, 11, 30)));
+    assert_eq!(
+        due_of("by the end of the month", tue()),
+        Some(ymd(2026, 11, 30))
+    );
     assert_eq!(due_of("by next month", tue()), Some(ymd(2026, 12, 31)));
     assert_eq!(due_of("by end of week", tue()), Some(ymd(2026, 11, 27)));
     assert_eq!(due_of("by EOW", tue()), Some(ymd(2026, 11, 27)));
     // Friday of the following Monday–Sunday week.
     assert_eq!(due_of("by next week", tue()), Some(ymd(2026, 12, 4)));
-    assert_eq!(due_of("by next week", ymd(2026, 11, 29)), Some(ymd(2026, 12, 4)));
+    assert_eq!(
+        due_of("by next week", ymd(2026, 11, 29)),
+        Some(ymd(2026, 12, 4))
+    );
     assert_eq!(due_of("by end of next week", tue()), Some(ymd(2026, 12, 4)));
     // A Saturday meeting's end of week is the coming Friday.
     assert_eq!(due_of("by EOW", ymd(2026, 11, 28)), Some(ymd(2026, 12, 4)));
@@ -90,15 +105,24 @@ fn no_keyword_no_due_for_other_forms() {
 
 #[test]
 fn the_phrase_range_covers_the_keyword() {
-    assert_eq!(phrase("send the deck by Friday to Alice"), Some("by Friday"));
+    assert_eq!(
+        phrase("send the deck by Friday to Alice"),
+        Some("by Friday")
+    );
     assert_eq!(phrase("send — due Fri 27 Nov"), Some("due Fri 27 Nov"));
     assert_eq!(phrase("send tomorrow please"), Some("tomorrow"));
 }
 
 #[test]
 fn last_keyworded_phrase_wins() {
-    assert_eq!(due_of("draft by Monday, final by Friday", tue()), Some(ymd(2026, 11, 27)));
-    assert_eq!(due_of("by Friday, not tomorrow", tue()), Some(ymd(2026, 11, 27)));
+    assert_eq!(
+        due_of("draft by Monday, final by Friday", tue()),
+        Some(ymd(2026, 11, 27))
+    );
+    assert_eq!(
+        due_of("by Friday, not tomorrow", tue()),
+        Some(ymd(2026, 11, 27))
+    );
 }
 
 #[test]
@@ -108,7 +132,7 @@ fn date_chips_after_keyword_or_at_the_end() {
         range: 17..27,
         date: ymd(2026, 12, 3),
     };
-    let due = find(text, 0..text.len(), &[chip.clone()], tue());
+    let due = find(text, 0..text.len(), std::slice::from_ref(&chip), tue());
     assert_eq!(due.map(|d| d.range), Some(14..27));
     let text = "send the deck 3 Dec 2026";
     let chip = DateSpan {
@@ -131,9 +155,22 @@ fn a_chip_in_the_middle_without_keyword_is_not_a_due() {
 
 fn relative_phrase() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "by Friday", "by fri", "by Monday", "by sun", "by next Wednesday", "by this Thu",
-        "by end of week", "by EOW", "by next week", "by end of month", "by EOM", "tomorrow",
-        "today", "by EOD", "by next month", "due by the end of the month",
+        "by Friday",
+        "by fri",
+        "by Monday",
+        "by sun",
+        "by next Wednesday",
+        "by this Thu",
+        "by end of week",
+        "by EOW",
+        "by next week",
+        "by end of month",
+        "by EOM",
+        "tomorrow",
+        "today",
+        "by EOD",
+        "by next month",
+        "due by the end of the month",
     ])
     .prop_map(str::to_string)
 }

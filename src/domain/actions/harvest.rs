@@ -26,11 +26,20 @@ pub fn harvest(section: &[Paragraph], ctx: &MeetingContext) -> Harvest {
     let dir = Directory::new(ctx);
     let mut out = Harvest::default();
     for located in locate::walk(section) {
-        let checklist = located.paragraph.bullet.as_ref().is_some_and(|b| b.checkbox);
+        let checklist = located
+            .paragraph
+            .bullet
+            .as_ref()
+            .is_some_and(|b| b.checkbox);
         for line in line::lines(located.paragraph) {
             let prefix = prefix::strip(&line.text);
             let in_scope = located.block != Block::Other || checklist || prefix.action;
-            if !in_scope || line.text.get(prefix.rest..).is_none_or(|r| r.trim().is_empty()) {
+            if !in_scope
+                || line
+                    .text
+                    .get(prefix.rest..)
+                    .is_none_or(|r| r.trim().is_empty())
+            {
                 continue;
             }
             if located.block == Block::Open {
@@ -58,18 +67,26 @@ pub(super) fn read_item(
     let text = &line.text;
     let marks = done::marks(text, prefix.rest);
     let mut start = prefix.rest;
-    let mut end = content_end(text, &marks);
+    let end = content_end(text, &marks).max(start);
     let mut claim = None;
     if let Some(found) = owner::leading(line, start, dir) {
-        start = found.range.end.min(end.max(start));
-        claim = Some(found.claim);
-    } else if let Some(found) = owner::trailing(line, start..end, dir) {
-        end = found.range.start.max(start);
+        start = found.range.end.min(end);
         claim = Some(found.claim);
     }
     let due = due::find(text, start..end, &line.dates, ctx.meeting_date);
     let mut cuts: Vec<Range<usize>> = marks.clone();
     cuts.extend(due.as_ref().map(|d| d.range.clone()));
+    if claim.is_none() {
+        // "send it (Bob) by Friday": look for the owner before a due phrase that ends the line.
+        let tail_end = match &due {
+            Some(d) if only_punctuation(text.get(d.range.end..end)) => d.range.start,
+            _ => end,
+        };
+        if let Some(found) = owner::trailing(line, start..tail_end.max(start), dir) {
+            cuts.push(found.range);
+            claim = Some(found.claim);
+        }
+    }
     let task = tidy_task(&cut(text, start..end, &cuts));
     if task.is_empty() {
         return None;
@@ -88,6 +105,10 @@ pub(super) fn read_item(
         raw: text.trim().to_string(),
         heading_id: None,
     })
+}
+
+fn only_punctuation(text: Option<&str>) -> bool {
+    text.is_some_and(|t| t.chars().all(|c| c.is_whitespace() || ".,;!".contains(c)))
 }
 
 /// Where the content ends: before trailing whitespace and trailing done marks, so a trailing
@@ -119,6 +140,9 @@ fn mentioned(line: &Line, window: Range<usize>, dir: &Directory) -> Vec<String> 
 /// `text[window]` without the `cuts`.
 pub(super) fn cut(text: &str, window: Range<usize>, cuts: &[Range<usize>]) -> String {
     let mut out = String::new();
+    if window.start >= window.end {
+        return out;
+    }
     let mut at = window.start;
     let mut sorted: Vec<&Range<usize>> = cuts.iter().collect();
     sorted.sort_by_key(|r| r.start);

@@ -20,19 +20,41 @@ fn any_inline() -> impl Strategy<Value = Inline> {
                 name: n,
             }
         }),
-        (proptest::option::of(0i32..40_000), proptest::option::of("\\PC{0,8}")).prop_map(
-            |(d, display)| Inline::Date {
+        (
+            proptest::option::of(0i32..40_000),
+            proptest::option::of("\\PC{0,8}")
+        )
+            .prop_map(|(d, display)| Inline::Date {
                 start: 0,
                 end: 0,
                 date: d.and_then(|d| NaiveDate::from_num_days_from_ce_opt(700_000 + d)),
                 display,
-            }
-        ),
+            }),
         Just(Inline::Other { start: 0, end: 0 }),
         Just(text("\u{b}")),
         prop::sample::select(vec![
-            "Bob to ", "by Friday", "✅", "[x] ", "Action: ", "→", "@", "(from 3 Nov)", " — ",
-            "tomorrow", "I'll ", "Done:", ":", "\u{200B}", "e\u{301}", "美咲", "👩‍💻",
+            "Bob to ",
+            "by Friday",
+            "✅",
+            "[x] ",
+            "Action: ",
+            "→",
+            "@",
+            "(from 3 Nov)",
+            " — ",
+            "tomorrow",
+            "I'll ",
+            "Done:",
+            ":",
+            "(done)",
+            " (Bob)",
+            "— Bob",
+            "Owner:",
+            "[x] ",
+            "\u{200B}",
+            "e\u{301}",
+            "美咲",
+            "👩‍💻",
         ])
         .prop_map(text),
     ]
@@ -50,7 +72,13 @@ fn any_paragraph() -> impl Strategy<Value = Paragraph> {
         ]),
         any::<bool>(),
         prop::collection::vec(any_inline(), 0..6),
-        prop::sample::select(vec!["", "Action items", "Open action items", "Notes", "TODO"]),
+        prop::sample::select(vec![
+            "",
+            "Action items",
+            "Open action items",
+            "Notes",
+            "TODO",
+        ]),
     )
         .prop_map(|(kind, check, mut elements, name)| {
             if matches!(kind, ParagraphKind::Heading(_)) {

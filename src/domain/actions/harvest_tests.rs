@@ -80,7 +80,11 @@ fn para(kind: ParagraphKind, checkbox: bool, elements: Vec<Inline>) -> Paragraph
 }
 
 fn heading(level: u8, t: &str) -> Paragraph {
-    para(ParagraphKind::Heading(level), false, vec![text(&format!("{t}\n"))])
+    para(
+        ParagraphKind::Heading(level),
+        false,
+        vec![text(&format!("{t}\n"))],
+    )
 }
 
 fn normal(t: &str) -> Paragraph {
@@ -93,7 +97,10 @@ fn checkbox(elements: Vec<Inline>) -> Paragraph {
 
 /// The items of a section whose "Action items" block holds `lines`.
 fn items_of(lines: &[&str]) -> Vec<ActionItem> {
-    let mut section = vec![heading(2, "Tue 24 Nov 2026 · Alice / Bob"), heading(3, "Action items")];
+    let mut section = vec![
+        heading(2, "Tue 24 Nov 2026 · Alice / Bob"),
+        heading(3, "Action items"),
+    ];
     section.extend(lines.iter().map(|l| normal(l)));
     harvest(&section, &ctx()).items
 }
@@ -122,7 +129,10 @@ fn canonical_person_to_do_x_by_date_y() {
     // Literally "Person A to do X by date Y", with attendees named that way.
     let mut c = ctx();
     c.organizer.name = Some("Person A".into());
-    let section = [heading(3, "Action items"), normal("Person A to do X by 2026-12-03")];
+    let section = [
+        heading(3, "Action items"),
+        normal("Person A to do X by 2026-12-03"),
+    ];
     let items = harvest(&section, &c).items;
     let item = items.first();
     assert_eq!(item.map(|i| &i.owner), Some(&email(ALICE)));
@@ -139,11 +149,25 @@ fn owner_forms() {
     assert_eq!(one("We to send it").owner, Owner::Both);
     assert_eq!(one("Both: send it").owner, Owner::Both);
     assert_eq!(one("Alice & Bob to send it").owner, Owner::Both);
-    assert_eq!(one("Carol to send it").owner, Owner::AsWritten("Carol".into()));
+    assert_eq!(
+        one("Carol to send it").owner,
+        Owner::AsWritten("Carol".into())
+    );
     assert_eq!(one("send it").owner, Owner::Unassigned);
     assert_eq!(one("send it (Bob)").owner, email(BOB));
+    let item = one("send it (Bob) by Friday");
+    assert_eq!((&item.owner, item.task.as_str()), (&email(BOB), "send it"));
+    assert_eq!(item.due, ymd(2026, 11, 27));
+    let item = one("send it — Bob by 3 Dec ✅");
+    assert_eq!(
+        (&item.owner, item.task.as_str(), item.done),
+        (&email(BOB), "send it", true)
+    );
     let item = one("send the Q3 draft — Bob");
-    assert_eq!((item.owner, item.task.as_str()), (email(BOB), "send the Q3 draft"));
+    assert_eq!(
+        (item.owner, item.task.as_str()),
+        (email(BOB), "send the Q3 draft")
+    );
 }
 
 #[test]
@@ -159,22 +183,40 @@ fn non_latin_owners() {
     ];
     let items = harvest(&section, &c).items;
     let owners: Vec<_> = items.iter().map(|i| i.owner.clone()).collect();
-    assert_eq!(owners, vec![email(ALICE), email(BOB), Owner::AsWritten("美咲".into())]);
-    assert_eq!(items.get(1).map(|i| i.task.as_str()), Some("отправить отчёт"));
+    assert_eq!(
+        owners,
+        vec![email(ALICE), email(BOB), Owner::AsWritten("美咲".into())]
+    );
+    assert_eq!(
+        items.get(1).map(|i| i.task.as_str()),
+        Some("отправить отчёт")
+    );
 }
 
 #[test]
 fn person_chip_is_the_owner_even_as_first_element() {
     let section = [
         heading(3, "Notes"),
-        checkbox(vec![person(BOB, Some("Bob Smith")), text(" to send the deck\n")]),
+        checkbox(vec![
+            person(BOB, Some("Bob Smith")),
+            text(" to send the deck\n"),
+        ]),
         checkbox(vec![person("Carol@Example.com", None), text(" review\n")]),
     ];
     let items = harvest(&section, &ctx()).items;
     assert_eq!(items.len(), 2);
-    assert_eq!(items.first().map(|i| (&i.owner, i.task.as_str())), Some((&email(BOB), "send the deck")));
-    assert_eq!(items.get(1).map(|i| &i.owner), Some(&email("carol@example.com")));
-    assert_eq!(items.first().map(|i| i.raw.as_str()), Some("Bob Smith to send the deck"));
+    assert_eq!(
+        items.first().map(|i| (&i.owner, i.task.as_str())),
+        Some((&email(BOB), "send the deck"))
+    );
+    assert_eq!(
+        items.get(1).map(|i| &i.owner),
+        Some(&email("carol@example.com"))
+    );
+    assert_eq!(
+        items.first().map(|i| i.raw.as_str()),
+        Some("Bob Smith to send the deck")
+    );
 }
 
 #[test]
@@ -215,7 +257,10 @@ fn due_forms_are_cut_from_the_task() {
 fn year_rolls_over_in_december() {
     let mut c = ctx();
     c.meeting_date = ymd(2026, 12, 15).unwrap_or_default();
-    let section = [heading(3, "Action items"), normal("Bob to send it by 3 Jan")];
+    let section = [
+        heading(3, "Action items"),
+        normal("Bob to send it by 3 Jan"),
+    ];
     let due = harvest(&section, &c).items.first().and_then(|i| i.due);
     assert_eq!(due, ymd(2027, 1, 3));
 }
@@ -224,7 +269,11 @@ fn year_rolls_over_in_december() {
 fn date_chip_is_the_due() {
     let section = [
         heading(3, "Action items"),
-        normal_with(vec![text("Bob to send it by "), date_chip(ymd(2026, 12, 9), "Dec 9, 2026"), text("\n")]),
+        normal_with(vec![
+            text("Bob to send it by "),
+            date_chip(ymd(2026, 12, 9), "Dec 9, 2026"),
+            text("\n"),
+        ]),
     ];
     let items = harvest(&section, &ctx()).items;
     assert_eq!(items.first().and_then(|i| i.due), ymd(2026, 12, 9));
@@ -252,13 +301,22 @@ fn done_forms() {
         assert_eq!(item.task, "send it", "{line}");
     }
     assert!(!one("Bob to send it").done);
-    let section = [heading(3, "Action items"), normal_with(vec![struck("Bob to send it\n")])];
-    assert_eq!(harvest(&section, &ctx()).items.first().map(|i| i.done), Some(true));
+    let section = [
+        heading(3, "Action items"),
+        normal_with(vec![struck("Bob to send it\n")]),
+    ];
+    assert_eq!(
+        harvest(&section, &ctx()).items.first().map(|i| i.done),
+        Some(true)
+    );
     let section = [
         heading(3, "Action items"),
         normal_with(vec![struck("Bob to send"), text(" it\n")]),
     ];
-    assert_eq!(harvest(&section, &ctx()).items.first().map(|i| i.done), Some(false));
+    assert_eq!(
+        harvest(&section, &ctx()).items.first().map(|i| i.done),
+        Some(false)
+    );
 }
 
 #[test]
@@ -282,7 +340,11 @@ fn where_items_are_found() {
         heading(3, "Notes"),
         normal("we talked about the roadmap"),
     ];
-    let tasks: Vec<String> = harvest(&section, &ctx()).items.into_iter().map(|i| i.task).collect();
+    let tasks: Vec<String> = harvest(&section, &ctx())
+        .items
+        .into_iter()
+        .map(|i| i.task)
+        .collect();
     assert_eq!(
         tasks,
         vec![
@@ -307,7 +369,10 @@ fn headings_ids_and_section_boundaries() {
     ];
     let items = harvest(&section, &ctx()).items;
     assert_eq!(items.len(), 1);
-    assert_eq!(items.first().and_then(|i| i.heading_id.clone()), Some("h.3".into()));
+    assert_eq!(
+        items.first().and_then(|i| i.heading_id.clone()),
+        Some("h.3".into())
+    );
 }
 
 #[test]
@@ -324,8 +389,14 @@ fn suggestions_are_ignored_and_soft_breaks_split_lines() {
         normal_with(vec![suggested("Bob to add this\n")]),
     ];
     let items = harvest(&section, &ctx()).items;
-    let got: Vec<_> = items.iter().map(|i| (i.owner.clone(), i.task.as_str())).collect();
-    assert_eq!(got, vec![(email(BOB), "send deck"), (email(ALICE), "review")]);
+    let got: Vec<_> = items
+        .iter()
+        .map(|i| (i.owner.clone(), i.task.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(email(BOB), "send deck"), (email(ALICE), "review")]
+    );
 }
 
 #[test]
@@ -338,7 +409,18 @@ fn emoji_zero_width_and_combining_marks() {
 
 #[test]
 fn empty_items_are_skipped() {
-    let items = items_of(&["", "Bob:", "Bob to", "✅", "[x]", "by Friday", "TODO:", "@Bob"]);
+    let items = items_of(&[
+        "",
+        "Bob:",
+        "Bob to",
+        "✅",
+        "[x]",
+        "by Friday",
+        "TODO:",
+        "@Bob",
+        "[x] (done)",
+        "(done) ✅",
+    ]);
     assert!(items.is_empty(), "{items:?}");
 }
 
@@ -346,7 +428,9 @@ fn empty_items_are_skipped() {
 fn open_block_lines_are_carried_updates() {
     let section = vec![
         heading(3, "Open action items"),
-        checkbox(vec![text("Bob — send the Q3 draft — due Fri 20 Nov (from 17 Nov)\n")]),
+        checkbox(vec![text(
+            "Bob — send the Q3 draft — due Fri 20 Nov (from 17 Nov)\n",
+        )]),
         checkbox(vec![text("Alice — book room (from 17 Nov) ✅\n")]),
         checkbox(vec![struck("Both — plan offsite (from 10 Nov)\n")]),
         checkbox(vec![text("Bob to write a brand new item\n")]),
@@ -354,11 +438,19 @@ fn open_block_lines_are_carried_updates() {
         checkbox(vec![text("Bob to send it\n")]),
     ];
     let h = harvest(&section, &ctx());
-    let carried: Vec<_> = h.carried.iter().map(|c| (c.key.as_str(), c.done, c.from)).collect();
+    let carried: Vec<_> = h
+        .carried
+        .iter()
+        .map(|c| (c.key.as_str(), c.done, c.from))
+        .collect();
     assert_eq!(
         carried,
         vec![
-            ("bob@example.com|send the q3 draft", false, ymd(2026, 11, 17)),
+            (
+                "bob@example.com|send the q3 draft",
+                false,
+                ymd(2026, 11, 17)
+            ),
             ("alice.lee@example.com|book room", true, ymd(2026, 11, 17)),
             ("both|plan offsite", true, ymd(2026, 11, 10)),
         ]

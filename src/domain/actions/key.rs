@@ -20,7 +20,14 @@ pub fn normalise(text: &str) -> String {
         }
         if matches!(
             c,
-            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{00AD}' | '\u{FE0E}' | '\u{FE0F}'
+            '\u{200B}'
+                | '\u{2060}'
+                | '\u{FEFF}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{00AD}'
+                | '\u{FE0E}'
+                | '\u{FE0F}'
         ) {
             continue;
         }
@@ -30,7 +37,8 @@ pub fn normalise(text: &str) -> String {
         }
         out.extend(c.to_lowercase());
     }
-    let kept = out.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | ';' | ','));
+    let kept =
+        out.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | ';' | ','));
     kept.to_string()
 }
 
@@ -55,12 +63,18 @@ mod tests {
 
     #[test]
     fn collapses_case_and_whitespace() {
-        assert_eq!(normalise("  Send\u{a0}the  Q3\tDRAFT. "), "send the q3 draft");
+        assert_eq!(
+            normalise("  Send\u{a0}the  Q3\tDRAFT. "),
+            "send the q3 draft"
+        );
     }
 
     #[test]
     fn drops_invisible_characters_but_keeps_emoji_and_scripts() {
-        assert_eq!(normalise("Ship\u{200B} 🚀\u{FE0F} Юлия 美咲"), "ship 🚀 юлия 美咲");
+        assert_eq!(
+            normalise("Ship\u{200B} 🚀\u{FE0F} Юлия 美咲"),
+            "ship 🚀 юлия 美咲"
+        );
     }
 
     #[test]
@@ -71,6 +85,9 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(item_key(&Owner::Both, "x"), "both|x");
         assert_eq!(item_key(&Owner::Unassigned, "x"), "|x");
-        assert_eq!(item_key(&Owner::AsWritten("Carol  Diaz".into()), "x"), "~carol diaz|x");
+        assert_eq!(
+            item_key(&Owner::AsWritten("Carol  Diaz".into()), "x"),
+            "~carol diaz|x"
+        );
     }
 }

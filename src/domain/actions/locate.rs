@@ -123,7 +123,14 @@ mod tests {
 
     #[test]
     fn heading_names() {
-        for h in ["Action items", "ACTION ITEMS:", "Actions", "Next steps", "TODO", "✅ To-dos"] {
+        for h in [
+            "Action items",
+            "ACTION ITEMS:",
+            "Actions",
+            "Next steps",
+            "TODO",
+            "✅ To-dos",
+        ] {
             assert_eq!(block_named(h), Block::Actions, "{h}");
         }
         for h in ["Open action items", "open actions"] {

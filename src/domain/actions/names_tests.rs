@@ -68,8 +68,14 @@ fn a_name_shared_by_both_is_ambiguous() {
 #[test]
 fn mentions_and_counterpart() {
     let d = Directory::new(&ctx());
-    assert_eq!(d.mentioned("send Alice the deck, cc bobby"), vec!["alice.lee@example.com", "bob@example.com"]);
+    assert_eq!(
+        d.mentioned("send Alice the deck, cc bobby"),
+        vec!["alice.lee@example.com", "bob@example.com"]
+    );
     assert!(d.mentioned("send the deck").is_empty());
-    assert_eq!(d.counterpart("bob@example.com"), Some("alice.lee@example.com"));
+    assert_eq!(
+        d.counterpart("bob@example.com"),
+        Some("alice.lee@example.com")
+    );
     assert_eq!(d.counterpart("carol@example.com"), None);
 }

@@ -41,15 +41,24 @@ fn at_handles() {
 fn pronouns() {
     assert_eq!(lead("I'll send it"), Some((Claim::Writer, "send it")));
     assert_eq!(lead("I need to send it"), Some((Claim::Writer, "send it")));
-    assert_eq!(lead("We will send it"), Some((Claim::Owner(Owner::Both), "send it")));
-    assert_eq!(lead("Both: send it"), Some((Claim::Owner(Owner::Both), " send it")));
+    assert_eq!(
+        lead("We will send it"),
+        Some((Claim::Owner(Owner::Both), "send it"))
+    );
+    assert_eq!(
+        lead("Both: send it"),
+        Some((Claim::Owner(Owner::Both), " send it"))
+    );
 }
 
 #[test]
 fn unknown_names_only_in_clear_shapes() {
     let carol = |s: &str| Claim::Owner(Owner::AsWritten(s.into()));
     assert_eq!(lead("Carol to send it"), Some((carol("Carol"), "send it")));
-    assert_eq!(lead("Carol Diaz: send it"), Some((carol("Carol Diaz"), " send it")));
+    assert_eq!(
+        lead("Carol Diaz: send it"),
+        Some((carol("Carol Diaz"), " send it"))
+    );
     assert_eq!(lead("Юлия to send it"), Some((carol("Юлия"), "send it")));
     assert_eq!(lead("Carol, send it"), None);
     assert_eq!(lead("Remember to send it"), None);
@@ -125,7 +134,10 @@ fn writer_resolution() {
     );
     assert_eq!(writer(&d, &[]), Owner::Unassigned);
     assert_eq!(
-        writer(&d, &["bob@example.com".into(), "alice.lee@example.com".into()]),
+        writer(
+            &d,
+            &["bob@example.com".into(), "alice.lee@example.com".into()]
+        ),
         Owner::Unassigned
     );
 }

@@ -121,7 +121,14 @@ mod tests {
 
     #[test]
     fn action_markers() {
-        for line in ["Action: send", "AI: send", "TODO: send", "→ send", "-> send", "todo: send"] {
+        for line in [
+            "Action: send",
+            "AI: send",
+            "TODO: send",
+            "→ send",
+            "-> send",
+            "todo: send",
+        ] {
             let p = strip(line);
             assert!(p.action, "{line}");
             assert!(!p.done, "{line}");
@@ -131,7 +138,15 @@ mod tests {
 
     #[test]
     fn done_markers() {
-        for line in ["[x] send", "[X] send", "Done: send", "DONE send", "✅ send", "☑ send", "☒send"] {
+        for line in [
+            "[x] send",
+            "[X] send",
+            "Done: send",
+            "DONE send",
+            "✅ send",
+            "☑ send",
+            "☒send",
+        ] {
             let p = strip(line);
             assert!(p.done, "{line}");
             assert_eq!(rest(line), "send", "{line}");
@@ -147,7 +162,13 @@ mod tests {
 
     #[test]
     fn ordinary_words_are_not_markers() {
-        for line in ["Done with the review", "Todos are fun", "Actionable", "-5 degrees", "Dones"] {
+        for line in [
+            "Done with the review",
+            "Todos are fun",
+            "Actionable",
+            "-5 degrees",
+            "Dones",
+        ] {
             let p = strip(line);
             assert!(!p.action && !p.done, "{line}");
             assert_eq!(p.rest, 0, "{line}");
