@@ -187,3 +187,7 @@ fn meaningful(c: char) -> bool {
 #[cfg(test)]
 #[path = "harvest_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "fixture_tests.rs"]
+mod fixture_tests;
