@@ -5,11 +5,11 @@
 //! (owner, task, due date, done) plus updates to items carried from earlier meetings.
 //! [`carry_line`] writes an open item into the next section in a form [`harvest`] reads back.
 //!
-//! One concern per file: [`locate`](self) finds the lines (`locate.rs`), `prefix.rs` strips the
-//! leading markers, `owner.rs` and `names.rs` read who, `due.rs` reads when, `done.rs` reads
-//! whether it is done, [`key`] gives an item its identity, and `carry.rs` is the carried-line
-//! format. Everything is pure text processing over [`crate::domain::doc`] paragraphs: no I/O, no
-//! clock, no UTF-16 arithmetic.
+//! One concern per file: `locate.rs` finds the lines, `prefix.rs` strips their leading
+//! markers, `owner.rs` and `names.rs` read who, `due.rs` reads when, `done.rs` reads whether it
+//! is done, [`key`] gives an item its identity, `carry.rs` is the carried-line format and
+//! `harvest.rs` puts them together. Everything is pure text processing over
+//! [`crate::domain::doc`] paragraphs: no I/O, no clock, no UTF-16 arithmetic.
 
 mod carry;
 mod done;
