@@ -20,3 +20,4 @@
 
 pub mod domain;
 pub mod sandbox;
+pub mod store;
