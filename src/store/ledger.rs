@@ -75,6 +75,7 @@ pub struct LedgerItem {
 /// A ledger row as returned by queries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerEntry {
+    /// The row's identity (`key.item_key` equals `item.item_key`).
     pub key: ItemKey,
     pub item: LedgerItem,
     /// Start of the occurrence the item was written in.

@@ -214,3 +214,10 @@ fn unreadable_column_is_an_error_naming_the_fix() {
         "{msg}"
     );
 }
+
+#[test]
+fn store_can_move_into_spawn_blocking() {
+    fn assert_send<T: Send + 'static>() {}
+    assert_send::<Store>();
+    assert_send::<StoreError>();
+}
