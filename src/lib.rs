@@ -22,3 +22,4 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod sandbox;
+pub mod store;

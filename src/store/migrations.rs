@@ -1,0 +1,127 @@
+//! The schema, as an append-only list of migrations.
+//!
+//! The schema version lives in SQLite's `user_version` (managed by `rusqlite_migration`).
+//! Never edit a migration that has shipped: append a new `M::up` instead. A file whose version
+//! is higher than this list knows is refused at open (see [`super::StoreError::TooNew`]).
+//!
+//! Conventions: every table is `STRICT`; instants are fixed-width RFC 3339 UTC text and dates
+//! `YYYY-MM-DD` (see `columns.rs`); enums are lowercase words guarded by `CHECK`; booleans are
+//! 0/1 guarded by `CHECK`. Every row is scoped by `user` (the served user's email), so one user's
+//! data can never leak into another's queries and two served users who share a meeting keep
+//! separate rows.
+
+use rusqlite_migration::{Migrations, M};
+
+/// Version 1: sync state, calendar cache, series, occurrences, action ledger.
+const V1: &str = r#"
+CREATE TABLE calendar_sync (
+    user        TEXT NOT NULL,
+    calendar_id TEXT NOT NULL,
+    sync_token  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (user, calendar_id)
+) STRICT;
+
+CREATE TABLE drive_sync (
+    user       TEXT NOT NULL PRIMARY KEY,
+    page_token TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE calendar_events (
+    user               TEXT NOT NULL,
+    calendar_id        TEXT NOT NULL,
+    event_id           TEXT NOT NULL,
+    recurring_event_id TEXT,
+    status             TEXT NOT NULL CHECK (status IN ('confirmed', 'tentative', 'cancelled')),
+    updated            TEXT,
+    json               TEXT NOT NULL,
+    PRIMARY KEY (user, calendar_id, event_id)
+) STRICT;
+CREATE INDEX calendar_events_by_master
+    ON calendar_events (user, calendar_id, recurring_event_id)
+    WHERE recurring_event_id IS NOT NULL;
+
+CREATE TABLE series (
+    user            TEXT NOT NULL,
+    series_key      TEXT NOT NULL,
+    doc_id          TEXT,
+    doc_url         TEXT,
+    title           TEXT NOT NULL,
+    organizer_email TEXT NOT NULL,
+    other_email     TEXT,
+    time_zone       TEXT NOT NULL,
+    event_ids       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(event_ids)),
+    state           TEXT NOT NULL CHECK (state IN ('active', 'not_one_on_one', 'deleted')),
+    adopted         INTEGER NOT NULL CHECK (adopted IN (0, 1)),
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    PRIMARY KEY (user, series_key)
+) STRICT;
+
+CREATE TABLE occurrences (
+    user               TEXT NOT NULL,
+    series_key         TEXT NOT NULL,
+    occurrence_key     TEXT NOT NULL,
+    start              TEXT NOT NULL,
+    "end"              TEXT NOT NULL,
+    original_start     TEXT NOT NULL,
+    cancelled          INTEGER NOT NULL CHECK (cancelled IN (0, 1)),
+    section_state      TEXT NOT NULL
+        CHECK (section_state IN ('not_prepared', 'prepared', 'harvested')),
+    section_at         TEXT,
+    section_revision   TEXT,
+    harvest_count      INTEGER NOT NULL DEFAULT 0 CHECK (harvest_count >= 0),
+    PRIMARY KEY (user, series_key, occurrence_key),
+    FOREIGN KEY (user, series_key) REFERENCES series (user, series_key) ON DELETE CASCADE,
+    CHECK ((section_state = 'not_prepared') = (section_at IS NULL)),
+    CHECK ((section_at IS NULL) = (section_revision IS NULL))
+) STRICT;
+CREATE INDEX occurrences_by_start ON occurrences (user, start);
+
+CREATE TABLE action_items (
+    user           TEXT NOT NULL,
+    series_key     TEXT NOT NULL,
+    occurrence_key TEXT NOT NULL,
+    item_key       TEXT NOT NULL,
+    position       INTEGER NOT NULL CHECK (position >= 0),
+    owner_kind     TEXT NOT NULL CHECK (owner_kind IN ('email', 'both', 'unassigned', 'text')),
+    owner          TEXT,
+    task           TEXT NOT NULL,
+    due            TEXT,
+    done           INTEGER NOT NULL CHECK (done IN (0, 1)),
+    done_at        TEXT,
+    source_doc_url TEXT NOT NULL,
+    heading_id     TEXT,
+    first_seen     TEXT NOT NULL,
+    updated        TEXT NOT NULL,
+    PRIMARY KEY (user, series_key, occurrence_key, item_key),
+    FOREIGN KEY (user, series_key, occurrence_key)
+        REFERENCES occurrences (user, series_key, occurrence_key) ON DELETE CASCADE,
+    CHECK ((owner_kind IN ('email', 'text')) = (owner IS NOT NULL)),
+    CHECK (done = 1 OR done_at IS NULL)
+) STRICT;
+CREATE INDEX action_items_by_owner ON action_items (owner COLLATE NOCASE)
+    WHERE owner_kind = 'email';
+"#;
+
+/// Every migration, oldest first. The index + 1 is the schema version it produces.
+const MIGRATIONS: &[M<'static>] = &[M::up(V1)];
+
+/// The migration set, ready to apply.
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATIONS)
+}
+
+/// The schema version this build writes.
+pub(crate) const LATEST_VERSION: usize = MIGRATIONS.len();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+}
