@@ -18,5 +18,7 @@
 //!   Docs v1, Drive v3 and OAuth that oneonone touches, served over HTTP for tests and the demo.
 //!   It shares no logic with the daemon.
 
+pub mod config;
 pub mod domain;
+pub mod google;
 pub mod sandbox;
