@@ -171,7 +171,7 @@ impl DocConfig {
         if self.allowed_domains.is_empty() {
             email_domain(organizer) == Some(domain)
         } else {
-            self.allowed_domains.iter().any(|d| *d == domain)
+            self.allowed_domains.contains(&domain)
         }
     }
 }

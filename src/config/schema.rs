@@ -47,7 +47,7 @@ pub(crate) struct RawGoogle {
     pub user: Option<String>,
     pub endpoint: Option<String>,
     pub max_attempts: Option<u32>,
-    #[serde(default, with = "humantime_serde")]
+    #[serde(default, deserialize_with = "duration")]
     pub request_timeout: Option<Duration>,
 }
 
@@ -65,15 +65,15 @@ pub(crate) enum RawClockKind {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDaemon {
     pub state_dir: Option<PathBuf>,
-    #[serde(default, with = "humantime_serde")]
+    #[serde(default, deserialize_with = "duration")]
     pub poll_interval: Option<Duration>,
-    #[serde(default, with = "humantime_serde")]
+    #[serde(default, deserialize_with = "duration")]
     pub prepare_before: Option<Duration>,
-    #[serde(default, with = "humantime_serde")]
+    #[serde(default, deserialize_with = "duration")]
     pub harvest_after: Option<Duration>,
     #[serde(default)]
     pub clock: RawClockKind,
-    #[serde(default, with = "humantime_serde")]
+    #[serde(default, deserialize_with = "duration")]
     pub lookahead: Option<Duration>,
 }
 
@@ -106,4 +106,22 @@ pub(crate) struct RawDoc {
 pub(crate) struct RawActions {
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+}
+
+/// Reads an optional duration such as `"90s"`, `"30m"`, `"24h"`, `"35d"` (humantime syntax),
+/// with an error that shows the accepted forms.
+fn duration<'de, D>(deserializer: D) -> Result<Option<Duration>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    humantime_serde::re::humantime::parse_duration(&text)
+        .map(Some)
+        .map_err(|e| {
+            serde::de::Error::custom(format!(
+                "invalid duration \"{text}\" ({e}); write a number and a unit, e.g. \"90s\", \"30m\", \"24h\", \"35d\" or \"1h 30m\""
+            ))
+        })
 }

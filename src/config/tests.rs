@@ -206,7 +206,7 @@ fn bad_auth_kind_lists_the_accepted_values() {
 fn bad_duration_names_the_key_and_value() {
     let f = Fixture::new();
     let e = f.error(&format!("{SA}[daemon]\nprepare_before = \"one day\"\n"));
-    assert_contains(&e, &["prepare_before", "one day"]);
+    assert_contains(&e, &["prepare_before", "one day", "\"24h\""]);
 }
 
 #[test]

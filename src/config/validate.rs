@@ -230,12 +230,14 @@ fn endpoint(c: &Checker, value: &str) -> Result<Url, ConfigError> {
                 ),
             ))
         }
-        other => return Err(c.invalid(
-            KEY,
-            format!(
+        other => {
+            return Err(c.invalid(
+                KEY,
+                format!(
                 "\"{value}\" has scheme \"{other}\"; accepted: https://, or http:// to 127.0.0.1"
             ),
-        )),
+            ))
+        }
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
         return Err(c.invalid(
