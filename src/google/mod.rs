@@ -66,6 +66,14 @@ impl Clients {
         user: &str,
     ) -> Result<Clients, GoogleError> {
         let auth = auth::authenticator(transport, &google.auth, user).await?;
+        Ok(Clients::with_auth(transport, user, auth))
+    }
+
+    /// The hubs pointed at the transport's URLs, all using `auth` for tokens.
+    fn with_auth<A>(transport: &Transport, user: &str, auth: A) -> Clients
+    where
+        A: google_calendar3::common::GetToken + Clone + 'static,
+    {
         let urls = &transport.urls;
 
         let mut calendar = CalendarHub::new(transport.hub_client.clone(), auth.clone());
@@ -80,12 +88,12 @@ impl Clients {
         drive.base_url(urls.drive_base.clone());
         drive.root_url(urls.drive_root.clone());
 
-        Ok(Clients {
+        Clients {
             user: user.to_string(),
             calendar: CalendarApi::new(calendar, user.to_string(), transport.policy),
             docs: DocsApi::new(docs, transport.policy),
             drive: DriveApi::new(drive, transport.policy),
-        })
+        }
     }
 
     /// Clients for every user the configuration serves, sharing one transport.
@@ -98,3 +106,6 @@ impl Clients {
         Ok(all)
     }
 }
+
+#[cfg(test)]
+mod wiring_tests;
