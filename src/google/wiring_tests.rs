@@ -25,6 +25,7 @@ struct Seen {
     method: String,
     path: String,
     query: BTreeMap<String, String>,
+    authorization: Option<String>,
     body: String,
 }
 
@@ -50,6 +51,11 @@ async fn serve(State(script): State<Arc<Script>>, request: Request) -> Response 
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
         query,
+        authorization: parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
         body,
     });
     let next = script.answers.lock().expect("lock").pop_front();
@@ -91,6 +97,30 @@ impl GetToken for ScopeRecorder {
     }
 }
 
+/// Starts the scripted server; returns it and a configuration pointing at it.
+async fn start(answers: Vec<Answer>) -> (Arc<Script>, GoogleConfig) {
+    let script = Arc::new(Script {
+        seen: Mutex::new(Vec::new()),
+        answers: Mutex::new(answers.into()),
+    });
+    let app = Router::new().fallback(serve).with_state(script.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let google = GoogleConfig {
+        auth: GoogleAuth::ServiceAccount {
+            key_file: "unused.json".into(),
+            users: vec![USER.into()],
+        },
+        endpoint: Some(url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("url")),
+        max_attempts: 3,
+        request_timeout: Duration::from_secs(5),
+    };
+    (script, google)
+}
+
 struct Harness {
     script: Arc<Script>,
     scopes: ScopeRecorder,
@@ -99,25 +129,7 @@ struct Harness {
 
 impl Harness {
     async fn new(answers: Vec<Answer>) -> Harness {
-        let script = Arc::new(Script {
-            seen: Mutex::new(Vec::new()),
-            answers: Mutex::new(answers.into()),
-        });
-        let app = Router::new().fallback(serve).with_state(script.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        let google = GoogleConfig {
-            auth: GoogleAuth::ServiceAccount {
-                key_file: "unused.json".into(),
-                users: vec![USER.into()],
-            },
-            endpoint: Some(url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("url")),
-            max_attempts: 3,
-            request_timeout: Duration::from_secs(5),
-        };
+        let (script, google) = start(answers).await;
         let transport = Transport::new(&google);
         let scopes = ScopeRecorder::default();
         let clients = Clients::with_auth(&transport, USER, scopes.clone());
@@ -516,4 +528,93 @@ async fn changes_are_collected_across_pages_once_each() {
         seen[1].query.get("pageToken").map(String::as_str),
         Some("t2")
     );
+}
+
+/// The JWT claims of a service-account token request (`assertion=<header>.<claims>.<sig>`).
+fn jwt_claims(form_body: &str) -> Value {
+    use base64::Engine;
+    let assertion = url::form_urlencoded::parse(form_body.as_bytes())
+        .find(|(k, _)| k == "assertion")
+        .map(|(_, v)| v.into_owned())
+        .expect("assertion");
+    let claims = assertion.split('.').nth(1).expect("claims segment");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(claims.trim_end_matches('='))
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("claims json")
+}
+
+/// Points `google` at a freshly minted service-account key whose token URI is the script.
+fn with_service_account(mut google: GoogleConfig) -> (tempfile::TempDir, GoogleConfig) {
+    use rsa::pkcs8::EncodePrivateKey;
+    let endpoint = google.endpoint.clone().expect("endpoint");
+    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("rsa key");
+    let pem = key
+        .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
+        .expect("pem")
+        .to_string();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key_file = dir.path().join("key.json");
+    let key_json = json!({"type": "service_account",
+        "client_email": "svc@p.iam.gserviceaccount.com",
+        "private_key": pem, "token_uri": format!("{endpoint}token")});
+    std::fs::write(&key_file, key_json.to_string()).expect("write key");
+    google.auth = GoogleAuth::ServiceAccount {
+        key_file,
+        users: vec![USER.into()],
+    };
+    (dir, google)
+}
+
+#[tokio::test]
+async fn service_account_tokens_are_per_user_and_per_scope() {
+    let (script, google) = start(vec![
+        ok(json!({"access_token": "tok-cal", "expires_in": 3600, "token_type": "Bearer"})),
+        ok(json!({"items": [], "nextSyncToken": "s"})),
+    ])
+    .await;
+    let (_dir, google) = with_service_account(google);
+
+    let all = Clients::connect_all(&google).await.expect("connect");
+    assert_eq!(all.len(), 1);
+    all[0]
+        .calendar
+        .list_events("primary", &SyncMode::Full, None)
+        .await
+        .expect("list");
+
+    let seen = script.seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].path, "/token");
+    let claims = jwt_claims(&seen[0].body);
+    assert_eq!(claims["sub"], USER);
+    assert_eq!(claims["iss"], "svc@p.iam.gserviceaccount.com");
+    assert_eq!(claims["scope"], scopes::CALENDAR_EVENTS);
+    assert_eq!(seen[1].path, "/calendar/v3/calendars/primary/events");
+    assert_eq!(seen[1].authorization.as_deref(), Some("Bearer tok-cal"));
+}
+
+#[tokio::test]
+async fn a_refused_delegation_is_unauthorized_and_not_retried() {
+    let (script, google) = start(vec![(
+        401,
+        vec![],
+        json!({"error": "unauthorized_client",
+            "error_description": "Client is unauthorized to retrieve access tokens using this method."})
+        .to_string(),
+    )])
+    .await;
+    let (_dir, google) = with_service_account(google);
+    let transport = Transport::new(&google);
+    let clients = Clients::connect(&transport, &google, USER)
+        .await
+        .expect("connect");
+    let err = clients.docs.get("d1").await.expect_err("refused");
+    assert!(
+        matches!(&err, GoogleError::Unauthorized { message } if message.contains("unauthorized_client")),
+        "{err:?}"
+    );
+    let seen = script.seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 1, "only the token request: {seen:?}");
+    assert_eq!(jwt_claims(&seen[0].body)["scope"], scopes::DOCUMENTS);
 }
