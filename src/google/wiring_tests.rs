@@ -618,3 +618,26 @@ async fn a_refused_delegation_is_unauthorized_and_not_retried() {
     assert_eq!(seen.len(), 1, "only the token request: {seen:?}");
     assert_eq!(jwt_claims(&seen[0].body)["scope"], scopes::DOCUMENTS);
 }
+
+/// The daemon spawns per-user work on tokio: clients must be shareable and every adapter
+/// future `Send`. This is checked by the compiler; the function never runs.
+#[allow(dead_code)]
+fn clients_and_their_futures_can_cross_threads(c: &Clients) {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>(_: T) {}
+    send_sync::<Clients>();
+    let empty = BTreeMap::new();
+    send(c.calendar.list_all_events("p", &SyncMode::Full));
+    send(c.calendar.get_event("p", "e"));
+    send(c.calendar.patch_attachments("p", "e", vec![]));
+    send(c.docs.get("d"));
+    send(c.docs.batch_update("d", vec![], None));
+    send(c.drive.create_doc("n", None, &empty));
+    send(c.drive.find_folder_or_create("n"));
+    send(c.drive.find_by_app_property("k", "v"));
+    send(c.drive.set_app_properties("f", &empty));
+    send(c.drive.share("f", "e", Role::Writer, false));
+    send(c.drive.list_permissions("f"));
+    send(c.drive.changes_start_token());
+    send(c.drive.changes_since("t"));
+}
