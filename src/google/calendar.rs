@@ -12,6 +12,7 @@ use google_calendar3::CalendarHub;
 use serde_json::Value;
 
 use super::connector::HttpsConnector;
+use super::drive::DOC_MIME;
 use super::errors::{FailureProbe, GoogleError};
 use super::retry::{with_retry, RetryPolicy};
 use super::scopes;
@@ -19,9 +20,6 @@ use super::wire::body_json;
 
 /// Google's maximum page size for `events.list`: fewer pages, fewer quota units.
 const PAGE_SIZE: i32 = 2500;
-
-/// MIME type of a Google Doc, as shown on an attachment.
-pub const GOOGLE_DOC_MIME: &str = "application/vnd.google-apps.document";
 
 /// Which kind of `events.list`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,7 +199,7 @@ pub fn doc_attachment(file_id: &str, title: &str) -> EventAttachment {
     EventAttachment {
         file_id: Some(file_id.to_string()),
         file_url: Some(doc_url(file_id)),
-        mime_type: Some(GOOGLE_DOC_MIME.to_string()),
+        mime_type: Some(DOC_MIME.to_string()),
         title: Some(title.to_string()),
         icon_link: None,
     }
@@ -275,7 +273,7 @@ mod tests {
             a.file_url.as_deref(),
             Some("https://docs.google.com/document/d/abc123/edit")
         );
-        assert_eq!(a.mime_type.as_deref(), Some(GOOGLE_DOC_MIME));
+        assert_eq!(a.mime_type.as_deref(), Some(DOC_MIME));
         assert_eq!(a.file_id.as_deref(), Some("abc123"));
     }
 
