@@ -20,6 +20,11 @@
 
 pub mod cli;
 pub mod clock;
+pub mod config;
+pub mod daemon;
 pub mod domain;
+pub mod export;
+pub mod google;
+pub mod reconcile;
 pub mod sandbox;
 pub mod store;

@@ -1,0 +1,216 @@
+//! The TOML configuration: what the operator writes in `oneonone.toml`, checked once at start-up.
+//!
+//! [`Config::load`] reads the file, parses it strictly ([`schema`]: unknown keys are errors) and
+//! validates it ([`validate`]): relative paths are resolved against the file's directory, key
+//! files must exist and look right, regexes must compile, durations must make sense together.
+//! Every error names the file, the key, the bad value, the accepted forms and how to fix it, so
+//! an operator never has to read the source to repair a typo. `config/oneonone.example.toml`
+//! documents every key.
+
+mod google_section;
+mod schema;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use regex::Regex;
+use url::Url;
+
+/// A configuration problem, always tied to the file it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read at all.
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, has an unknown key or a value of the wrong type. `message` is
+    /// the TOML parser's, which shows the line, the column and the accepted keys or forms.
+    #[error("{path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    /// A key has a value that parses but cannot be used.
+    #[error("{path}: {key}: {message}")]
+    Invalid {
+        path: PathBuf,
+        /// The dotted key, with an index for list entries, e.g. `detection.include_titles[1]`.
+        key: String,
+        /// What is wrong with the value, what is accepted and how to fix it.
+        message: String,
+    },
+}
+
+/// The validated configuration. Paths in it are absolute or relative to the working directory
+/// (never to the configuration file any more).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file this configuration was read from.
+    pub source: PathBuf,
+    pub google: GoogleConfig,
+    pub daemon: DaemonConfig,
+    pub detection: DetectionConfig,
+    pub doc: DocConfig,
+    pub actions: ActionsConfig,
+}
+
+/// `[google]`: how to reach and sign in to Google (or the sandbox).
+#[derive(Debug, Clone)]
+pub struct GoogleConfig {
+    pub auth: GoogleAuth,
+    /// Base URL replacing Google's hosts for all three APIs (the sandbox), always ending in `/`.
+    /// `None` means the real Google endpoints.
+    pub endpoint: Option<Url>,
+    /// How many times one API call is attempted in total when Google answers "retry later".
+    pub max_attempts: u32,
+    /// How long one HTTP attempt may take before it counts as a transient failure.
+    pub request_timeout: Duration,
+}
+
+/// The two ways of signing in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoogleAuth {
+    /// A service account with domain-wide delegation: one token per served user, each with the
+    /// user as JWT subject. Serves many managers of one Workspace domain.
+    ServiceAccount {
+        key_file: PathBuf,
+        users: Vec<String>,
+    },
+    /// An installed-app OAuth client for a single manager, whose refresh token is cached on
+    /// disk by `oneonone auth login`.
+    Installed {
+        client_secret: PathBuf,
+        token_cache: PathBuf,
+        user: String,
+    },
+}
+
+impl GoogleAuth {
+    /// The e-mail addresses of every manager this deployment serves.
+    pub fn users(&self) -> &[String] {
+        match self {
+            GoogleAuth::ServiceAccount { users, .. } => users,
+            GoogleAuth::Installed { user, .. } => std::slice::from_ref(user),
+        }
+    }
+}
+
+/// Where the daemon reads the time from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    /// The machine's clock.
+    System,
+    /// The sandbox's simulated clock at `<endpoint>_sandbox/clock`, so tests can run weeks of
+    /// meetings in seconds.
+    Sandbox,
+}
+
+/// `[daemon]`: the loop's timing and its local state.
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    /// Directory of the SQLite journal (and, by default, the OAuth token cache).
+    pub state_dir: PathBuf,
+    /// How often each user's calendar is synced when no push notification arrives.
+    pub poll_interval: Duration,
+    /// How long before an occurrence its agenda section is written.
+    pub prepare_before: Duration,
+    /// How long after an occurrence ends its action items are harvested.
+    pub harvest_after: Duration,
+    pub clock: ClockKind,
+    /// How far ahead recurring series are expanded into occurrences.
+    pub lookahead: Duration,
+}
+
+/// `[detection]`: title filters on top of the structural 1-1 test (two people, recurring).
+#[derive(Debug, Clone, Default)]
+pub struct DetectionConfig {
+    /// If not empty, a series title must match one of these (case-insensitive).
+    pub include_titles: Vec<Regex>,
+    /// A series whose title matches any of these is never treated as a 1-1 (case-insensitive).
+    pub exclude_titles: Vec<Regex>,
+}
+
+impl DetectionConfig {
+    /// Whether the title filters let a series with this title through.
+    pub fn admits_title(&self, title: &str) -> bool {
+        let included =
+            self.include_titles.is_empty() || self.include_titles.iter().any(|r| r.is_match(title));
+        included && !self.exclude_titles.iter().any(|r| r.is_match(title))
+    }
+}
+
+/// `[doc]`: the shared notes document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocConfig {
+    /// Document name with the placeholders `{organizer}` and `{other}` (display names).
+    pub title: String,
+    /// Name of the Drive folder (in the organizer's My Drive) holding the docs.
+    pub folder: String,
+    /// Whether Drive e-mails the other attendee when the doc is shared.
+    pub notify: bool,
+    /// Lower-case domains the doc may be shared into; empty means the organizer's own domain.
+    pub allowed_domains: Vec<String>,
+    /// The agenda template file; `None` means the built-in template.
+    pub template: Option<PathBuf>,
+}
+
+impl DocConfig {
+    /// The document name for a 1-1 between `organizer` and `other`.
+    pub fn render_title(&self, organizer: &str, other: &str) -> String {
+        self.title
+            .replace("{organizer}", organizer)
+            .replace("{other}", other)
+    }
+
+    /// Whether a doc may be shared with `email`, given the organizer's address.
+    pub fn may_share_with(&self, organizer: &str, email: &str) -> bool {
+        let Some(domain) = email_domain(email) else {
+            return false;
+        };
+        if self.allowed_domains.is_empty() {
+            email_domain(organizer) == Some(domain)
+        } else {
+            self.allowed_domains.contains(&domain)
+        }
+    }
+}
+
+/// The lower-cased domain part of an e-mail address.
+fn email_domain(email: &str) -> Option<String> {
+    let (_, domain) = email.rsplit_once('@')?;
+    (!domain.is_empty()).then(|| domain.to_ascii_lowercase())
+}
+
+/// `[actions]`: how action items are attributed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionsConfig {
+    /// Names people write in docs ("Bobby") mapped to e-mail addresses.
+    pub aliases: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// Reads, parses and validates the configuration file at `path`.
+    pub fn load(path: impl AsRef<Path>) -> Result<Config, ConfigError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::from_toml(&text, path)
+    }
+
+    /// Parses and validates `text` as if it had been read from `path` (relative paths in it are
+    /// resolved against `path`'s directory).
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: schema::RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        validate::validate(raw, path)
+    }
+}
+
+#[cfg(test)]
+mod tests;

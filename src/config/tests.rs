@@ -1,0 +1,481 @@
+//! One test per kind of configuration error, plus the defaults and path resolution.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::*;
+
+const SA_KEY: &str = r#"{"type":"service_account","client_email":"svc@p.iam.gserviceaccount.com",
+"private_key":"-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n",
+"token_uri":"http://127.0.0.1:8089/token"}"#;
+
+/// A directory with a service-account key and a client secret next to the config file.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("key.json"), SA_KEY).expect("write key");
+        std::fs::write(
+            dir.path().join("client.json"),
+            r#"{"installed":{"client_id":"x","client_secret":"y","auth_uri":"a","token_uri":"t","redirect_uris":["http://localhost"]}}"#,
+        )
+        .expect("write client");
+        Fixture { dir }
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.dir.path().join("oneonone.toml")
+    }
+
+    fn load(&self, text: &str) -> Result<Config, ConfigError> {
+        std::fs::write(self.config_path(), text).expect("write config");
+        Config::load(self.config_path())
+    }
+
+    /// Loads `[google]` for a service account plus `rest`, expecting an error; returns its text.
+    fn error(&self, text: &str) -> String {
+        match self.load(text) {
+            Ok(c) => panic!("expected an error, got {c:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+}
+
+const SA: &str = "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\nusers = [\"alice@example.com\"]\n";
+
+fn assert_contains(haystack: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(haystack.contains(n), "{haystack:?} should contain {n:?}");
+    }
+}
+
+#[test]
+fn minimal_service_account_config_gets_documented_defaults() {
+    let f = Fixture::new();
+    let c = f.load(SA).expect("valid");
+    assert_eq!(
+        c.google.auth,
+        GoogleAuth::ServiceAccount {
+            key_file: f.dir.path().join("key.json"),
+            users: vec!["alice@example.com".into()],
+        }
+    );
+    assert_eq!(c.google.auth.users(), ["alice@example.com".to_string()]);
+    assert_eq!(c.google.endpoint, None);
+    assert_eq!(c.google.max_attempts, 5);
+    assert_eq!(c.daemon.state_dir, f.dir.path().join("./state"));
+    assert_eq!(c.daemon.poll_interval, Duration::from_secs(60));
+    assert_eq!(c.daemon.prepare_before, Duration::from_secs(86_400));
+    assert_eq!(c.daemon.harvest_after, Duration::from_secs(1_800));
+    assert_eq!(c.daemon.lookahead, Duration::from_secs(35 * 86_400));
+    assert_eq!(c.daemon.clock, ClockKind::System);
+    assert_eq!(c.doc.title, "{organizer} / {other} · 1:1 notes");
+    assert_eq!(c.doc.folder, "1:1 notes");
+    assert!(!c.doc.notify);
+    assert!(c.doc.template.is_none());
+    assert!(c.actions.aliases.is_empty());
+    assert_eq!(c.source, f.config_path());
+}
+
+#[test]
+fn the_example_config_is_valid_once_its_files_exist() {
+    let f = Fixture::new();
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config/oneonone.example.toml"),
+    )
+    .expect("example config");
+    // The example points at files an operator downloads; provide them under the same names.
+    std::fs::create_dir_all(f.dir.path().join("secrets")).expect("mkdir");
+    std::fs::write(f.dir.path().join("secrets/service-account.json"), SA_KEY).expect("key");
+    let c = f.load(&example).expect("example must be valid");
+    assert!(!c.google.auth.users().is_empty());
+    assert!(c.detection.admits_title("Alice / Bob 1:1"));
+}
+
+#[test]
+fn full_config_with_every_section() {
+    let f = Fixture::new();
+    std::fs::write(f.dir.path().join("template.md"), "# x").expect("template");
+    let c = f
+        .load(&format!(
+            "{SA}endpoint = \"http://127.0.0.1:8089\"\nmax_attempts = 3\nrequest_timeout = \"10s\"\n\
+             [daemon]\nstate_dir = \"/var/lib/oneonone\"\npoll_interval = \"5m\"\n\
+             prepare_before = \"2h\"\nharvest_after = \"0s\"\nclock = \"sandbox\"\nlookahead = \"14d\"\n\
+             [detection]\ninclude_titles = [\"1:1\", \"one.on.one\"]\nexclude_titles = [\"interview\"]\n\
+             [doc]\ntitle = \"{{other}} <> {{organizer}}\"\nfolder = \"Notes\"\nnotify = true\n\
+             allowed_domains = [\"Example.COM\"]\ntemplate = \"template.md\"\n\
+             [actions]\naliases = {{ \"Bobby\" = \"bob@example.com\" }}\n"
+        ))
+        .expect("valid");
+    assert_eq!(
+        c.google.endpoint.as_ref().map(|u| u.as_str()),
+        Some("http://127.0.0.1:8089/")
+    );
+    assert_eq!(c.google.max_attempts, 3);
+    assert_eq!(c.google.request_timeout, Duration::from_secs(10));
+    assert_eq!(c.daemon.state_dir, PathBuf::from("/var/lib/oneonone"));
+    assert_eq!(c.daemon.poll_interval, Duration::from_secs(300));
+    assert_eq!(c.daemon.clock, ClockKind::Sandbox);
+    assert_eq!(c.daemon.lookahead, Duration::from_secs(14 * 86_400));
+    assert!(c.detection.admits_title("Alice/Bob ONE ON ONE"));
+    assert!(!c.detection.admits_title("1:1 Interview with Carol"));
+    assert!(!c.detection.admits_title("Weekly sync"));
+    assert_eq!(c.doc.render_title("Alice", "Bob"), "Bob <> Alice");
+    assert!(c.doc.notify);
+    assert_eq!(c.doc.allowed_domains, ["example.com"]);
+    assert!(c.doc.may_share_with("alice@other.org", "bob@EXAMPLE.com"));
+    assert!(!c.doc.may_share_with("alice@example.com", "eve@evil.com"));
+    assert_eq!(c.doc.template, Some(f.dir.path().join("template.md")));
+    assert_eq!(
+        c.actions.aliases.get("Bobby").map(String::as_str),
+        Some("bob@example.com")
+    );
+}
+
+#[test]
+fn installed_auth_defaults_the_token_cache_into_the_state_dir() {
+    let f = Fixture::new();
+    let c = f
+        .load("[google]\nauth = \"installed\"\noauth_client = \"client.json\"\nuser = \"me@example.com\"\n")
+        .expect("valid");
+    assert_eq!(
+        c.google.auth,
+        GoogleAuth::Installed {
+            client_secret: f.dir.path().join("client.json"),
+            token_cache: f.dir.path().join("./state").join("oauth-token.json"),
+            user: "me@example.com".into(),
+        }
+    );
+}
+
+#[test]
+fn empty_allowed_domains_means_the_organizers_domain() {
+    let f = Fixture::new();
+    let c = f.load(SA).expect("valid");
+    assert!(c.doc.may_share_with("alice@example.com", "bob@Example.com"));
+    assert!(!c.doc.may_share_with("alice@example.com", "bob@example.org"));
+    assert!(!c.doc.may_share_with("alice@example.com", "not-an-address"));
+}
+
+#[test]
+fn unreadable_file_names_the_path() {
+    let err = Config::load("/nonexistent/oneonone.toml").expect_err("missing file");
+    assert!(matches!(err, ConfigError::Read { .. }));
+    assert_contains(&err.to_string(), &["/nonexistent/oneonone.toml"]);
+}
+
+#[test]
+fn unknown_key_is_rejected_with_the_file_and_accepted_keys() {
+    let f = Fixture::new();
+    let e = f.error(&format!("{SA}[daemon]\npoll_intervall = \"60s\"\n"));
+    assert_contains(
+        &e,
+        &[
+            "oneonone.toml",
+            "poll_intervall",
+            "unknown field",
+            "poll_interval",
+        ],
+    );
+}
+
+#[test]
+fn unknown_section_is_rejected() {
+    let f = Fixture::new();
+    let e = f.error(&format!("{SA}[deamon]\n"));
+    assert_contains(&e, &["deamon", "unknown field"]);
+}
+
+#[test]
+fn missing_google_section_is_reported() {
+    let f = Fixture::new();
+    assert_contains(&f.error("[daemon]\n"), &["google"]);
+}
+
+#[test]
+fn bad_auth_kind_lists_the_accepted_values() {
+    let f = Fixture::new();
+    let e = f.error("[google]\nauth = \"oauth\"\n");
+    assert_contains(&e, &["oauth", "service_account", "installed"]);
+}
+
+#[test]
+fn bad_duration_names_the_key_and_value() {
+    let f = Fixture::new();
+    let e = f.error(&format!("{SA}[daemon]\nprepare_before = \"one day\"\n"));
+    assert_contains(&e, &["prepare_before", "one day", "\"24h\""]);
+}
+
+#[test]
+fn missing_key_file_says_where_to_get_one() {
+    let f = Fixture::new();
+    let e = f.error(
+        "[google]\nauth = \"service_account\"\nservice_account_key = \"/x/y.json\"\nusers = [\"a@b.c\"]\n",
+    );
+    assert_contains(
+        &e,
+        &[
+            "google.service_account_key",
+            "/x/y.json does not exist",
+            "Google Cloud console",
+        ],
+    );
+}
+
+#[test]
+fn key_file_path_is_relative_to_the_config_file() {
+    let f = Fixture::new();
+    let e = f.error(
+        "[google]\nauth = \"service_account\"\nservice_account_key = \"sub/key.json\"\nusers = [\"a@b.c\"]\n",
+    );
+    let expected = f.dir.path().join("sub/key.json");
+    assert_contains(&e, &[&expected.display().to_string()]);
+}
+
+#[test]
+fn a_client_secret_given_as_service_account_key_is_refused() {
+    let f = Fixture::new();
+    let e = f.error(
+        "[google]\nauth = \"service_account\"\nservice_account_key = \"client.json\"\nusers = [\"a@b.c\"]\n",
+    );
+    assert_contains(&e, &["not a service-account key", "missing: client_email"]);
+}
+
+#[test]
+fn service_account_without_key_or_users() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error("[google]\nauth = \"service_account\"\nusers = [\"a@b.c\"]\n"),
+        &["google.service_account_key", "missing"],
+    );
+    assert_contains(
+        &f.error("[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n"),
+        &["google.users", "missing or empty"],
+    );
+}
+
+#[test]
+fn bad_or_duplicate_user_is_named_by_index() {
+    let f = Fixture::new();
+    let head = "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n";
+    assert_contains(
+        &f.error(&format!("{head}users = [\"a@b.c\", \"Bob Smith\"]\n")),
+        &["google.users[1]", "\"Bob Smith\" is not an e-mail address"],
+    );
+    assert_contains(
+        &f.error(&format!("{head}users = [\"a@b.c\", \"a@b.c\"]\n")),
+        &["google.users[1]", "twice"],
+    );
+}
+
+#[test]
+fn keys_of_the_other_auth_kind_are_refused() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error(&format!("{SA}user = \"me@example.com\"\n")),
+        &["google.user", "only used with auth = \"installed\""],
+    );
+    assert_contains(
+        &f.error("[google]\nauth = \"installed\"\noauth_client = \"client.json\"\nuser = \"a@b.c\"\nusers = [\"a@b.c\"]\n"),
+        &["google.users", "only used with auth = \"service_account\""],
+    );
+}
+
+#[test]
+fn installed_needs_client_and_user() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error("[google]\nauth = \"installed\"\nuser = \"a@b.c\"\n"),
+        &["google.oauth_client", "missing", "Desktop app"],
+    );
+    assert_contains(
+        &f.error(
+            "[google]\nauth = \"installed\"\noauth_client = \"nope.json\"\nuser = \"a@b.c\"\n",
+        ),
+        &["google.oauth_client", "nope.json does not exist"],
+    );
+    assert_contains(
+        &f.error("[google]\nauth = \"installed\"\noauth_client = \"key.json\"\nuser = \"a@b.c\"\n"),
+        &["google.oauth_client", "not an OAuth client secret"],
+    );
+    assert_contains(
+        &f.error("[google]\nauth = \"installed\"\noauth_client = \"client.json\"\n"),
+        &["google.user", "missing"],
+    );
+    assert_contains(
+        &f.error("[google]\nauth = \"installed\"\noauth_client = \"client.json\"\nuser = \"a@b.c\"\ntoken_cache = \".\"\n"),
+        &["google.token_cache", "is a directory"],
+    );
+}
+
+#[test]
+fn plain_http_only_to_loopback() {
+    let f = Fixture::new();
+    for ok in [
+        "http://127.0.0.1:8089/",
+        "http://localhost:1/",
+        "http://[::1]:9/",
+        "https://google.example/",
+    ] {
+        let c = f
+            .load(&format!("{SA}endpoint = \"{ok}\"\n"))
+            .unwrap_or_else(|e| panic!("{ok}: {e}"));
+        assert!(c.google.endpoint.is_some());
+    }
+    assert_contains(
+        &f.error(&format!("{SA}endpoint = \"http://10.0.0.5:8089/\"\n")),
+        &[
+            "google.endpoint",
+            "http://10.0.0.5:8089/",
+            "plain http",
+            "https://",
+        ],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}endpoint = \"ftp://127.0.0.1/\"\n")),
+        &["google.endpoint", "scheme \"ftp\""],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}endpoint = \"127.0.0.1:8089\"\n")),
+        &["google.endpoint"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}endpoint = \"http://127.0.0.1:8089/?x=1\"\n")),
+        &["google.endpoint", "query"],
+    );
+}
+
+#[test]
+fn endpoint_path_gets_a_trailing_slash() {
+    let f = Fixture::new();
+    let c = f
+        .load(&format!(
+            "{SA}endpoint = \"http://127.0.0.1:8089/google\"\n"
+        ))
+        .expect("valid");
+    assert_eq!(
+        c.google.endpoint.map(String::from).as_deref(),
+        Some("http://127.0.0.1:8089/google/")
+    );
+}
+
+#[test]
+fn max_attempts_and_timeouts_have_bounds() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error(&format!("{SA}max_attempts = 0\n")),
+        &["google.max_attempts", "0 is out of range"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}request_timeout = \"10ms\"\n")),
+        &["google.request_timeout", "10ms", "too short"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[daemon]\npoll_interval = \"0s\"\n")),
+        &["daemon.poll_interval", "too short"],
+    );
+}
+
+#[test]
+fn lookahead_must_exceed_prepare_before() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error(&format!(
+            "{SA}[daemon]\nlookahead = \"1d\"\nprepare_before = \"2d\"\n"
+        )),
+        &["daemon.lookahead", "prepare_before"],
+    );
+}
+
+#[test]
+fn sandbox_clock_needs_an_endpoint() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error(&format!("{SA}[daemon]\nclock = \"sandbox\"\n")),
+        &["daemon.clock", "google.endpoint"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[daemon]\nclock = \"simulated\"\n")),
+        &["simulated", "system", "sandbox"],
+    );
+}
+
+#[test]
+fn state_dir_must_not_be_a_file() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error(&format!("{SA}[daemon]\nstate_dir = \"key.json\"\n")),
+        &["daemon.state_dir", "is a file"],
+    );
+}
+
+#[test]
+fn invalid_regex_names_key_and_index() {
+    let f = Fixture::new();
+    let e = f.error(&format!(
+        "{SA}[detection]\ninclude_titles = [\"ok\"]\nexclude_titles = [\"fine\", \"(unclosed\"]\n"
+    ));
+    assert_contains(
+        &e,
+        &[
+            "detection.exclude_titles[1]",
+            "(unclosed",
+            "regular expression",
+        ],
+    );
+}
+
+#[test]
+fn doc_title_placeholders_are_checked() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error(&format!(
+            "{SA}[doc]\ntitle = \"{{organiser}} / {{other}}\"\n"
+        )),
+        &["doc.title", "{organiser}", "{organizer}, {other}"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[doc]\ntitle = \"{{organizer\"\n")),
+        &["doc.title", "without"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[doc]\ntitle = \"  \"\n")),
+        &["doc.title", "empty"],
+    );
+}
+
+#[test]
+fn doc_folder_domains_and_template_are_checked() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error(&format!("{SA}[doc]\nfolder = \"a/b\"\n")),
+        &["doc.folder", "a/b"],
+    );
+    assert_contains(
+        &f.error(&format!(
+            "{SA}[doc]\nallowed_domains = [\"example.com\", \"@corp.com\"]\n"
+        )),
+        &["doc.allowed_domains[1]", "@corp.com"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[doc]\ntemplate = \"missing.md\"\n")),
+        &["doc.template", "missing.md does not exist", "built-in"],
+    );
+}
+
+#[test]
+fn alias_targets_must_be_addresses() {
+    let f = Fixture::new();
+    assert_contains(
+        &f.error(&format!(
+            "{SA}[actions]\naliases = {{ \"Bobby\" = \"bob\" }}\n"
+        )),
+        &[
+            "actions.aliases.\"Bobby\"",
+            "\"bob\" is not an e-mail address",
+        ],
+    );
+}

@@ -1,0 +1,299 @@
+//! From [`RawConfig`] (what the file says) to [`Config`] (what the daemon can use).
+//!
+//! Each check produces a [`ConfigError::Invalid`] naming the key, the bad value, the accepted
+//! forms and the fix. Checks run in file order and stop at the first problem, so the message
+//! always points at one concrete line to repair.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use regex::{Regex, RegexBuilder};
+
+use super::google_section;
+use super::schema::{RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc};
+use super::{
+    ActionsConfig, ClockKind, Config, ConfigError, DaemonConfig, DetectionConfig, DocConfig,
+};
+
+const DEFAULT_STATE_DIR: &str = "./state";
+const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
+const DEFAULT_PREPARE_BEFORE: Duration = Duration::from_secs(24 * 3600);
+const DEFAULT_HARVEST_AFTER: Duration = Duration::from_secs(30 * 60);
+const DEFAULT_LOOKAHEAD: Duration = Duration::from_secs(35 * 24 * 3600);
+const DEFAULT_TITLE: &str = "{organizer} / {other} · 1:1 notes";
+const DEFAULT_FOLDER: &str = "1:1 notes";
+const TITLE_PLACEHOLDERS: [&str; 2] = ["organizer", "other"];
+
+/// Builds errors that all carry the configuration file's path.
+pub(super) struct Checker<'a> {
+    path: &'a Path,
+    /// Directory relative paths in the file are resolved against.
+    base: PathBuf,
+}
+
+impl Checker<'_> {
+    pub(super) fn invalid(
+        &self,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(super) fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
+    }
+}
+
+pub(crate) fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
+    let base = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let c = Checker { path, base };
+    let daemon = daemon(&c, raw.daemon)?;
+    let google = google_section::google(&c, raw.google, &daemon.state_dir)?;
+    if daemon.clock == ClockKind::Sandbox && google.endpoint.is_none() {
+        return Err(c.invalid(
+            "daemon.clock",
+            "\"sandbox\" reads the time from the sandbox, which needs google.endpoint \
+             (e.g. \"http://127.0.0.1:8089/\"); set google.endpoint or use clock = \"system\"",
+        ));
+    }
+    Ok(Config {
+        source: path.to_path_buf(),
+        google,
+        daemon,
+        detection: detection(&c, raw.detection)?,
+        doc: doc(&c, raw.doc)?,
+        actions: actions(&c, raw.actions)?,
+    })
+}
+
+/// A deliberately simple address check: it catches typos (missing `@`, spaces, names instead
+/// of addresses) without pretending to implement RFC 5322.
+pub(super) fn check_email(c: &Checker, key: &str, value: &str) -> Result<(), ConfigError> {
+    let ok = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !value.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(c.invalid(
+            key,
+            format!("\"{value}\" is not an e-mail address; write e.g. \"alice@example.com\""),
+        ))
+    }
+}
+
+pub(super) fn at_least(
+    c: &Checker,
+    key: &str,
+    value: Duration,
+    min: Duration,
+) -> Result<(), ConfigError> {
+    if value < min {
+        return Err(c.invalid(
+            key,
+            format!(
+                "\"{}\" is too short; the minimum is \"{}\"",
+                humantime_serde::re::humantime::format_duration(value),
+                humantime_serde::re::humantime::format_duration(min)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn daemon(c: &Checker, d: RawDaemon) -> Result<DaemonConfig, ConfigError> {
+    let state_dir = c.resolve(
+        d.state_dir
+            .as_deref()
+            .unwrap_or(Path::new(DEFAULT_STATE_DIR)),
+    );
+    if state_dir.is_file() {
+        return Err(c.invalid(
+            "daemon.state_dir",
+            format!(
+                "{} is a file; give a directory (it is created if missing)",
+                state_dir.display()
+            ),
+        ));
+    }
+    let poll_interval = d.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL);
+    at_least(
+        c,
+        "daemon.poll_interval",
+        poll_interval,
+        Duration::from_secs(1),
+    )?;
+    let prepare_before = d.prepare_before.unwrap_or(DEFAULT_PREPARE_BEFORE);
+    let harvest_after = d.harvest_after.unwrap_or(DEFAULT_HARVEST_AFTER);
+    let lookahead = d.lookahead.unwrap_or(DEFAULT_LOOKAHEAD);
+    if lookahead <= prepare_before {
+        return Err(c.invalid(
+            "daemon.lookahead",
+            format!(
+                "\"{}\" must be longer than daemon.prepare_before (\"{}\"), or occurrences would \
+                 be due before they are known; raise lookahead or lower prepare_before",
+                humantime_serde::re::humantime::format_duration(lookahead),
+                humantime_serde::re::humantime::format_duration(prepare_before)
+            ),
+        ));
+    }
+    Ok(DaemonConfig {
+        state_dir,
+        poll_interval,
+        prepare_before,
+        harvest_after,
+        clock: match d.clock {
+            RawClockKind::System => ClockKind::System,
+            RawClockKind::Sandbox => ClockKind::Sandbox,
+        },
+        lookahead,
+    })
+}
+
+fn detection(c: &Checker, d: RawDetection) -> Result<DetectionConfig, ConfigError> {
+    Ok(DetectionConfig {
+        include_titles: regexes(c, "detection.include_titles", &d.include_titles)?,
+        exclude_titles: regexes(c, "detection.exclude_titles", &d.exclude_titles)?,
+    })
+}
+
+fn regexes(c: &Checker, key: &str, patterns: &[String]) -> Result<Vec<Regex>, ConfigError> {
+    patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            RegexBuilder::new(p)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| {
+                    c.invalid(
+                        format!("{key}[{i}]"),
+                        format!(
+                        "\"{p}\" is not a valid regular expression (Rust regex syntax, matched \
+                         case-insensitively): {e}"
+                    ),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn doc(c: &Checker, d: RawDoc) -> Result<DocConfig, ConfigError> {
+    let title = d.title.unwrap_or_else(|| DEFAULT_TITLE.to_string());
+    check_title(c, &title)?;
+    let folder = d.folder.unwrap_or_else(|| DEFAULT_FOLDER.to_string());
+    if folder.trim().is_empty() || folder.contains('/') {
+        return Err(c.invalid(
+            "doc.folder",
+            format!(
+                "\"{folder}\" is not a folder name; give one non-empty name without '/', \
+                 e.g. \"{DEFAULT_FOLDER}\" (it is created in the organizer's My Drive)"
+            ),
+        ));
+    }
+    let mut allowed_domains = Vec::with_capacity(d.allowed_domains.len());
+    for (i, dom) in d.allowed_domains.iter().enumerate() {
+        let ok = !dom.is_empty()
+            && !dom.contains('@')
+            && !dom.chars().any(char::is_whitespace)
+            && dom.contains('.');
+        if !ok {
+            return Err(c.invalid(
+                format!("doc.allowed_domains[{i}]"),
+                format!("\"{dom}\" is not a domain; write e.g. \"example.com\" (no '@')"),
+            ));
+        }
+        allowed_domains.push(dom.to_ascii_lowercase());
+    }
+    let template = match d.template {
+        None => None,
+        Some(p) => {
+            let p = c.resolve(&p);
+            if !p.is_file() {
+                return Err(c.invalid(
+                    "doc.template",
+                    format!(
+                        "{} does not exist; copy config/template.md next to the configuration \
+                         and point doc.template at it, or remove the key to use the built-in \
+                         template",
+                        p.display()
+                    ),
+                ));
+            }
+            Some(p)
+        }
+    };
+    Ok(DocConfig {
+        title,
+        folder,
+        notify: d.notify,
+        allowed_domains,
+        template,
+    })
+}
+
+/// Every `{...}` in the title must be a known placeholder, so a typo like `{organiser}` does not
+/// end up verbatim in hundreds of document names.
+fn check_title(c: &Checker, title: &str) -> Result<(), ConfigError> {
+    const KEY: &str = "doc.title";
+    let accepted = "accepted placeholders: {organizer}, {other}";
+    if title.trim().is_empty() {
+        return Err(c.invalid(KEY, format!("is empty; write e.g. \"{DEFAULT_TITLE}\"")));
+    }
+    let mut rest = title;
+    while let Some(open) = rest.find(['{', '}']) {
+        let after = &rest[open..];
+        if after.starts_with('}') {
+            return Err(c.invalid(
+                KEY,
+                format!("\"{title}\" has a '}}' without '{{'; {accepted}"),
+            ));
+        }
+        let Some(close) = after.find('}') else {
+            return Err(c.invalid(
+                KEY,
+                format!("\"{title}\" has a '{{' without '}}'; {accepted}"),
+            ));
+        };
+        let name = &after[1..close];
+        if !TITLE_PLACEHOLDERS.contains(&name) {
+            return Err(c.invalid(
+                KEY,
+                format!("\"{title}\" has an unknown placeholder {{{name}}}; {accepted}"),
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+fn actions(c: &Checker, a: RawActions) -> Result<ActionsConfig, ConfigError> {
+    for (name, email) in &a.aliases {
+        if name.trim().is_empty() {
+            return Err(c.invalid(
+                "actions.aliases",
+                "has an empty name; write e.g. aliases = { \"Bobby\" = \"bob@example.com\" }",
+            ));
+        }
+        check_email(c, &format!("actions.aliases.\"{name}\""), email)?;
+    }
+    Ok(ActionsConfig { aliases: a.aliases })
+}

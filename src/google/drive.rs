@@ -1,0 +1,454 @@
+//! Drive v3: create the notes doc and its folder, find them again by their private
+//! `appProperties` marker, share the doc, and ask which files changed.
+//!
+//! With the `drive.file` scope we only see files this app created (or was given), which is
+//! exactly the set the markers label. Creation is not idempotent, so [`DriveApi::create_doc`] is
+//! retried only after an outright refusal (rate limit); after a timeout the caller must look the
+//! marker up before creating again — that lookup, never a second create, is how a crash between
+//! "created" and "attached" is repaired.
+
+use std::collections::{BTreeMap, HashMap};
+
+use google_drive3::api::{File, Permission};
+use google_drive3::DriveHub;
+
+use super::connector::HttpsConnector;
+use super::errors::{FailureProbe, GoogleError};
+use super::retry::{retry_if, with_retry, RetryPolicy};
+use super::scopes;
+
+/// MIME type of a Google Doc.
+pub const DOC_MIME: &str = "application/vnd.google-apps.document";
+/// MIME type of a Drive folder.
+pub const FOLDER_MIME: &str = "application/vnd.google-apps.folder";
+/// The `appProperties` key marking the folder oneonone created for its docs.
+pub const FOLDER_MARKER_KEY: &str = "oneononeFolder";
+
+/// File fields we read back; Drive returns only id, name and mimeType unless asked.
+const FILE_FIELDS: &str = "id,name,mimeType,parents,appProperties,webViewLink,trashed,createdTime";
+const PAGE_SIZE: i32 = 100;
+
+/// The role a person gets on a shared doc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Reader,
+    Commenter,
+    Writer,
+}
+
+impl Role {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Commenter => "commenter",
+            Role::Writer => "writer",
+        }
+    }
+}
+
+/// What `changes.list` reported since a start token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriveChanges {
+    /// Ids of changed (or removed) files, each once, in the order first reported.
+    pub file_ids: Vec<String>,
+    /// The token to ask from next time.
+    pub new_start_token: String,
+}
+
+/// Drive v3 as one served user.
+pub struct DriveApi {
+    hub: DriveHub<HttpsConnector>,
+    policy: RetryPolicy,
+}
+
+impl DriveApi {
+    pub(crate) fn new(hub: DriveHub<HttpsConnector>, policy: RetryPolicy) -> Self {
+        DriveApi { hub, policy }
+    }
+
+    /// Creates an empty Google Doc named `name` (in `parent_folder_id` if given) labelled with
+    /// `app_properties`, in one `files.create`.
+    pub async fn create_doc(
+        &self,
+        name: &str,
+        parent_folder_id: Option<&str>,
+        app_properties: &BTreeMap<String, String>,
+    ) -> Result<File, GoogleError> {
+        self.create(name, DOC_MIME, parent_folder_id, app_properties)
+            .await
+    }
+
+    /// The folder named `name` that oneonone created before (marker `oneononeFolder=1`), or a
+    /// new one in My Drive.
+    pub async fn find_folder_or_create(&self, name: &str) -> Result<File, GoogleError> {
+        let query = format!(
+            "{} and name = {} and mimeType = '{FOLDER_MIME}'",
+            app_property_query(FOLDER_MARKER_KEY, "1"),
+            query_literal(name)
+        );
+        if let Some(existing) = self.list_files(&query).await?.into_iter().next() {
+            return Ok(existing);
+        }
+        let marker = BTreeMap::from([(FOLDER_MARKER_KEY.to_string(), "1".to_string())]);
+        self.create(name, FOLDER_MIME, None, &marker).await
+    }
+
+    /// Non-trashed files labelled `key=value` in their `appProperties`.
+    pub async fn find_by_app_property(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<File>, GoogleError> {
+        self.list_files(&app_property_query(key, value)).await
+    }
+
+    /// Sets (merges) `app_properties` on a file; other keys stay as they are.
+    pub async fn set_app_properties(
+        &self,
+        file_id: &str,
+        app_properties: &BTreeMap<String, String>,
+    ) -> Result<File, GoogleError> {
+        let props: HashMap<String, String> = app_properties.clone().into_iter().collect();
+        let props = &props;
+        with_retry(&self.policy, "drive.files.update", || async move {
+            let patch = File {
+                app_properties: Some(props.clone()),
+                ..Default::default()
+            };
+            let call = self
+                .hub
+                .files()
+                .update(patch, file_id)
+                .param("fields", FILE_FIELDS)
+                .add_scope(scopes::DRIVE_FILE);
+            let timeout = self.policy.request_timeout;
+            let mut probe = FailureProbe::default();
+            let outcome =
+                tokio::time::timeout(timeout, call.delegate(&mut probe).doit_without_upload())
+                    .await;
+            probe.finish(outcome, timeout).map(|(_, file)| file)
+        })
+        .await
+    }
+
+    /// Gives `email` the `role` on a file; `notify` lets Google e-mail them about it. Sharing
+    /// twice with the same person leaves one permission, so this is retried.
+    pub async fn share(
+        &self,
+        file_id: &str,
+        email: &str,
+        role: Role,
+        notify: bool,
+    ) -> Result<Permission, GoogleError> {
+        with_retry(&self.policy, "drive.permissions.create", || async move {
+            let permission = Permission {
+                type_: Some("user".into()),
+                role: Some(role.as_str().into()),
+                email_address: Some(email.into()),
+                ..Default::default()
+            };
+            let call = self
+                .hub
+                .permissions()
+                .create(permission, file_id)
+                .send_notification_email(notify)
+                .param("fields", "id,type,role,emailAddress")
+                .add_scope(scopes::DRIVE_FILE);
+            let timeout = self.policy.request_timeout;
+            let mut probe = FailureProbe::default();
+            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
+            probe.finish(outcome, timeout).map(|(_, p)| p)
+        })
+        .await
+    }
+
+    /// Everyone a file is shared with (all pages).
+    pub async fn list_permissions(&self, file_id: &str) -> Result<Vec<Permission>, GoogleError> {
+        let mut all = Vec::new();
+        let mut page_token: Option<String> = None;
+        loop {
+            let token = page_token.as_deref();
+            let list = with_retry(&self.policy, "drive.permissions.list", || async move {
+                let mut call = self
+                    .hub
+                    .permissions()
+                    .list(file_id)
+                    .param(
+                        "fields",
+                        "permissions(id,type,role,emailAddress,domain,deleted),nextPageToken",
+                    )
+                    .add_scope(scopes::DRIVE_FILE);
+                if let Some(t) = token {
+                    call = call.page_token(t);
+                }
+                let timeout = self.policy.request_timeout;
+                let mut probe = FailureProbe::default();
+                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
+                probe.finish(outcome, timeout).map(|(_, l)| l)
+            })
+            .await?;
+            all.extend(list.permissions.unwrap_or_default());
+            page_token = next_page(page_token, list.next_page_token, "permissions.list")?;
+            if page_token.is_none() {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// A token marking "now" in the change log, for [`DriveApi::changes_since`].
+    pub async fn changes_start_token(&self) -> Result<String, GoogleError> {
+        let token = with_retry(
+            &self.policy,
+            "drive.changes.getStartPageToken",
+            || async move {
+                let call = self
+                    .hub
+                    .changes()
+                    .get_start_page_token()
+                    .add_scope(scopes::DRIVE_FILE);
+                let timeout = self.policy.request_timeout;
+                let mut probe = FailureProbe::default();
+                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
+                probe.finish(outcome, timeout).map(|(_, t)| t)
+            },
+        )
+        .await?;
+        token
+            .start_page_token
+            .ok_or_else(|| missing("startPageToken"))
+    }
+
+    /// Which files changed since `token` (all pages), and the token to use next time.
+    pub async fn changes_since(&self, token: &str) -> Result<DriveChanges, GoogleError> {
+        let mut file_ids: Vec<String> = Vec::new();
+        let mut page = token.to_string();
+        loop {
+            let current = page.as_str();
+            let list = with_retry(&self.policy, "drive.changes.list", || async move {
+                let call = self
+                    .hub
+                    .changes()
+                    .list(current)
+                    .page_size(1000)
+                    .spaces("drive")
+                    .param(
+                        "fields",
+                        "changes(fileId,removed,time),nextPageToken,newStartPageToken",
+                    )
+                    .add_scope(scopes::DRIVE_FILE);
+                let timeout = self.policy.request_timeout;
+                let mut probe = FailureProbe::default();
+                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
+                probe.finish(outcome, timeout).map(|(_, l)| l)
+            })
+            .await?;
+            for id in list
+                .changes
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|c| c.file_id)
+            {
+                if !file_ids.contains(&id) {
+                    file_ids.push(id);
+                }
+            }
+            if let Some(new_start_token) = list.new_start_page_token {
+                return Ok(DriveChanges {
+                    file_ids,
+                    new_start_token,
+                });
+            }
+            match next_page(Some(page.clone()), list.next_page_token, "changes.list")? {
+                Some(next) => page = next,
+                None => return Err(missing("nextPageToken or newStartPageToken")),
+            }
+        }
+    }
+
+    /// One `files.create` of a content-less file. The crate offers only media uploads for this
+    /// method, so an empty `text/plain` part rides along (Drive converts it to `mime`).
+    async fn create(
+        &self,
+        name: &str,
+        mime: &str,
+        parent: Option<&str>,
+        app_properties: &BTreeMap<String, String>,
+    ) -> Result<File, GoogleError> {
+        let metadata = File {
+            name: Some(name.into()),
+            mime_type: Some(mime.into()),
+            parents: parent.map(|p| vec![p.to_string()]),
+            app_properties: Some(app_properties.clone().into_iter().collect()),
+            ..Default::default()
+        };
+        let metadata = &metadata;
+        retry_if(
+            &self.policy,
+            "drive.files.create",
+            GoogleError::is_refusal,
+            || async move {
+                let call = self
+                    .hub
+                    .files()
+                    .create(metadata.clone())
+                    .param("fields", FILE_FIELDS)
+                    .add_scope(scopes::DRIVE_FILE);
+                let timeout = self.policy.request_timeout;
+                let mut probe = FailureProbe::default();
+                let upload = call
+                    .delegate(&mut probe)
+                    .upload(std::io::Cursor::new(Vec::<u8>::new()), mime::TEXT_PLAIN);
+                let outcome = tokio::time::timeout(timeout, upload).await;
+                probe.finish(outcome, timeout).map(|(_, file)| file)
+            },
+        )
+        .await
+    }
+
+    /// All non-trashed files matching `query` (which must not mention `trashed`).
+    async fn list_files(&self, query: &str) -> Result<Vec<File>, GoogleError> {
+        let query = format!("{query} and trashed = false");
+        let query = query.as_str();
+        let fields = format!("files({FILE_FIELDS}),nextPageToken");
+        let fields = fields.as_str();
+        let mut all = Vec::new();
+        let mut page_token: Option<String> = None;
+        loop {
+            let token = page_token.as_deref();
+            let list = with_retry(&self.policy, "drive.files.list", || async move {
+                let mut call = self
+                    .hub
+                    .files()
+                    .list()
+                    .q(query)
+                    .spaces("drive")
+                    .order_by("createdTime")
+                    .page_size(PAGE_SIZE)
+                    .param("fields", fields)
+                    .add_scope(scopes::DRIVE_FILE);
+                if let Some(t) = token {
+                    call = call.page_token(t);
+                }
+                let timeout = self.policy.request_timeout;
+                let mut probe = FailureProbe::default();
+                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
+                probe.finish(outcome, timeout).map(|(_, l)| l)
+            })
+            .await?;
+            all.extend(list.files.unwrap_or_default());
+            page_token = next_page(page_token, list.next_page_token, "files.list")?;
+            if page_token.is_none() {
+                return Ok(all);
+            }
+        }
+    }
+}
+
+/// The next page token, refusing one that repeats the current one (a server bug that would
+/// otherwise loop forever).
+fn next_page(
+    current: Option<String>,
+    next: Option<String>,
+    method: &str,
+) -> Result<Option<String>, GoogleError> {
+    match next {
+        Some(n) if current.as_deref() == Some(n.as_str()) => Err(GoogleError::Permanent {
+            code: None,
+            reason: Some("pageTokenLoop".into()),
+            message: format!("{method} returned page token {n:?} twice"),
+        }),
+        other => Ok(other),
+    }
+}
+
+fn missing(what: &str) -> GoogleError {
+    GoogleError::Permanent {
+        code: None,
+        reason: Some("incompleteResponse".into()),
+        message: format!("the answer has no {what}"),
+    }
+}
+
+/// A Drive query string literal: single-quoted, with `\` and `'` escaped.
+pub fn query_literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if c == '\\' || c == '\'' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// `appProperties has { key='…' and value='…' }`, both sides escaped.
+pub fn app_property_query(key: &str, value: &str) -> String {
+    format!(
+        "appProperties has {{ key={} and value={} }}",
+        query_literal(key),
+        query_literal(value)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn literals_escape_quotes_and_backslashes() {
+        assert_eq!(query_literal("1:1 notes"), "'1:1 notes'");
+        assert_eq!(query_literal("Bob's"), r"'Bob\'s'");
+        assert_eq!(query_literal(r"a\b"), r"'a\\b'");
+        assert_eq!(query_literal(""), "''");
+    }
+
+    #[test]
+    fn app_property_query_has_googles_shape() {
+        assert_eq!(
+            app_property_query("oneononeSeries", "primary/abc'1"),
+            r"appProperties has { key='oneononeSeries' and value='primary/abc\'1' }"
+        );
+    }
+
+    #[test]
+    fn next_page_refuses_a_repeated_token() {
+        assert_eq!(next_page(None, Some("a".into()), "m"), Ok(Some("a".into())));
+        assert_eq!(next_page(Some("a".into()), None, "m"), Ok(None));
+        assert!(next_page(Some("a".into()), Some("a".into()), "m").is_err());
+    }
+
+    #[test]
+    fn roles_have_wire_names() {
+        assert_eq!(Role::Writer.as_str(), "writer");
+        assert_eq!(Role::Commenter.as_str(), "commenter");
+        assert_eq!(Role::Reader.as_str(), "reader");
+    }
+
+    /// Undoes [`query_literal`] the way Drive's query parser reads it.
+    fn unquote(lit: &str) -> Option<String> {
+        let inner = lit.strip_prefix('\'')?.strip_suffix('\'')?;
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => out.push(chars.next()?),
+                '\'' => return None, // an unescaped quote would end the literal early
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn literals_round_trip(s in ".*") {
+            prop_assert_eq!(unquote(&query_literal(&s)), Some(s));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Adapters over the generated Google crates: the imperative shell's edge.
+//!
+//! [`Clients`] bundles, for one served user, a Calendar, a Docs and a Drive client that share
+//! one [`Transport`] (TLS connector, connection pools, base URLs, retry policy) and one
+//! authenticator acting as that user. Each adapter method is one API call (or one paginated
+//! walk) that always
+//! * asks for exactly one least-privilege scope ([`scopes`]) — the crates' defaults are broader
+//!   or wrong, and domain-wide delegation refuses scopes the admin did not grant;
+//! * records the HTTP status and `Retry-After` the crates would drop ([`errors`]);
+//! * times out, and retries what is safe to retry ([`retry`]);
+//! * returns [`GoogleError`], whose variants say what to do next.
+//!
+//! Only wire types cross this boundary: Google's JSON (`serde_json::Value`) for what the domain
+//! parses, and the crates' request/response structs for what reconcile builds.
+
+pub mod auth;
+pub mod calendar;
+pub mod connector;
+pub mod docs;
+pub mod drive;
+pub mod errors;
+pub mod retry;
+mod wire;
+
+pub use auth::{login, Authenticator, LoginMethod};
+pub use calendar::{CalendarApi, EventsPage, EventsSync, SyncMode};
+pub use connector::{ApiUrls, Transport};
+pub use docs::DocsApi;
+pub use drive::{DriveApi, DriveChanges, Role};
+pub use errors::GoogleError;
+pub use retry::{with_retry, RetryPolicy};
+
+use google_calendar3::CalendarHub;
+use google_docs1::Docs;
+use google_drive3::DriveHub;
+
+use crate::config::GoogleConfig;
+
+/// The OAuth scopes oneonone uses, and nothing broader.
+pub mod scopes {
+    /// Read and change events (attachments) — not calendar settings or ACLs.
+    pub const CALENDAR_EVENTS: &str = "https://www.googleapis.com/auth/calendar.events";
+    /// Read and edit Google Docs.
+    pub const DOCUMENTS: &str = "https://www.googleapis.com/auth/documents";
+    /// Only the Drive files this app created or was given.
+    pub const DRIVE_FILE: &str = "https://www.googleapis.com/auth/drive.file";
+    /// All three, e.g. for the installed-app sign-in.
+    pub const ALL: [&str; 3] = [CALENDAR_EVENTS, DOCUMENTS, DRIVE_FILE];
+}
+
+/// The three API clients acting as one served user.
+pub struct Clients {
+    /// The user's e-mail address (the JWT subject, and Calendar's `quotaUser`).
+    pub user: String,
+    pub calendar: CalendarApi,
+    pub docs: DocsApi,
+    pub drive: DriveApi,
+}
+
+impl Clients {
+    /// Clients acting as `user`, over a shared `transport`. No request is made yet: a bad key
+    /// or missing delegation shows on the first call as [`GoogleError::Unauthorized`].
+    pub async fn connect(
+        transport: &Transport,
+        google: &GoogleConfig,
+        user: &str,
+    ) -> Result<Clients, GoogleError> {
+        let auth = auth::authenticator(transport, &google.auth, user).await?;
+        Ok(Clients::with_auth(transport, user, auth))
+    }
+
+    /// The hubs pointed at the transport's URLs, all using `auth` for tokens.
+    fn with_auth<A>(transport: &Transport, user: &str, auth: A) -> Clients
+    where
+        A: google_calendar3::common::GetToken + Clone + 'static,
+    {
+        let urls = &transport.urls;
+
+        let mut calendar = CalendarHub::new(transport.hub_client.clone(), auth.clone());
+        calendar.base_url(urls.calendar_base.clone());
+        calendar.root_url(urls.calendar_root.clone());
+
+        let mut docs = Docs::new(transport.hub_client.clone(), auth.clone());
+        docs.base_url(urls.docs_base.clone());
+        docs.root_url(urls.docs_root.clone());
+
+        let mut drive = DriveHub::new(transport.hub_client.clone(), auth);
+        drive.base_url(urls.drive_base.clone());
+        drive.root_url(urls.drive_root.clone());
+
+        Clients {
+            user: user.to_string(),
+            calendar: CalendarApi::new(calendar, user.to_string(), transport.policy),
+            docs: DocsApi::new(docs, transport.policy),
+            drive: DriveApi::new(drive, transport.policy),
+        }
+    }
+
+    /// Clients for every user the configuration serves, sharing one transport.
+    pub async fn connect_all(google: &GoogleConfig) -> Result<Vec<Clients>, GoogleError> {
+        let transport = Transport::new(google);
+        let mut all = Vec::with_capacity(google.auth.users().len());
+        for user in google.auth.users() {
+            all.push(Clients::connect(&transport, google, user).await?);
+        }
+        Ok(all)
+    }
+}
+
+#[cfg(test)]
+mod wiring_tests;
