@@ -68,7 +68,11 @@ impl Daemon {
 
     /// One pass over every served user. A failing user is reported and does not stop the
     /// others.
-    pub async fn pass(&self, dry_run: bool, stop: Option<&watch::Receiver<bool>>) -> anyhow::Result<PassSummary> {
+    pub async fn pass(
+        &self,
+        dry_run: bool,
+        stop: Option<&watch::Receiver<bool>>,
+    ) -> anyhow::Result<PassSummary> {
         let reconciler = Reconciler {
             config: &self.config,
             store: &self.store,
@@ -149,7 +153,10 @@ fn load_template(config: &Config) -> anyhow::Result<Template> {
     match &config.doc.template {
         Some(path) => {
             let source = std::fs::read_to_string(path).with_context(|| {
-                format!("doc.template = {}: cannot read the template", path.display())
+                format!(
+                    "doc.template = {}: cannot read the template",
+                    path.display()
+                )
             })?;
             Ok(Template::new(path.display().to_string(), source)?)
         }

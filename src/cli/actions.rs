@@ -69,14 +69,18 @@ pub fn rows(store: &Store, args: &Args) -> anyhow::Result<Vec<ActionRow>> {
     let day_start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t));
     let query = LedgerQuery {
         owner_email: args.person.as_ref().map(|p| p.to_ascii_lowercase()),
-        pub done: match (args.open, args.done) {
+        done: match (args.open, args.done) {
             (true, _) => DoneFilter::Open,
             (_, true) => DoneFilter::Done,
             _ => DoneFilter::All,
         },
         // A day of slack both ways: meetings are dated in their own time zone, filtered below.
-        pub since: args.since.and_then(|d| day_start(d - chrono::Duration::days(1))),
-        pub until: args.until.and_then(|d| day_start(d + chrono::Duration::days(2))),
+        since: args
+            .since
+            .and_then(|d| day_start(d - chrono::Duration::days(1))),
+        until: args
+            .until
+            .and_then(|d| day_start(d + chrono::Duration::days(2))),
         ..LedgerQuery::default()
     };
     let entries = store.ledger(&query)?;
@@ -113,14 +117,14 @@ pub fn rows(store: &Store, args: &Args) -> anyhow::Result<Vec<ActionRow>> {
             None => e.item.source_doc_url.clone(),
         };
         out.push(ActionRow {
-            pub series: e.key.series_key.clone(),
+            series: e.key.series_key.clone(),
             series_title: title,
             meeting,
             owner_kind: owner_kind.to_string(),
             owner,
             task: e.item.task.clone(),
             due: e.item.due,
-            pub done: e.item.done,
+            done: e.item.done,
             done_at: e.done_at,
             source,
             key: e.item.item_key.clone(),

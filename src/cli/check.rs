@@ -39,10 +39,18 @@ pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
     for c in &clients {
         let user = c.user.as_str();
         // One cheap read per API proves the token, the delegation and each scope.
-        let calendar = c.calendar.list_events(user, &SyncMode::Full, None).await.map(|_| ());
+        let calendar = c
+            .calendar
+            .list_events(user, &SyncMode::Full, None)
+            .await
+            .map(|_| ());
         let drive = c.drive.changes_start_token().await.map(|_| ());
         for (what, result, scope) in [
-            ("calendar", calendar, "https://www.googleapis.com/auth/calendar.events"),
+            (
+                "calendar",
+                calendar,
+                "https://www.googleapis.com/auth/calendar.events",
+            ),
             ("drive", drive, "https://www.googleapis.com/auth/drive.file"),
         ] {
             match result {

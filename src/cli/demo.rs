@@ -83,22 +83,49 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     println!("\nAlice sets up her meetings:");
     let bob_series = alice
-        .create_recurring("Alice / Bob 1:1", &["bob@example.com"], utc(2026, 12, 1, 9, 0)?, 30, TZ, &[&weekly("TU")])
+        .create_recurring(
+            "Alice / Bob 1:1",
+            &["bob@example.com"],
+            utc(2026, 12, 1, 9, 0)?,
+            30,
+            TZ,
+            &[&weekly("TU")],
+        )
         .await?;
     println!("  weekly 1:1 with Bob, Tuesdays 10:00");
     let carol_series = alice
-        .create_recurring("Carol & Alice weekly", &["carol@example.com"], utc(2026, 12, 2, 13, 0)?, 45, TZ, &[&weekly("WE")])
+        .create_recurring(
+            "Carol & Alice weekly",
+            &["carol@example.com"],
+            utc(2026, 12, 2, 13, 0)?,
+            45,
+            TZ,
+            &[&weekly("WE")],
+        )
         .await?;
     let notes = carol.create_doc("Carol / Alice — our notes").await?;
     let notes_id = notes.document_id.clone().unwrap_or_default();
     // Carol's doc is hers; Alice must be able to open it for it to be adopted.
     share_with(&carol, &notes_id, "alice@example.com").await?;
     alice
-        .attach_doc(carol_series.id.as_deref().unwrap_or_default(), &notes_id, "Carol / Alice — our notes")
+        .attach_doc(
+            carol_series.id.as_deref().unwrap_or_default(),
+            &notes_id,
+            "Carol / Alice — our notes",
+        )
         .await?;
-    println!("  weekly 1:1 with Carol, Wednesdays 14:00 — Carol already attached her own notes doc");
+    println!(
+        "  weekly 1:1 with Carol, Wednesdays 14:00 — Carol already attached her own notes doc"
+    );
     let dan_series = alice
-        .create_recurring("1:1 Alice <> Dan", &["dan@example.com"], utc(2026, 12, 3, 10, 0)?, 30, TZ, &[&weekly("TH")])
+        .create_recurring(
+            "1:1 Alice <> Dan",
+            &["dan@example.com"],
+            utc(2026, 12, 3, 10, 0)?,
+            30,
+            TZ,
+            &[&weekly("TH")],
+        )
         .await?;
     println!("  weekly 1:1 with Dan, Thursdays 11:00");
     alice
@@ -114,7 +141,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("  weekly team sync with all three (not a 1-1: four people)");
 
     let bob_id = bob_series.id.clone().unwrap_or_default();
-    alice.delete_event(&format!("{bob_id}_20261208T090000Z")).await?;
+    alice
+        .delete_event(&format!("{bob_id}_20261208T090000Z"))
+        .await?;
     println!("  cancels Bob's 1:1 on Tue 8 Dec");
     let dan_id = dan_series.id.clone().unwrap_or_default();
     let moved_start = utc(2026, 12, 11, 14, 0)?;
@@ -132,11 +161,26 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let daemon = Daemon::start(config).await?;
     let mut scenes = vec![
-        Scene { at: utc(2026, 12, 1, 9, 20)?, what: "bob-types", done: false },
-        Scene { at: utc(2026, 12, 2, 13, 30)?, what: "carol-types", done: false },
-        Scene { at: utc(2026, 12, 15, 9, 10)?, what: "bob-ticks", done: false },
+        Scene {
+            at: utc(2026, 12, 1, 9, 20)?,
+            what: "bob-types",
+            done: false,
+        },
+        Scene {
+            at: utc(2026, 12, 2, 13, 30)?,
+            what: "carol-types",
+            done: false,
+        },
+        Scene {
+            at: utc(2026, 12, 15, 9, 10)?,
+            what: "bob-ticks",
+            done: false,
+        },
     ];
-    println!("\nThe daemon runs over {} simulated weeks (one pass per simulated hour):", args.weeks);
+    println!(
+        "\nThe daemon runs over {} simulated weeks (one pass per simulated hour):",
+        args.weeks
+    );
     let mut total = PassReport::default();
     let end = start + Duration::weeks(args.weeks);
     let mut now = start;
@@ -145,7 +189,15 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     while now < end {
         for scene in scenes.iter_mut().filter(|s| !s.done && s.at <= now) {
             scene.done = true;
-            act(scene.what, &alice, &bob, &carol, &bob_id, carol_series.id.as_deref().unwrap_or_default()).await?;
+            act(
+                scene.what,
+                &alice,
+                &bob,
+                &carol,
+                &bob_id,
+                carol_series.id.as_deref().unwrap_or_default(),
+            )
+            .await?;
         }
         let summary = daemon.pass(false, None).await?;
         passes += 1;
@@ -154,7 +206,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         let line = describe(&summary.report);
         if !line.is_empty() {
-            println!("  {}  {line}", now.with_timezone(&berlin).format("%a %d %b %H:%M"));
+            println!(
+                "  {}  {line}",
+                now.with_timezone(&berlin).format("%a %d %b %H:%M")
+            );
         }
         for p in &summary.report.problems {
             println!("      problem: {p}");
@@ -170,18 +225,28 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("  docs adopted:         {}", total.docs_adopted);
     println!("  docs shared:          {}", total.docs_shared);
     println!("  sections written:     {}", total.sections_written);
-    println!("  harvests:             {} ({} action items read, {} closed)", total.harvests, total.items_harvested, total.items_closed);
+    println!(
+        "  harvests:             {} ({} action items read, {} closed)",
+        total.harvests, total.items_harvested, total.items_closed
+    );
     println!("  problems:             {}", total.problems.len());
     let stats = control.stats().await?;
-    println!("  Google API calls (counted by the sandbox): {}", stats_line(&stats));
+    println!(
+        "  Google API calls (counted by the sandbox): {}",
+        stats_line(&stats)
+    );
 
-    let bob_doc = bob.attached_doc(&bob_id).await?.context("Bob's 1:1 has no doc attached")?;
+    let bob_doc = bob
+        .attached_doc(&bob_id)
+        .await?
+        .context("Bob's 1:1 has no doc attached")?;
     let document = alice.get_doc(&bob_doc).await?;
     let doc = Doc::from_json(&serde_json::to_value(&document)?)?;
     let markdown = doc_to_markdown(&doc);
     println!("\nThe Alice / Bob doc, as Bob sees it:\n");
     println!("{markdown}");
-    std::fs::write(&args.out, &markdown).with_context(|| format!("cannot write {}", args.out.display()))?;
+    std::fs::write(&args.out, &markdown)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("(written as Markdown to {})", args.out.display());
 
     let store = daemon.store.lock().unwrap_or_else(|p| p.into_inner());
@@ -190,9 +255,14 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("\nAlice's action items (`oneonone actions`):");
     println!("{}", to_table(&rows, now.date_naive()));
 
-    println!("\ndemo finished in {:.1}s wall time", wall.elapsed().as_secs_f64());
+    println!(
+        "\ndemo finished in {:.1}s wall time",
+        wall.elapsed().as_secs_f64()
+    );
     if args.keep {
-        let token = control.token("alice@example.com", crate::sandbox::people::PERSON_SCOPES).await?;
+        let token = control
+            .token("alice@example.com", crate::sandbox::people::PERSON_SCOPES)
+            .await?;
         println!("\nthe sandbox stays up until Ctrl-C:");
         println!("  url:   {}", sandbox.url);
         println!("  token: {token}   (acts as alice@example.com)");
@@ -214,10 +284,20 @@ fn at(t: DateTime<Utc>) -> EventDateTime {
 }
 
 /// The humans' part of the story.
-async fn act(what: &str, alice: &Person, bob: &Person, carol: &Person, bob_series: &str, carol_series: &str) -> anyhow::Result<()> {
+async fn act(
+    what: &str,
+    alice: &Person,
+    bob: &Person,
+    carol: &Person,
+    bob_series: &str,
+    carol_series: &str,
+) -> anyhow::Result<()> {
     match what {
         "bob-types" => {
-            let doc = bob.attached_doc(bob_series).await?.context("Bob's series has no doc yet")?;
+            let doc = bob
+                .attached_doc(bob_series)
+                .await?
+                .context("Bob's series has no doc yet")?;
             bob.type_under_heading(
                 &doc,
                 "Action items",
@@ -231,16 +311,29 @@ async fn act(what: &str, alice: &Person, bob: &Person, carol: &Person, bob_serie
             println!("      Bob types three action items into the doc during the meeting");
         }
         "carol-types" => {
-            let doc = carol.attached_doc(carol_series).await?.context("Carol's series has no doc")?;
+            let doc = carol
+                .attached_doc(carol_series)
+                .await?
+                .context("Carol's series has no doc")?;
             carol
-                .type_under_heading(&doc, "Action items", &["Carol to share the hiring plan by 9 Dec 🚀"])
+                .type_under_heading(
+                    &doc,
+                    "Action items",
+                    &["Carol to share the hiring plan by 9 Dec 🚀"],
+                )
                 .await?;
             println!("      Carol adds an action item");
         }
         "bob-ticks" => {
-            let doc = bob.attached_doc(bob_series).await?.context("Bob's series has no doc")?;
+            let doc = bob
+                .attached_doc(bob_series)
+                .await?
+                .context("Bob's series has no doc")?;
             let ticked = bob.mark_done(&doc, "send the Q3 draft").await?;
-            println!("      Bob ticks \"send the Q3 draft\" in today's carried-over list{}", if ticked { "" } else { " (not found!)" });
+            println!(
+                "      Bob ticks \"send the Q3 draft\" in today's carried-over list{}",
+                if ticked { "" } else { " (not found!)" }
+            );
         }
         _ => {}
     }
@@ -293,7 +386,9 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut f = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut f = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     f.write_all(text.as_bytes())?;
     Ok(())
 }

@@ -24,7 +24,10 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let mut shown = 0;
     for clients in Clients::connect_all(&config.google).await? {
         let user = clients.user.as_str();
-        let listed = clients.calendar.list_all_events(user, &SyncMode::Full).await?;
+        let listed = clients
+            .calendar
+            .list_all_events(user, &SyncMode::Full)
+            .await?;
         for json in &listed.items {
             let Ok(event) = Event::from_json(json) else {
                 continue;
@@ -42,7 +45,11 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
             let detection = detect(&event, user, &rules);
             println!(
                 "{} — {:?} (event {}, calendar of {user})",
-                if detection.is_one_on_one { "1-1" } else { "not a 1-1" },
+                if detection.is_one_on_one {
+                    "1-1"
+                } else {
+                    "not a 1-1"
+                },
                 event.summary.as_deref().unwrap_or("(no title)"),
                 event.id
             );

@@ -49,7 +49,10 @@ pub fn doc_to_markdown(doc: &Doc) -> String {
         }
         let line = match (&p.kind, &p.bullet) {
             (ParagraphKind::Heading(level), _) => {
-                format!("\n{} {text}\n", "#".repeat(usize::from((*level).clamp(1, 6))))
+                format!(
+                    "\n{} {text}\n",
+                    "#".repeat(usize::from((*level).clamp(1, 6)))
+                )
             }
             (ParagraphKind::Title, _) => format!("# {text}\n"),
             (ParagraphKind::Subtitle, _) => format!("_{text}_\n"),

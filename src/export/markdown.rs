@@ -63,15 +63,39 @@ mod tests {
         let today: NaiveDate = "2026-12-10".parse().expect("date");
         let md = review_markdown(
             &[
-                row("bob@example.com", "send the Q3 draft", "2026-11-24", Some("2026-11-27"), false),
-                row("bob@example.com", "book the offsite", "2026-12-01", None, true),
-                row("carol@example.com", "review the RFC", "2026-12-01", None, false),
+                row(
+                    "bob@example.com",
+                    "send the Q3 draft",
+                    "2026-11-24",
+                    Some("2026-11-27"),
+                    false,
+                ),
+                row(
+                    "bob@example.com",
+                    "book the offsite",
+                    "2026-12-01",
+                    None,
+                    true,
+                ),
+                row(
+                    "carol@example.com",
+                    "review the RFC",
+                    "2026-12-01",
+                    None,
+                    false,
+                ),
             ],
             today,
         );
-        assert!(md.contains("## bob@example.com\n\n2 items: 1 done, 1 open (1 overdue)"), "{md}");
+        assert!(
+            md.contains("## bob@example.com\n\n2 items: 1 done, 1 open (1 overdue)"),
+            "{md}"
+        );
         assert!(md.contains("### November 2026"));
-        assert!(md.contains("- [ ] send the Q3 draft — due Fri 27 Nov **overdue**"), "{md}");
+        assert!(
+            md.contains("- [ ] send the Q3 draft — due Fri 27 Nov **overdue**"),
+            "{md}"
+        );
         assert!(md.contains("- [x] book the offsite"));
         assert!(md.contains("## carol@example.com"));
     }

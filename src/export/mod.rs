@@ -62,8 +62,17 @@ pub fn to_json(rows: &[ActionRow]) -> serde_json::Value {
 pub fn to_csv(rows: &[ActionRow]) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "series", "series_title", "meeting", "owner_kind", "owner", "task", "due", "done",
-        "done_at", "source", "key",
+        "series",
+        "series_title",
+        "meeting",
+        "owner_kind",
+        "owner",
+        "task",
+        "due",
+        "done",
+        "done_at",
+        "source",
+        "key",
     ])?;
     for r in rows {
         w.write_record([
@@ -102,7 +111,9 @@ pub fn to_table(rows: &[ActionRow], today: NaiveDate) -> String {
             r.series_title.clone(),
             r.owner_label(),
             r.task.clone(),
-            r.due.map(|d| d.format("%a %d %b").to_string()).unwrap_or_default(),
+            r.due
+                .map(|d| d.format("%a %d %b").to_string())
+                .unwrap_or_default(),
             status,
         ]);
     }
@@ -113,7 +124,13 @@ pub fn to_table(rows: &[ActionRow], today: NaiveDate) -> String {
 mod tests {
     use super::*;
 
-    pub(super) fn row(owner: &str, task: &str, meeting: &str, due: Option<&str>, done: bool) -> ActionRow {
+    pub(super) fn row(
+        owner: &str,
+        task: &str,
+        meeting: &str,
+        due: Option<&str>,
+        done: bool,
+    ) -> ActionRow {
         ActionRow {
             series: "s1".into(),
             series_title: "Alice / Bob".into(),
@@ -131,8 +148,14 @@ mod tests {
 
     #[test]
     fn csv_quotes_commas_and_keeps_every_column() {
-        let csv = to_csv(&[row("bob@example.com", "send Q3, Q4 drafts", "2026-11-24", Some("2026-11-27"), false)])
-            .expect("csv");
+        let csv = to_csv(&[row(
+            "bob@example.com",
+            "send Q3, Q4 drafts",
+            "2026-11-24",
+            Some("2026-11-27"),
+            false,
+        )])
+        .expect("csv");
         let mut lines = csv.lines();
         assert_eq!(lines.next().map(|l| l.split(',').count()), Some(11));
         let data = lines.next().expect("data row");

@@ -68,15 +68,15 @@ impl ChangedDocs {
                 if !r.dry_run {
                     let now = Utc::now();
                     let _ = r.with_store(user, |s| {
-                        s.set_drive_page_token(user, &changes.new_start_page_token, now)
+                        s.set_drive_page_token(user, &changes.new_start_token, now)
                     });
                 }
                 Some(changes.file_ids.into_iter().collect())
             }
             Err(e) => {
-                report
-                    .problems
-                    .push(format!("{user}: Drive changes.list: {e} (re-reading docs instead)"));
+                report.problems.push(format!(
+                    "{user}: Drive changes.list: {e} (re-reading docs instead)"
+                ));
                 None
             }
         }
@@ -181,7 +181,7 @@ pub(super) async fn harvest(
                     }
                 }
             }
-            s.mark_harvested(user, key, occ.key.as_str(), now, &revision)?;
+            s.record_harvest(user, key, occ.key.as_str(), now, &revision)?;
             Ok(closed)
         })
         .map_err(|e| fail("store", &e))?;
@@ -210,7 +210,9 @@ pub(super) fn carry_lines(
     occ: &Occurrence,
 ) -> Result<Vec<String>, super::ReconcileError> {
     let user = view.user.as_str();
-    let open = r.with_store(user, |s| s.open_items_before(user, view.key.as_str(), occ.original_start.min(occ.start)))?;
+    let open = r.with_store(user, |s| {
+        s.open_items_before(user, view.key.as_str(), occ.original_start.min(occ.start))
+    })?;
     let names = |owner: &Owner| match owner {
         Owner::Email(e) if e.eq_ignore_ascii_case(&view.user) => view.organizer_name.clone(),
         Owner::Email(e) if e.eq_ignore_ascii_case(&view.other_email) => view.other_name.clone(),
@@ -237,4 +239,3 @@ pub(super) fn carry_lines(
         })
         .collect())
 }
-

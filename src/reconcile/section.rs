@@ -44,8 +44,8 @@ impl<'c> DocWork<'c> {
         if self.read.is_none() {
             let json = self.clients.docs.get(&self.doc.id).await?;
             let doc = Doc::from_json(&json).map_err(|e| GoogleError::Permanent {
-                code: 200,
-                reason: "unreadableDocument".into(),
+                code: Some(200),
+                reason: Some("unreadableDocument".into()),
                 message: format!("document {}: {e}", self.doc.id),
             })?;
             self.read = Some(doc);
@@ -153,7 +153,13 @@ fn mark_prepared(
         return Ok(());
     }
     r.with_store(&view.user, |s| {
-        s.mark_prepared(&view.user, view.key.as_str(), occ.key.as_str(), now, revision)
+        s.mark_prepared(
+            &view.user,
+            view.key.as_str(),
+            occ.key.as_str(),
+            now,
+            revision,
+        )
     })
     .map_err(|e| problem(view.key.as_str(), "store", &e))
 }

@@ -108,7 +108,11 @@ pub(super) fn load(
                 event
                     .attendees
                     .iter()
-                    .find(|a| a.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(user)))
+                    .find(|a| {
+                        a.email
+                            .as_deref()
+                            .is_some_and(|e| e.eq_ignore_ascii_case(user))
+                    })
                     .and_then(|a| a.display_name.clone())
             })
             .unwrap_or_else(|| name_from_email(user));
@@ -160,7 +164,7 @@ pub(super) fn record_departures(
     r: &Reconciler<'_>,
     user: &str,
     views: &[SeriesView],
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<(), ReconcileError> {
     if r.dry_run {
         return Ok(());
@@ -182,7 +186,9 @@ pub(super) fn record_departures(
             SeriesState::Deleted
         };
         tracing::info!(user, series = %record.series_key, ?state, "series left alone from now on; its doc is kept");
-        r.with_store(user, |s| s.set_series_state(user, &record.series_key, state))?;
+        r.with_store(user, |s| {
+            s.set_series_state(user, &record.series_key, state, now)
+        })?;
     }
     Ok(())
 }
@@ -204,7 +210,9 @@ pub(super) fn record_occurrences(
             cancelled: o.cancelled,
         })
         .collect();
-    r.with_store(user, |s| s.upsert_occurrences(user, view.key.as_str(), &timings))?;
+    r.with_store(user, |s| {
+        s.upsert_occurrences(user, view.key.as_str(), &timings)
+    })?;
     Ok(())
 }
 
@@ -237,7 +245,9 @@ pub(super) fn section_states(
                 }
             }
         };
-        by_key.insert(OccurrenceKey::from_stored(&occ.occurrence_key), state);
+        if let Some(key) = OccurrenceKey::parse(&occ.occurrence_key) {
+            by_key.insert(key, state);
+        }
     }
     Ok(SectionStates {
         by_key,
@@ -246,7 +256,13 @@ pub(super) fn section_states(
 }
 
 /// The record the store keeps for a series once its doc is known.
-pub(super) fn record(view: &SeriesView, doc_id: &str, doc_url: &str, adopted: bool, now: DateTime<Utc>) -> SeriesRecord {
+pub(super) fn record(
+    view: &SeriesView,
+    doc_id: &str,
+    doc_url: &str,
+    adopted: bool,
+    now: DateTime<Utc>,
+) -> SeriesRecord {
     SeriesRecord {
         user: view.user.clone(),
         series_key: view.key.as_str().to_string(),

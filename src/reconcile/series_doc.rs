@@ -63,9 +63,10 @@ pub(super) async fn ensure(
                 (SeriesDoc { id, url }, true, false)
             }
             None if r.dry_run => {
-                report
-                    .planned
-                    .push(format!("create doc {:?} for series {key}", doc_title(r, view)));
+                report.planned.push(format!(
+                    "create doc {:?} for series {key}",
+                    doc_title(r, view)
+                ));
                 return Ok(None);
             }
             None => {
@@ -202,7 +203,12 @@ async fn share(
     }
     clients
         .drive
-        .share(&doc.id, &view.other_email, Role::Writer, r.config.doc.notify)
+        .share(
+            &doc.id,
+            &view.other_email,
+            Role::Writer,
+            r.config.doc.notify,
+        )
         .await
         .map_err(|e| problem(key, "share the doc", &e))?;
     report.docs_shared += 1;
@@ -219,7 +225,11 @@ async fn attach(
     report: &mut PassReport,
 ) -> Result<(), String> {
     for master in &view.masters {
-        if master.attachments.iter().any(|a| doc_id_of(a).as_deref() == Some(doc.id.as_str())) {
+        if master
+            .attachments
+            .iter()
+            .any(|a| doc_id_of(a).as_deref() == Some(doc.id.as_str()))
+        {
             continue;
         }
         if r.dry_run {

@@ -22,13 +22,18 @@ pub(super) async fn sync_calendar(
         Some(t) => SyncMode::Incremental(t),
         None => SyncMode::Full,
     };
+    let mut full = matches!(mode, SyncMode::Full);
     let result = match clients.calendar.list_all_events(user, &mode).await {
-        Err(GoogleError::Gone { .. }) if matches!(mode, SyncMode::Incremental(_)) => {
+        Err(GoogleError::FullSyncRequired { .. }) if matches!(mode, SyncMode::Incremental(_)) => {
             tracing::info!(user, "sync token expired (410); doing a full sync");
             if !r.dry_run {
                 r.with_store(user, |s| s.reset_calendar(user, user))?;
             }
-            clients.calendar.list_all_events(user, &SyncMode::Full).await
+            full = true;
+            clients
+                .calendar
+                .list_all_events(user, &SyncMode::Full)
+                .await
         }
         other => other,
     };
@@ -37,7 +42,7 @@ pub(super) async fn sync_calendar(
         step: "calendar sync (events.list)",
         source,
     })?;
-    report.full_sync |= matches!(mode, SyncMode::Full) || synced.full;
+    report.full_sync |= full;
     report.events_synced += synced.items.len();
     if r.dry_run {
         return Ok(());

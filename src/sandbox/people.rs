@@ -256,10 +256,7 @@ impl Person {
         lines: &[&str],
     ) -> Result<bool, PersonError> {
         let doc = self.get_doc(doc_id).await?;
-        let content = doc
-            .body
-            .and_then(|b| b.content)
-            .unwrap_or_default();
+        let content = doc.body.and_then(|b| b.content).unwrap_or_default();
         let paragraphs: Vec<(i32, String)> = content
             .iter()
             .filter_map(|e| {
@@ -306,14 +303,18 @@ impl Person {
             .doit()
             .await
             .map_err(|e| self.api_error("calendar.events.get", e))?;
-        Ok(event.attachments.unwrap_or_default().into_iter().find_map(|a| {
-            let is_doc = a.mime_type.as_deref() == Some("application/vnd.google-apps.document");
-            if is_doc {
-                a.file_id
-            } else {
-                None
-            }
-        }))
+        Ok(event
+            .attachments
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|a| {
+                let is_doc = a.mime_type.as_deref() == Some("application/vnd.google-apps.document");
+                if is_doc {
+                    a.file_id
+                } else {
+                    None
+                }
+            }))
     }
 }
 

@@ -18,7 +18,11 @@ fn actions_json(co: &Company, extra: &[&str]) -> Vec<Value> {
         .args(extra)
         .output()
         .expect("run oneonone actions");
-    assert!(out.status.success(), "actions failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "actions failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
     assert_eq!(v["schema"], "oneonone.actions/v1");
     v["items"].as_array().cloned().unwrap_or_default()
@@ -27,7 +31,11 @@ fn actions_json(co: &Company, extra: &[&str]) -> Vec<Value> {
 fn find<'a>(items: &'a [Value], task_start: &str) -> &'a Value {
     items
         .iter()
-        .find(|i| i["task"].as_str().is_some_and(|t| t.starts_with(task_start)))
+        .find(|i| {
+            i["task"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(task_start))
+        })
         .unwrap_or_else(|| panic!("no item starting {task_start:?} in {items:#?}"))
 }
 
@@ -75,7 +83,10 @@ async fn bob_types_items(bob: &Person, doc_id: &str) {
     let (start, end) = paragraph_with(bob, doc_id, "to update the roadmap by").await;
     let date = Request {
         insert_date: Some(InsertDateRequest {
-            location: Some(Location { index: Some(end - 1), ..Default::default() }),
+            location: Some(Location {
+                index: Some(end - 1),
+                ..Default::default()
+            }),
             date_element_properties: Some(DateElementProperties {
                 timestamp: Some(utc(2026, 12, 4, 12, 0)),
                 display_text: Some("Dec 4, 2026".into()),
@@ -87,7 +98,10 @@ async fn bob_types_items(bob: &Person, doc_id: &str) {
     };
     let person = Request {
         insert_person: Some(InsertPersonRequest {
-            location: Some(Location { index: Some(start), ..Default::default() }),
+            location: Some(Location {
+                index: Some(start),
+                ..Default::default()
+            }),
             person_properties: Some(PersonProperties {
                 email: Some("bob@example.com".into()),
                 name: Some("Bob Okafor".into()),
@@ -96,7 +110,9 @@ async fn bob_types_items(bob: &Person, doc_id: &str) {
         }),
         ..Default::default()
     };
-    bob.edit_doc(doc_id, vec![date, person]).await.expect("chips");
+    bob.edit_doc(doc_id, vec![date, person])
+        .await
+        .expect("chips");
 }
 
 #[tokio::test]
@@ -107,7 +123,11 @@ async fn items_are_harvested_carried_forward_closed_and_exported() {
     let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
     let daemon = co.daemon().await;
     co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
-    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
     bob_types_items(&bob, &doc_id).await;
 
     // Meeting ends 09:30 UTC; harvest after 30 minutes.
@@ -135,7 +155,10 @@ async fn items_are_harvested_carried_forward_closed_and_exported() {
     assert_eq!(flaky["owner"], "bob@example.com");
 
     // Filters.
-    assert_eq!(actions_json(&co, &["--person", "alice@example.com"]).len(), 1);
+    assert_eq!(
+        actions_json(&co, &["--person", "alice@example.com"]).len(),
+        1
+    );
     assert_eq!(actions_json(&co, &["--done"]).len(), 1);
     assert_eq!(actions_json(&co, &["--open"]).len(), 4);
 
@@ -173,11 +196,16 @@ async fn items_are_harvested_carried_forward_closed_and_exported() {
     assert!(!carried.contains("fix the flaky test"), "{carried}");
 
     // Bob ticks the carried item during the meeting; after the harvest the original is closed.
-    assert!(bob.mark_done(&doc_id, "send the Q3 draft").await.expect("tick"));
+    assert!(bob
+        .mark_done(&doc_id, "send the Q3 draft")
+        .await
+        .expect("tick"));
     co.run_until(&daemon, utc(2026, 12, 8, 10, 30)).await;
     let items = actions_json(&co, &["--done"]);
     assert!(
-        items.iter().any(|i| i["task"].as_str().is_some_and(|t| t.starts_with("send the Q3 draft"))),
+        items.iter().any(|i| i["task"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("send the Q3 draft"))),
         "{items:#?}"
     );
 

@@ -23,6 +23,8 @@ pub fn monday() -> DateTime<Utc> {
 }
 
 pub struct Company {
+    /// Kept so the server lives as long as the test.
+    #[allow(dead_code)]
     pub sandbox: Sandbox,
     pub control: SandboxClient,
     pub dir: tempfile::TempDir,
@@ -51,7 +53,10 @@ impl Company {
             control.add_user(email, name, TZ).await.expect("add user");
         }
         let dir = tempfile::tempdir().expect("tempdir");
-        let key = control.service_account_key().await.expect("service account");
+        let key = control
+            .service_account_key()
+            .await
+            .expect("service account");
         std::fs::write(dir.path().join("key.json"), key.to_string()).expect("write key");
         let users = served
             .iter()
@@ -84,7 +89,9 @@ impl Company {
     }
 
     pub async fn person(&self, email: &str) -> Person {
-        Person::sign_in(&self.control, email).await.expect("sign in")
+        Person::sign_in(&self.control, email)
+            .await
+            .expect("sign in")
     }
 
     pub async fn pass(&self, daemon: &Daemon) -> PassSummary {
@@ -98,7 +105,11 @@ impl Company {
     }
 
     /// Runs one pass per simulated hour until `until`.
-    pub async fn run_until(&self, daemon: &Daemon, until: DateTime<Utc>) -> oneonone::reconcile::PassReport {
+    pub async fn run_until(
+        &self,
+        daemon: &Daemon,
+        until: DateTime<Utc>,
+    ) -> oneonone::reconcile::PassReport {
         let mut total = oneonone::reconcile::PassReport::default();
         loop {
             let summary = self.pass(daemon).await;

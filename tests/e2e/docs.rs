@@ -25,7 +25,10 @@ async fn sections_follow_the_calendar_newest_first_skipping_cancelled_and_dating
     let alice = co.person("alice@example.com").await;
     let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
     // Cancel Tue 8 Dec; move Tue 15 Dec to Thu 17 Dec 16:00 Berlin.
-    alice.delete_event(&format!("{series}_20261208T090000Z")).await.expect("cancel");
+    alice
+        .delete_event(&format!("{series}_20261208T090000Z"))
+        .await
+        .expect("cancel");
     let moved = utc(2026, 12, 17, 15, 0);
     let at = |t| EventDateTime {
         date_time: Some(t),
@@ -45,15 +48,33 @@ async fn sections_follow_the_calendar_newest_first_skipping_cancelled_and_dating
         .expect("move");
     let daemon = co.daemon().await;
     co.run_until(&daemon, utc(2026, 12, 21, 12, 0)).await;
-    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
     let text = text_of(&alice, &doc_id).await;
-    assert!(!text.contains("Tue 8 Dec 2026"), "cancelled occurrence got a section: {text}");
-    assert!(!text.contains("Tue 15 Dec 2026"), "moved occurrence dated by its old day: {text}");
+    assert!(
+        !text.contains("Tue 8 Dec 2026"),
+        "cancelled occurrence got a section: {text}"
+    );
+    assert!(
+        !text.contains("Tue 15 Dec 2026"),
+        "moved occurrence dated by its old day: {text}"
+    );
     let first = text.find("Tue 1 Dec 2026 · 1:1").expect("1 Dec section");
-    let moved_at = text.find("Thu 17 Dec 2026 · 1:1").expect("moved section dated 17 Dec");
-    let next = text.find("Tue 22 Dec 2026 · 1:1").expect("22 Dec section (prepared 24 h before)");
+    let moved_at = text
+        .find("Thu 17 Dec 2026 · 1:1")
+        .expect("moved section dated 17 Dec");
+    let next = text
+        .find("Tue 22 Dec 2026 · 1:1")
+        .expect("22 Dec section (prepared 24 h before)");
     assert!(next < moved_at && moved_at < first, "newest first: {text}");
-    assert_eq!(count(&text, "Growth"), 1, "growth only in the first meeting of the month: {text}");
+    assert_eq!(
+        count(&text, "Growth"),
+        1,
+        "growth only in the first meeting of the month: {text}"
+    );
 }
 
 #[tokio::test]
@@ -64,13 +85,22 @@ async fn what_people_write_around_the_sections_is_preserved_byte_for_byte() {
     let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
     let daemon = co.daemon().await;
     co.run_until(&daemon, utc(2026, 11, 30, 12, 0)).await;
-    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
 
     // Bob writes a note at the very top (above the dated sections) with emoji and combining
     // marks, and a line inside the section.
     let top = "Ground rules 🙂: agenda owned by Bob; café ☕ talk allowed.\n";
-    bob.edit_doc(&doc_id, vec![insert(1, top)]).await.expect("bob writes");
-    assert!(bob.type_under_heading(&doc_id, "Notes", &["Bob: 👩🏽‍💻 shipped the migration"]).await.expect("type"));
+    bob.edit_doc(&doc_id, vec![insert(1, top)])
+        .await
+        .expect("bob writes");
+    assert!(bob
+        .type_under_heading(&doc_id, "Notes", &["Bob: 👩🏽‍💻 shipped the migration"])
+        .await
+        .expect("type"));
     let before = text_of(&bob, &doc_id).await;
 
     // A week later the next section goes in between the top note and last week's section.
@@ -82,7 +112,10 @@ async fn what_people_write_around_the_sections_is_preserved_byte_for_byte() {
     assert!(new_section < old_section);
     let old_part_before = &before[before.find("Tue 1 Dec 2026 · 1:1").expect("old")..];
     let old_part_after = &after[old_section..];
-    assert_eq!(old_part_before, old_part_after, "last week's section changed");
+    assert_eq!(
+        old_part_before, old_part_after,
+        "last week's section changed"
+    );
 }
 
 #[tokio::test]
@@ -93,7 +126,11 @@ async fn a_renamed_heading_is_still_recognised_by_its_named_range() {
     co.set_now(utc(2026, 11, 30, 10, 0)).await;
     let daemon = co.daemon().await;
     co.pass(&daemon).await;
-    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
     let doc = alice.get_doc(&doc_id).await.expect("doc");
     let heading_start = doc
         .body
@@ -113,7 +150,10 @@ async fn a_renamed_heading_is_still_recognised_by_its_named_range() {
         .and_then(|e| e.start_index)
         .expect("heading");
     // Alice renames the heading by typing in front of it.
-    alice.edit_doc(&doc_id, vec![insert(heading_start, "Kick-off! ")]).await.expect("rename");
+    alice
+        .edit_doc(&doc_id, vec![insert(heading_start, "Kick-off! ")])
+        .await
+        .expect("rename");
     co.delete_store();
     let daemon = co.daemon().await;
     let report = co.pass(&daemon).await.report;

@@ -31,8 +31,14 @@ async fn new_series_gets_one_shared_doc_attached_and_a_dated_section() {
         .doit()
         .await
         .expect("alice sees the file");
-    assert_eq!(file.name.as_deref(), Some("Alice Moreau / Bob Okafor · 1:1 notes"));
-    assert_eq!(file.mime_type.as_deref(), Some("application/vnd.google-apps.document"));
+    assert_eq!(
+        file.name.as_deref(),
+        Some("Alice Moreau / Bob Okafor · 1:1 notes")
+    );
+    assert_eq!(
+        file.mime_type.as_deref(),
+        Some("application/vnd.google-apps.document")
+    );
     let (_, perms) = alice
         .drive
         .permissions()
@@ -55,7 +61,10 @@ async fn new_series_gets_one_shared_doc_attached_and_a_dated_section() {
     assert_eq!(count(&text, "Tue 1 Dec 2026 · 1:1"), 1, "{text}");
     assert!(text.contains("How are you?"), "{text}");
     assert!(text.contains("Action items"), "{text}");
-    assert!(text.contains("Growth"), "first meeting of December carries the growth block: {text}");
+    assert!(
+        text.contains("Growth"),
+        "first meeting of December carries the growth block: {text}"
+    );
 
     // An idle poll is a single Calendar call.
     co.reset_stats().await;
@@ -79,7 +88,10 @@ async fn a_doc_people_already_attached_is_adopted_not_replaced() {
     let series = weekly_one_on_one(&alice, "bob@example.com", "Bob <> Alice").await;
     let doc = alice.create_doc("Our running notes").await.expect("doc");
     let doc_id = doc.document_id.expect("doc id");
-    alice.attach_doc(&series, &doc_id, "Our running notes").await.expect("attach");
+    alice
+        .attach_doc(&series, &doc_id, "Our running notes")
+        .await
+        .expect("attach");
 
     let daemon = co.daemon().await;
     co.set_now(utc(2026, 11, 30, 10, 0)).await;
@@ -91,7 +103,13 @@ async fn a_doc_people_already_attached_is_adopted_not_replaced() {
     let text = text_of(&alice, &doc_id).await;
     assert!(text.contains("Tue 1 Dec 2026 · 1:1"), "{text}");
     // Still exactly one attachment.
-    let (_, event) = alice.calendar.events().get("primary", &series).doit().await.expect("event");
+    let (_, event) = alice
+        .calendar
+        .events()
+        .get("primary", &series)
+        .doit()
+        .await
+        .expect("event");
     assert_eq!(event.attachments.unwrap_or_default().len(), 1);
 }
 
@@ -111,10 +129,20 @@ async fn deleting_the_store_rebuilds_without_duplicates() {
     assert_eq!(report.docs_created, 0, "found again by its marker");
     assert_eq!(report.sections_written, 0, "found again by its named range");
     assert_eq!(co.calls("drive.files.create").await, 1);
-    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
     let text = text_of(&alice, &doc_id).await;
     assert_eq!(count(&text, "Tue 1 Dec 2026 · 1:1"), 1, "{text}");
-    let (_, event) = alice.calendar.events().get("primary", &series).doit().await.expect("event");
+    let (_, event) = alice
+        .calendar
+        .events()
+        .get("primary", &series)
+        .doit()
+        .await
+        .expect("event");
     assert_eq!(event.attachments.unwrap_or_default().len(), 1);
 }
 
@@ -125,7 +153,14 @@ async fn meetings_that_are_not_one_on_ones_are_left_alone() {
     let start = utc(2026, 12, 1, 9, 0);
     // Three people.
     alice
-        .create_recurring("Team", &["bob@example.com", "carol@example.com"], start, 30, TZ, &["RRULE:FREQ=WEEKLY"])
+        .create_recurring(
+            "Team",
+            &["bob@example.com", "carol@example.com"],
+            start,
+            30,
+            TZ,
+            &["RRULE:FREQ=WEEKLY"],
+        )
         .await
         .expect("team");
     // Not recurring.
@@ -135,9 +170,16 @@ async fn meetings_that_are_not_one_on_ones_are_left_alone() {
         .expect("single");
     // Organised by someone else (Dan) with Alice.
     let dan = co.person("dan@example.com").await;
-    dan.create_recurring("Dan / Alice", &["alice@example.com"], start, 30, TZ, &["RRULE:FREQ=WEEKLY"])
-        .await
-        .expect("dan's");
+    dan.create_recurring(
+        "Dan / Alice",
+        &["alice@example.com"],
+        start,
+        30,
+        TZ,
+        &["RRULE:FREQ=WEEKLY"],
+    )
+    .await
+    .expect("dan's");
     let daemon = co.daemon().await;
     let report = co.pass(&daemon).await.report;
     assert_eq!(report.series_found, 0);
@@ -154,7 +196,10 @@ async fn sharing_outside_the_allowed_domains_is_refused_and_reported() {
     assert_eq!(report.docs_shared, 0);
     assert_eq!(co.calls("drive.permissions.create").await, 0);
     assert!(
-        report.problems.iter().any(|p| p.contains("erin@partner.org") && p.contains("allowed_domains")),
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("erin@partner.org") && p.contains("allowed_domains")),
         "{:?}",
         report.problems
     );
@@ -162,7 +207,11 @@ async fn sharing_outside_the_allowed_domains_is_refused_and_reported() {
 
 #[tokio::test]
 async fn allowed_domains_lets_a_partner_in() {
-    let co = Company::new(&["alice@example.com"], "[doc]\nallowed_domains = [\"example.com\", \"partner.org\"]\n").await;
+    let co = Company::new(
+        &["alice@example.com"],
+        "[doc]\nallowed_domains = [\"example.com\", \"partner.org\"]\n",
+    )
+    .await;
     let alice = co.person("alice@example.com").await;
     weekly_one_on_one(&alice, "erin@partner.org", "Alice / Erin").await;
     let daemon = co.daemon().await;
@@ -196,7 +245,11 @@ async fn a_third_person_added_later_leaves_the_series_and_its_doc_alone() {
     let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
     let daemon = co.daemon().await;
     co.pass(&daemon).await;
-    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
     let people = ["alice@example.com", "bob@example.com", "carol@example.com"]
         .iter()
         .map(|e| EventAttendee {
@@ -205,7 +258,13 @@ async fn a_third_person_added_later_leaves_the_series_and_its_doc_alone() {
         })
         .collect();
     alice
-        .patch_event(&series, Event { attendees: Some(people), ..Default::default() })
+        .patch_event(
+            &series,
+            Event {
+                attendees: Some(people),
+                ..Default::default()
+            },
+        )
         .await
         .expect("add carol");
     let report = co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
@@ -213,5 +272,8 @@ async fn a_third_person_added_later_leaves_the_series_and_its_doc_alone() {
     let text = text_of(&alice, &doc_id).await;
     assert!(!text.contains("Tue 1 Dec 2026"), "{text}");
     // The doc is kept (still readable, still attached).
-    assert_eq!(alice.attached_doc(&series).await.expect("event"), Some(doc_id));
+    assert_eq!(
+        alice.attached_doc(&series).await.expect("event"),
+        Some(doc_id)
+    );
 }
