@@ -105,10 +105,7 @@ pub(super) async fn ensure(
 fn doc_title(r: &Reconciler<'_>, view: &SeriesView) -> String {
     r.config
         .doc
-        .title
-        .replace("{organizer}", &view.organizer_name)
-        .replace("{other}", &view.other_name)
-        .replace("{title}", &view.title)
+        .render_title(&view.organizer_name, &view.other_name)
 }
 
 /// The id in a Google Docs URL (`https://docs.google.com/document/d/<id>/edit`).
@@ -151,22 +148,6 @@ async fn mark_adopted(clients: &Clients, doc: &SeriesDoc, key: &str) {
     }
 }
 
-/// Whether `email` may be given the doc: its domain is allowed (by default only the
-/// organizer's own domain).
-fn domain_allowed(r: &Reconciler<'_>, organizer: &str, email: &str) -> bool {
-    let domain_of = |e: &str| e.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
-    let theirs = domain_of(email);
-    if r.config.doc.allowed_domains.is_empty() {
-        theirs == domain_of(organizer)
-    } else {
-        r.config
-            .doc
-            .allowed_domains
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(&theirs))
-    }
-}
-
 /// Shares the doc with the other attendee as writer, unless their domain is not allowed.
 async fn share(
     r: &Reconciler<'_>,
@@ -176,7 +157,7 @@ async fn share(
     report: &mut PassReport,
 ) -> Result<(), String> {
     let key = view.key.as_str();
-    if !domain_allowed(r, &view.user, &view.other_email) {
+    if !r.config.doc.may_share_with(&view.user, &view.other_email) {
         report.problems.push(format!(
             "series {key}: not sharing doc {} with {}: their domain is not in doc.allowed_domains \
              (add it there to allow sharing outside your domain)",
