@@ -294,7 +294,7 @@ fn sync_tokens_page_and_expire() {
         .collect();
 
     // Full sync in pages of 2: nextSyncToken only on the last page.
-    let mut token = None;
+    let token;
     let mut seen = Vec::new();
     let mut page_token: Option<String> = None;
     loop {
@@ -370,14 +370,14 @@ fn watch_queues_sync_then_exists() {
     assert_eq!(ch["expiration"], json!((t0() + Duration::days(7)).timestamp_millis().to_string()));
     let typed: google_calendar3::api::Channel = serde_json::from_value(ch.clone()).unwrap();
     assert_eq!(typed.token.as_deref(), Some("tok"));
-    let header = |i: usize, name: &str| {
+    fn header(env: &Env<'_>, i: usize, name: &str) -> Option<String> {
         env.outbox[i].headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    };
+    }
     assert_eq!(env.outbox.len(), 1);
-    assert_eq!(header(0, "X-Goog-Resource-State").as_deref(), Some("sync"));
-    assert_eq!(header(0, "X-Goog-Message-Number").as_deref(), Some("1"));
-    assert_eq!(header(0, "X-Goog-Channel-Token").as_deref(), Some("tok"));
-    assert_eq!(header(0, "X-Goog-Resource-ID").as_deref(), ch["resourceId"].as_str());
+    assert_eq!(header(&env, 0, "X-Goog-Resource-State").as_deref(), Some("sync"));
+    assert_eq!(header(&env, 0, "X-Goog-Message-Number").as_deref(), Some("1"));
+    assert_eq!(header(&env, 0, "X-Goog-Channel-Token").as_deref(), Some("tok"));
+    assert_eq!(header(&env, 0, "X-Goog-Resource-ID").as_deref(), ch["resourceId"].as_str());
 
     let mut body = timed("2025-03-03T10:00:00+01:00", "2025-03-03T10:30:00+01:00");
     body["attendees"] = json!([{"email": BOB}]);
@@ -385,8 +385,8 @@ fn watch_queues_sync_then_exists() {
     assert_eq!(env.outbox.len(), 1, "Bob's calendar is not watched");
     insert(&mut s, &mut env, ALICE, timed("2025-03-03T12:00:00+01:00", "2025-03-03T12:30:00+01:00"));
     assert_eq!(env.outbox.len(), 2);
-    assert_eq!(header(1, "X-Goog-Resource-State").as_deref(), Some("exists"));
-    assert_eq!(header(1, "X-Goog-Message-Number").as_deref(), Some("2"));
+    assert_eq!(header(&env, 1, "X-Goog-Resource-State").as_deref(), Some("exists"));
+    assert_eq!(header(&env, 1, "X-Goog-Message-Number").as_deref(), Some("2"));
 
     let e = s.watch(&mut env, ALICE, "primary", json!({"id": "chan-2", "type": "web_hook", "address": "https://example.com/hook"})).unwrap_err();
     assert_eq!(e.code, 400);

@@ -390,7 +390,12 @@ impl CalendarState {
             if existing.is_some_and(|s| s.organizer_calendar != organizer_cal) {
                 continue; // an unrelated event with the same id; never overwrite it
             }
-            if existing.is_none() && org.event.status == EventStatus::Cancelled {
+            // A never-seen cancelled single event needs no copy; a cancelled occurrence does
+            // (it hides that occurrence of the attendee's copy of the series).
+            if existing.is_none()
+                && org.event.status == EventStatus::Cancelled
+                && org.event.recurring_event_id.is_none()
+            {
                 continue;
             }
             let private = existing.and_then(|s| s.event.private_props().cloned());
