@@ -18,6 +18,7 @@
 //! whole sandbox `World`, so they can be tested without HTTP.
 
 pub mod error;
+mod http;
 pub mod instances;
 pub mod list;
 pub mod model;
@@ -33,6 +34,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use error::CalError;
+pub use http::routes;
 pub use list::ListParams;
 pub use model::Event;
 pub use store::WriteOptions;
