@@ -8,7 +8,12 @@ use oneonone::sandbox::calendar::{CalendarState, Env, ListParams, UserInfo, Writ
 use proptest::prelude::*;
 use serde_json::json;
 
-const ZONES: [&str; 4] = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata"];
+const ZONES: [&str; 4] = [
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+];
 const USER: &str = "p@example.com";
 
 #[derive(Debug, Clone)]
@@ -21,7 +26,12 @@ struct Case {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    let freq = prop_oneof![Just("DAILY"), Just("WEEKLY"), Just("MONTHLY"), Just("YEARLY")];
+    let freq = prop_oneof![
+        Just("DAILY"),
+        Just("WEEKLY"),
+        Just("MONTHLY"),
+        Just("YEARLY")
+    ];
     let extra = prop_oneof![
         Just(String::new()),
         Just(";BYDAY=MO,WE,FR".to_string()),
@@ -30,7 +40,10 @@ fn case() -> impl Strategy<Value = Case> {
         Just(";BYDAY=-1FR".to_string()),
         Just(";BYMONTHDAY=1,15".to_string()),
     ];
-    let end = prop_oneof![(1u32..40).prop_map(|c| format!(";COUNT={c}")), (1i64..900).prop_map(|d| format!("+{d}"))];
+    let end = prop_oneof![
+        (1u32..40).prop_map(|c| format!(";COUNT={c}")),
+        (1i64..900).prop_map(|d| format!("+{d}"))
+    ];
     (
         0usize..ZONES.len(),
         0i64..900,
@@ -56,7 +69,13 @@ fn case() -> impl Strategy<Value = Case> {
                 }
                 None => end,
             };
-            Case { zone: ZONES[z], date, hour, minute, rule: format!("FREQ={freq};INTERVAL={interval}{end}{extra}") }
+            Case {
+                zone: ZONES[z],
+                date,
+                hour,
+                minute,
+                rule: format!("FREQ={freq};INTERVAL={interval}{end}{extra}"),
+            }
         })
 }
 
@@ -70,16 +89,31 @@ fn expected(c: &Case) -> Vec<DateTime<Utc>> {
         c.rule
     );
     let set: rrule::RRuleSet = text.parse().expect("the test builds valid rules");
-    set.all(1000).dates.into_iter().map(|d| d.with_timezone(&Utc)).collect()
+    set.all(1000)
+        .dates
+        .into_iter()
+        .map(|d| d.with_timezone(&Utc))
+        .collect()
 }
 
 fn sandbox(c: &Case) -> Vec<(String, DateTime<Utc>, String)> {
     let mut dir = BTreeMap::new();
-    dir.insert(USER.to_string(), UserInfo { name: "P".into(), time_zone: c.zone.into() });
+    dir.insert(
+        USER.to_string(),
+        UserInfo {
+            name: "P".into(),
+            time_zone: c.zone.into(),
+        },
+    );
     let now = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
     let mut env = Env::new(now, "http://127.0.0.1:1/", &dir);
     let mut s = CalendarState::default();
-    let local = format!("{}T{:02}:{:02}:00", c.date.format("%Y-%m-%d"), c.hour, c.minute);
+    let local = format!(
+        "{}T{:02}:{:02}:00",
+        c.date.format("%Y-%m-%d"),
+        c.hour,
+        c.minute
+    );
     let body = json!({
         "start": {"dateTime": local, "timeZone": c.zone},
         "end": {"dateTime": local, "timeZone": c.zone},
@@ -87,10 +121,14 @@ fn sandbox(c: &Case) -> Vec<(String, DateTime<Utc>, String)> {
     });
     // A zero-length event is rejected; make it 30 minutes long.
     let mut body = body;
-    let end_local = chrono::NaiveDateTime::parse_from_str(&local, "%Y-%m-%dT%H:%M:%S").unwrap() + chrono::Duration::minutes(30);
+    let end_local = chrono::NaiveDateTime::parse_from_str(&local, "%Y-%m-%dT%H:%M:%S").unwrap()
+        + chrono::Duration::minutes(30);
     body["end"]["dateTime"] = json!(end_local.format("%Y-%m-%dT%H:%M:%S").to_string());
-    let m = s.insert_event(&mut env, USER, "primary", body, WriteOptions::default()).unwrap();
-    let p = ListParams::from_pairs([("timeMax", "2200-01-01T00:00:00Z"), ("maxResults", "2500")]).unwrap();
+    let m = s
+        .insert_event(&mut env, USER, "primary", body, WriteOptions::default())
+        .unwrap();
+    let p = ListParams::from_pairs([("timeMax", "2200-01-01T00:00:00Z"), ("maxResults", "2500")])
+        .unwrap();
     let page = s.list_instances(&env, USER, "primary", &m.id, &p).unwrap();
     page["items"]
         .as_array()
@@ -98,7 +136,9 @@ fn sandbox(c: &Case) -> Vec<(String, DateTime<Utc>, String)> {
         .iter()
         .map(|i| {
             let dt = i["start"]["dateTime"].as_str().unwrap();
-            let t = DateTime::parse_from_rfc3339(dt).unwrap().with_timezone(&Utc);
+            let t = DateTime::parse_from_rfc3339(dt)
+                .unwrap()
+                .with_timezone(&Utc);
             (i["id"].as_str().unwrap().to_string(), t, m.id.clone())
         })
         .collect()

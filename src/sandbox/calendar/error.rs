@@ -19,7 +19,11 @@ pub struct CalError {
 impl CalError {
     /// 400 with the given reason.
     pub fn bad_request(reason: &'static str, message: impl Into<String>) -> Self {
-        Self { code: 400, reason, message: message.into() }
+        Self {
+            code: 400,
+            reason,
+            message: message.into(),
+        }
     }
 
     /// 400 `invalid` — Google's generic "this value is wrong".
@@ -29,12 +33,20 @@ impl CalError {
 
     /// 404 `notFound` with Google's terse message.
     pub fn not_found() -> Self {
-        Self { code: 404, reason: "notFound", message: "Not Found".into() }
+        Self {
+            code: 404,
+            reason: "notFound",
+            message: "Not Found".into(),
+        }
     }
 
     /// 403 `forbidden`.
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self { code: 403, reason: "forbidden", message: message.into() }
+        Self {
+            code: 403,
+            reason: "forbidden",
+            message: message.into(),
+        }
     }
 
     /// 409 `duplicate`: a client-supplied event id is already taken.
@@ -48,7 +60,11 @@ impl CalError {
 
     /// 410 `deleted`: the event was already deleted.
     pub fn deleted() -> Self {
-        Self { code: 410, reason: "deleted", message: "Resource has been deleted".into() }
+        Self {
+            code: 410,
+            reason: "deleted",
+            message: "Resource has been deleted".into(),
+        }
     }
 
     /// 410 `fullSyncRequired`: the sync token is unknown or expired.

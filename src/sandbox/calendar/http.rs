@@ -18,23 +18,44 @@ use crate::sandbox::state::{Notification, User, World};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/calendar/v3/calendars/{calendar}", get(calendar_get))
-        .route("/calendar/v3/calendars/{calendar}/events", get(events_list).post(events_insert))
-        .route("/calendar/v3/calendars/{calendar}/events/watch", post(events_watch))
+        .route(
+            "/calendar/v3/calendars/{calendar}/events",
+            get(events_list).post(events_insert),
+        )
+        .route(
+            "/calendar/v3/calendars/{calendar}/events/watch",
+            post(events_watch),
+        )
         .route(
             "/calendar/v3/calendars/{calendar}/events/{event}",
-            get(events_get).patch(events_patch).put(events_update).delete(events_delete),
+            get(events_get)
+                .patch(events_patch)
+                .put(events_update)
+                .delete(events_delete),
         )
-        .route("/calendar/v3/calendars/{calendar}/events/{event}/instances", get(events_instances))
+        .route(
+            "/calendar/v3/calendars/{calendar}/events/{event}/instances",
+            get(events_instances),
+        )
         .route("/calendar/v3/channels/stop", post(channels_stop))
-        .route("/_sandbox/calendar/expire-sync-tokens", post(expire_sync_tokens))
+        .route(
+            "/_sandbox/calendar/expire-sync-tokens",
+            post(expire_sync_tokens),
+        )
 }
 
 struct Users<'a>(&'a std::collections::BTreeMap<String, User>);
 
 impl Directory for Users<'_> {
     fn user(&self, email: &str) -> Option<UserInfo> {
-        let u = self.0.get(email).or_else(|| self.0.get(&email.to_ascii_lowercase()))?;
-        Some(UserInfo { name: u.name.clone(), time_zone: u.time_zone.clone() })
+        let u = self
+            .0
+            .get(email)
+            .or_else(|| self.0.get(&email.to_ascii_lowercase()))?;
+        Some(UserInfo {
+            name: u.name.clone(),
+            time_zone: u.time_zone.clone(),
+        })
     }
 }
 
@@ -53,29 +74,46 @@ fn with_env<T>(
     let mut env = Env::new(now, &w.base_url, &users);
     let out = f(&mut w.calendar, &mut env);
     let pushes = std::mem::take(&mut env.outbox);
-    w.outbox.extend(pushes.into_iter().map(|p| Notification { address: p.address, headers: p.headers }));
+    w.outbox.extend(pushes.into_iter().map(|p| Notification {
+        address: p.address,
+        headers: p.headers,
+    }));
     out.map_err(api_error)
 }
 
 fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
     q.as_deref()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn write_options(q: &Option<String>) -> WriteOptions {
     WriteOptions {
-        supports_attachments: query_pairs(q).iter().any(|(k, v)| k == "supportsAttachments" && v == "true"),
+        supports_attachments: query_pairs(q)
+            .iter()
+            .any(|(k, v)| k == "supportsAttachments" && v == "true"),
     }
 }
 
 fn json_reply<T: serde::Serialize>(v: T) -> Result<Reply, ApiError> {
-    serde_json::to_value(v)
-        .map(Reply::Json)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internalError", e.to_string()))
+    serde_json::to_value(v).map(Reply::Json).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internalError",
+            e.to_string(),
+        )
+    })
 }
 
-async fn calendar_get(State(s): State<AppState>, headers: HeaderMap, Path(cal): Path<String>) -> Response {
+async fn calendar_get(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(cal): Path<String>,
+) -> Response {
     s.call("calendar.calendars.get", &headers, move |w, caller| {
         with_env(w, |c, env| c.calendar_resource(env, &caller.email, &cal)).and_then(json_reply)
     })
@@ -105,7 +143,10 @@ async fn events_insert(
     s.call("calendar.events.insert", &headers, move |w, caller| {
         let body: Value = parse_body(&body)?;
         let opts = write_options(&q);
-        with_env(w, |c, env| c.insert_event(env, &caller.email, &cal, body, opts)).and_then(json_reply)
+        with_env(w, |c, env| {
+            c.insert_event(env, &caller.email, &cal, body, opts)
+        })
+        .and_then(json_reply)
     })
     .await
 }
@@ -131,7 +172,10 @@ async fn events_patch(
     s.call("calendar.events.patch", &headers, move |w, caller| {
         let body: Value = parse_body(&body)?;
         let opts = write_options(&q);
-        with_env(w, |c, env| c.patch_event(env, &caller.email, &cal, &id, body, opts)).and_then(json_reply)
+        with_env(w, |c, env| {
+            c.patch_event(env, &caller.email, &cal, &id, body, opts)
+        })
+        .and_then(json_reply)
     })
     .await
 }
@@ -146,7 +190,10 @@ async fn events_update(
     s.call("calendar.events.update", &headers, move |w, caller| {
         let body: Value = parse_body(&body)?;
         let opts = write_options(&q);
-        with_env(w, |c, env| c.update_event(env, &caller.email, &cal, &id, body, opts)).and_then(json_reply)
+        with_env(w, |c, env| {
+            c.update_event(env, &caller.email, &cal, &id, body, opts)
+        })
+        .and_then(json_reply)
     })
     .await
 }
@@ -157,7 +204,8 @@ async fn events_delete(
     Path((cal, id)): Path<(String, String)>,
 ) -> Response {
     s.call("calendar.events.delete", &headers, move |w, caller| {
-        with_env(w, |c, env| c.delete_event(env, &caller.email, &cal, &id)).map(|()| Reply::NoContent)
+        with_env(w, |c, env| c.delete_event(env, &caller.email, &cal, &id))
+            .map(|()| Reply::NoContent)
     })
     .await
 }
@@ -170,7 +218,10 @@ async fn events_instances(
 ) -> Response {
     s.call("calendar.events.instances", &headers, move |w, caller| {
         let p = ListParams::from_pairs(query_pairs(&q)).map_err(api_error)?;
-        with_env(w, |c, env| c.list_instances(env, &caller.email, &cal, &id, &p)).and_then(json_reply)
+        with_env(w, |c, env| {
+            c.list_instances(env, &caller.email, &cal, &id, &p)
+        })
+        .and_then(json_reply)
     })
     .await
 }

@@ -60,7 +60,9 @@ pub fn span(ev: &Event, cal_tz: Tz) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
             Some((s, e))
         }
         _ => {
-            let o = when::parse(ev.original_start_time.as_ref()?, "start").ok()?.to_utc(cal_tz);
+            let o = when::parse(ev.original_start_time.as_ref()?, "start")
+                .ok()?
+                .to_utc(cal_tz);
             Some((o, o))
         }
     }
@@ -78,30 +80,44 @@ pub struct Master<'a> {
 impl<'a> Master<'a> {
     /// Parses a master; fails when its times or recurrence are unusable.
     pub fn new(event: &'a Event) -> Result<Master<'a>, CalError> {
-        let start = when::parse(event.start.as_ref().ok_or_else(CalError::not_found)?, "start")?;
+        let start = when::parse(
+            event.start.as_ref().ok_or_else(CalError::not_found)?,
+            "start",
+        )?;
         let end = when::parse(event.end.as_ref().ok_or_else(CalError::not_found)?, "end")?;
         let series = Series::parse(event.recurrence.as_deref().unwrap_or_default(), &start)?;
-        Ok(Master { event, start, end, series })
+        Ok(Master {
+            event,
+            start,
+            end,
+            series,
+        })
     }
 
-    /// Occurrences starting up to `until`.
-    pub fn occurrences_until(&self, until: DateTime<Utc>) -> Vec<Occurrence> {
-        self.series.occurrences_until(until)
+    /// Occurrences that can overlap `window` (those starting up to its end, or `horizon`).
+    fn occurrences_for(&self, window: &Window, horizon: DateTime<Utc>) -> Vec<Occurrence> {
+        // An occurrence starting before timeMin can still overlap it: look back one event
+        // length, plus two days for all-day dates whose day boundaries depend on the zone.
+        let length = self.end.to_utc(Tz::UTC) - self.start.to_utc(Tz::UTC);
+        let from = window.min.map(|m| m - length - chrono::Duration::days(2));
+        self.series
+            .occurrences_between(from, window.max.unwrap_or(horizon))
     }
 
     /// Whether `occ` is one of this series' occurrences.
     pub fn has_occurrence(&self, occ: &Occurrence) -> bool {
         let at = match occ {
             Occurrence::Instant(t) => *t,
-            Occurrence::Date(d) => Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()),
+            Occurrence::Date(d) => {
+                Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            }
         };
-        self.series.occurrences_until(at).last() == Some(occ)
+        self.series.contains(at)
     }
 
     /// Whether any occurrence overlaps `window` (looking at most up to `horizon`).
     pub fn overlaps(&self, window: &Window, horizon: DateTime<Utc>, cal_tz: Tz) -> bool {
-        let until = window.max.unwrap_or(horizon);
-        self.occurrences_until(until).iter().any(|o| {
+        self.occurrences_for(window, horizon).iter().any(|o| {
             let (s, e) = self.occurrence_span(o, cal_tz);
             window.overlaps(s, e)
         })
@@ -117,9 +133,16 @@ impl<'a> Master<'a> {
             (Occurrence::Date(d), When::Date(s), When::Date(e)) => {
                 (When::Date(*d), When::Date(*d + (e - s)))
             }
-            (Occurrence::Instant(t), When::Instant { utc: s, tz }, When::Instant { utc: e, tz: etz }) => (
+            (
+                Occurrence::Instant(t),
+                When::Instant { utc: s, tz },
+                When::Instant { utc: e, tz: etz },
+            ) => (
                 When::Instant { utc: *t, tz },
-                When::Instant { utc: *t + (e - s), tz: etz.or(tz) },
+                When::Instant {
+                    utc: *t + (e - s),
+                    tz: etz.or(tz),
+                },
             ),
             // Mixed kinds are rejected on write; keep the master's own times if they slip in.
             _ => (self.start, self.end),
@@ -153,7 +176,7 @@ impl<'a> Master<'a> {
         cal_tz: Tz,
     ) -> Vec<Event> {
         let mut out: Vec<Event> = Vec::new();
-        for occ in self.occurrences_until(window.max.unwrap_or(horizon)) {
+        for occ in self.occurrences_for(window, horizon) {
             let id = instance_id(&self.event.id, &occ);
             if exceptions.contains_key(id.as_str()) {
                 continue;
@@ -167,7 +190,9 @@ impl<'a> Master<'a> {
             if ex.status == EventStatus::Cancelled && !show_deleted {
                 continue;
             }
-            if span(ex, cal_tz).is_some_and(|(s, e)| window.overlaps(s, e.max(s + chrono::Duration::seconds(1)))) {
+            if span(ex, cal_tz)
+                .is_some_and(|(s, e)| window.overlaps(s, e.max(s + chrono::Duration::seconds(1))))
+            {
                 out.push((*ex).clone());
             }
         }
@@ -184,7 +209,10 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2025, 3, 25, 13, 0, 0).unwrap();
         let id = instance_id("5hni4sj3ql1669otmjg7sn1mok", &Occurrence::Instant(t));
         assert_eq!(id, "5hni4sj3ql1669otmjg7sn1mok_20250325T130000Z");
-        assert_eq!(split_instance_id(&id), Some(("5hni4sj3ql1669otmjg7sn1mok", Occurrence::Instant(t))));
+        assert_eq!(
+            split_instance_id(&id),
+            Some(("5hni4sj3ql1669otmjg7sn1mok", Occurrence::Instant(t)))
+        );
         let split = split_instance_id("abc_R20250326T123000_20250327");
         let d = NaiveDate::from_ymd_opt(2025, 3, 27).unwrap();
         assert_eq!(split, Some(("abc_R20250326T123000", Occurrence::Date(d))));
@@ -195,7 +223,10 @@ mod tests {
     #[test]
     fn window_is_half_open() {
         let t = |h| Utc.with_ymd_and_hms(2025, 1, 1, h, 0, 0).unwrap();
-        let w = Window { min: Some(t(10)), max: Some(t(12)) };
+        let w = Window {
+            min: Some(t(10)),
+            max: Some(t(12)),
+        };
         assert!(!w.overlaps(t(9), t(10)));
         assert!(w.overlaps(t(9), t(11)));
         assert!(!w.overlaps(t(12), t(13)));

@@ -80,7 +80,9 @@ impl ListParams {
                 "timeMax" => p.time_max = Some(v),
                 "maxResults" => {
                     p.max_results = Some(v.parse().map_err(|_| {
-                        CalError::invalid(format!("Invalid value '{v}' for maxResults: expected an integer."))
+                        CalError::invalid(format!(
+                            "Invalid value '{v}' for maxResults: expected an integer."
+                        ))
                     })?)
                 }
                 "pageToken" => p.page_token = Some(v),
@@ -101,7 +103,9 @@ fn parse_bool(name: &str, v: &str) -> Result<bool, CalError> {
     match v {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(CalError::invalid(format!("Invalid value '{v}' for {name}: expected true or false."))),
+        _ => Err(CalError::invalid(format!(
+            "Invalid value '{v}' for {name}: expected true or false."
+        ))),
     }
 }
 
@@ -127,14 +131,20 @@ struct Item {
 fn page_size(p: &ListParams) -> Result<usize, CalError> {
     match p.max_results {
         None => Ok(DEFAULT_MAX_RESULTS),
-        Some(n) if n < 1 => Err(CalError::invalid("Invalid value for maxResults: must be at least 1.")),
-        Some(n) => Ok(usize::try_from(n).unwrap_or(MAX_MAX_RESULTS).min(MAX_MAX_RESULTS)),
+        Some(n) if n < 1 => Err(CalError::invalid(
+            "Invalid value for maxResults: must be at least 1.",
+        )),
+        Some(n) => Ok(usize::try_from(n)
+            .unwrap_or(MAX_MAX_RESULTS)
+            .min(MAX_MAX_RESULTS)),
     }
 }
 
 fn filter_pair(f: &str) -> Result<(&str, &str), CalError> {
     f.split_once('=').ok_or_else(|| {
-        CalError::invalid(format!("Invalid extended property filter '{f}': expected key=value."))
+        CalError::invalid(format!(
+            "Invalid extended property filter '{f}': expected key=value."
+        ))
     })
 }
 
@@ -157,8 +167,14 @@ impl CalendarState {
                     ("q", p.q.is_some()),
                     ("iCalUID", p.i_cal_uid.is_some()),
                     ("updatedMin", p.updated_min.is_some()),
-                    ("privateExtendedProperty", !p.private_extended_property.is_empty()),
-                    ("sharedExtendedProperty", !p.shared_extended_property.is_empty()),
+                    (
+                        "privateExtendedProperty",
+                        !p.private_extended_property.is_empty(),
+                    ),
+                    (
+                        "sharedExtendedProperty",
+                        !p.shared_extended_property.is_empty(),
+                    ),
                 ];
                 if let Some((name, _)) = forbidden.iter().find(|(_, set)| *set) {
                     return Err(CalError::invalid(format!(
@@ -178,34 +194,62 @@ impl CalendarState {
                 ))
             }
         }
-        let window = Window { min: parse_time("timeMin", &p.time_min)?, max: parse_time("timeMax", &p.time_max)? };
+        let window = Window {
+            min: parse_time("timeMin", &p.time_min)?,
+            max: parse_time("timeMax", &p.time_max)?,
+        };
         if let (Some(a), Some(b)) = (window.min, window.max) {
             if a >= b {
-                return Err(CalError::bad_request("timeRangeEmpty", "The specified time range is empty."));
+                return Err(CalError::bad_request(
+                    "timeRangeEmpty",
+                    "The specified time range is empty.",
+                ));
             }
         }
         let updated_min = parse_time("updatedMin", &p.updated_min)?;
         let cal_tz = Self::calendar_tz(env, &cal);
         let horizon = window.min.unwrap_or(env.now).max(env.now) + Duration::days(HORIZON_DAYS);
         let mut items = self.collect(&cal, p, &window, since, horizon, cal_tz);
-        let private: Vec<(&str, &str)> =
-            p.private_extended_property.iter().map(|f| filter_pair(f)).collect::<Result<_, _>>()?;
-        let shared: Vec<(&str, &str)> =
-            p.shared_extended_property.iter().map(|f| filter_pair(f)).collect::<Result<_, _>>()?;
+        let private: Vec<(&str, &str)> = p
+            .private_extended_property
+            .iter()
+            .map(|f| filter_pair(f))
+            .collect::<Result<_, _>>()?;
+        let shared: Vec<(&str, &str)> = p
+            .shared_extended_property
+            .iter()
+            .map(|f| filter_pair(f))
+            .collect::<Result<_, _>>()?;
         let q = p.q.as_deref().map(str::to_lowercase);
         items.retain(|it| {
             let ev = &it.event;
-            private.iter().all(|(k, v)| ev.private_props().and_then(|m| m.get(*k)).is_some_and(|x| x == v))
-                && shared.iter().all(|(k, v)| ev.shared_props().and_then(|m| m.get(*k)).is_some_and(|x| x == v))
-                && p.i_cal_uid.as_ref().is_none_or(|u| ev.ical_uid.as_ref() == Some(u))
+            private.iter().all(|(k, v)| {
+                ev.private_props()
+                    .and_then(|m| m.get(*k))
+                    .is_some_and(|x| x == v)
+            }) && shared.iter().all(|(k, v)| {
+                ev.shared_props()
+                    .and_then(|m| m.get(*k))
+                    .is_some_and(|x| x == v)
+            }) && p
+                .i_cal_uid
+                .as_ref()
+                .is_none_or(|u| ev.ical_uid.as_ref() == Some(u))
                 && updated_min.is_none_or(|m| {
-                    ev.updated.as_deref().and_then(|u| DateTime::parse_from_rfc3339(u).ok()).is_some_and(|u| u >= m)
+                    ev.updated
+                        .as_deref()
+                        .and_then(|u| DateTime::parse_from_rfc3339(u).ok())
+                        .is_some_and(|u| u >= m)
                 })
                 && q.as_deref().is_none_or(|q| matches_text(ev, q))
         });
         match (p.order_by.as_deref(), since) {
-            (Some("updated"), _) => items.sort_by(|a, b| (&a.event.updated, &a.event.id).cmp(&(&b.event.updated, &b.event.id))),
-            (None, Some(_)) => items.sort_by(|a, b| (a.change, &a.event.id).cmp(&(b.change, &b.event.id))),
+            (Some("updated"), _) => items.sort_by(|a, b| {
+                (&a.event.updated, &a.event.id).cmp(&(&b.event.updated, &b.event.id))
+            }),
+            (None, Some(_)) => {
+                items.sort_by(|a, b| (a.change, &a.event.id).cmp(&(b.change, &b.event.id)))
+            }
             _ => items.sort_by(|a, b| (a.start, &a.event.id).cmp(&(b.start, &b.event.id))),
         }
         self.page(env, &cal, cal_tz, items, p, true)
@@ -226,7 +270,10 @@ impl CalendarState {
         if stored.event.status == EventStatus::Cancelled {
             return Err(CalError::deleted());
         }
-        let window = Window { min: parse_time("timeMin", &p.time_min)?, max: parse_time("timeMax", &p.time_max)? };
+        let window = Window {
+            min: parse_time("timeMin", &p.time_min)?,
+            max: parse_time("timeMax", &p.time_max)?,
+        };
         let cal_tz = Self::calendar_tz(env, &cal);
         let horizon = window.min.unwrap_or(env.now).max(env.now) + Duration::days(HORIZON_DAYS);
         let mut items: Vec<Item> = if stored.event.is_master() {
@@ -263,14 +310,19 @@ impl CalendarState {
         horizon: DateTime<Utc>,
         cal_tz: Tz,
     ) -> Vec<Item> {
-        let Some(data) = self.calendars.get(cal) else { return Vec::new() };
+        let Some(data) = self.calendars.get(cal) else {
+            return Vec::new();
+        };
         let sync = since.is_some();
         let changed = |s: &StoredEvent| since.is_none_or(|c| s.change > c);
         let mut exceptions: BTreeMap<&str, BTreeMap<&str, &Event>> = BTreeMap::new();
         for s in data.events.values() {
             if let Some(m) = s.event.recurring_event_id.as_deref() {
                 if data.events.contains_key(m) {
-                    exceptions.entry(m).or_default().insert(s.event.id.as_str(), &s.event);
+                    exceptions
+                        .entry(m)
+                        .or_default()
+                        .insert(s.event.id.as_str(), &s.event);
                 }
             }
         }
@@ -282,7 +334,10 @@ impl CalendarState {
         for s in data.events.values() {
             let ev = &s.event;
             let cancelled = ev.status == EventStatus::Cancelled;
-            let is_exception = ev.recurring_event_id.as_deref().is_some_and(|m| data.events.contains_key(m));
+            let is_exception = ev
+                .recurring_event_id
+                .as_deref()
+                .is_some_and(|m| data.events.contains_key(m));
             if sync && !changed(s) {
                 continue;
             }
@@ -304,10 +359,13 @@ impl CalendarState {
                         let change = data.events.get(&inst.id).map_or(s.change, |x| x.change);
                         push(item(inst, change, cal_tz));
                     }
-                } else if sync || Master::new(ev).is_ok_and(|m| m.overlaps(window, horizon, cal_tz)) {
+                } else if sync || Master::new(ev).is_ok_and(|m| m.overlaps(window, horizon, cal_tz))
+                {
                     push(item(ev.clone(), s.change, cal_tz));
                 }
-            } else if (!cancelled || sync || p.show_deleted) && (sync || in_window(ev, window, cal_tz)) {
+            } else if (!cancelled || sync || p.show_deleted)
+                && (sync || in_window(ev, window, cal_tz))
+            {
                 push(item(ev.clone(), s.change, cal_tz));
             }
         }
@@ -327,7 +385,10 @@ impl CalendarState {
         let size = page_size(p)?;
         let start = match &p.page_token {
             Some(t) => decode_page(t)?,
-            None => PagePoint { offset: 0, snapshot: self.change_counter },
+            None => PagePoint {
+                offset: 0,
+                snapshot: self.change_counter,
+            },
         };
         let total = items.len();
         let end = start.offset.saturating_add(size).min(total);
@@ -336,7 +397,11 @@ impl CalendarState {
             .skip(start.offset)
             .take(end.saturating_sub(start.offset))
             .map(|it| {
-                let ev = if it.event.status == EventStatus::Cancelled { it.event.tombstone_view() } else { it.event };
+                let ev = if it.event.status == EventStatus::Cancelled {
+                    it.event.tombstone_view()
+                } else {
+                    it.event
+                };
                 serde_json::to_value(ev).unwrap_or(Value::Null)
             })
             .collect();
@@ -352,7 +417,10 @@ impl CalendarState {
             "items": page,
         });
         if end < total {
-            out["nextPageToken"] = json!(encode_page(PagePoint { offset: end, snapshot: start.snapshot }));
+            out["nextPageToken"] = json!(encode_page(PagePoint {
+                offset: end,
+                snapshot: start.snapshot
+            }));
         } else if with_sync_token {
             out["nextSyncToken"] = json!(self.sync_token_at(cal, start.snapshot));
         }
@@ -362,7 +430,11 @@ impl CalendarState {
 
 fn item(event: Event, change: u64, cal_tz: Tz) -> Item {
     let start = span(&event, cal_tz).map_or(DateTime::<Utc>::MIN_UTC, |(s, _)| s);
-    Item { event, change, start }
+    Item {
+        event,
+        change,
+        start,
+    }
 }
 
 /// Window test for a stored (non-master) event; cancelled exceptions use their original start.
@@ -371,7 +443,19 @@ fn in_window(ev: &Event, window: &Window, cal_tz: Tz) -> bool {
 }
 
 fn matches_text(ev: &Event, q: &str) -> bool {
-    let fields = [ev.summary.as_deref(), ev.description.as_deref(), ev.location.as_deref()];
-    fields.iter().flatten().any(|f| f.to_lowercase().contains(q))
-        || ev.attendees.iter().flatten().filter_map(|a| a.email.as_deref()).any(|e| e.to_lowercase().contains(q))
+    let fields = [
+        ev.summary.as_deref(),
+        ev.description.as_deref(),
+        ev.location.as_deref(),
+    ];
+    fields
+        .iter()
+        .flatten()
+        .any(|f| f.to_lowercase().contains(q))
+        || ev
+            .attendees
+            .iter()
+            .flatten()
+            .filter_map(|a| a.email.as_deref())
+            .any(|e| e.to_lowercase().contains(q))
 }

@@ -76,7 +76,12 @@ pub struct Env<'a> {
 impl<'a> Env<'a> {
     /// An environment with an empty outbox.
     pub fn new(now: DateTime<Utc>, base_url: &'a str, directory: &'a dyn Directory) -> Self {
-        Env { now, base_url, directory, outbox: Vec::new() }
+        Env {
+            now,
+            base_url,
+            directory,
+            outbox: Vec::new(),
+        }
     }
 }
 

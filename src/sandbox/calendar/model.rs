@@ -202,8 +202,7 @@ pub struct Event {
 impl Event {
     /// True for a series master (an event with recurrence lines and no master of its own).
     pub fn is_master(&self) -> bool {
-        self.recurring_event_id.is_none()
-            && self.recurrence.as_ref().is_some_and(|r| !r.is_empty())
+        self.recurring_event_id.is_none() && self.recurrence.as_ref().is_some_and(|r| !r.is_empty())
     }
 
     /// The email of the organizer, if any.
@@ -213,12 +212,16 @@ impl Event {
 
     /// The private extended property map of this copy (empty when absent).
     pub fn private_props(&self) -> Option<&BTreeMap<String, String>> {
-        self.extended_properties.as_ref().and_then(|p| p.private.as_ref())
+        self.extended_properties
+            .as_ref()
+            .and_then(|p| p.private.as_ref())
     }
 
     /// The shared extended property map (empty when absent).
     pub fn shared_props(&self) -> Option<&BTreeMap<String, String>> {
-        self.extended_properties.as_ref().and_then(|p| p.shared.as_ref())
+        self.extended_properties
+            .as_ref()
+            .and_then(|p| p.shared.as_ref())
     }
 
     /// What Google returns for a deleted event: id, status and series links only.

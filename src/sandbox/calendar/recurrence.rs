@@ -85,13 +85,21 @@ impl Series {
         Ok(Series { set, all_day })
     }
 
-    /// Occurrences starting no later than `until`, in order, at most [`MAX_OCCURRENCES`].
-    pub fn occurrences_until(&self, until: DateTime<Utc>) -> Vec<Occurrence> {
+    /// Occurrences starting in `[from, until]`, in order, at most [`MAX_OCCURRENCES`]
+    /// (occurrences before `from` are skipped, not counted).
+    pub fn occurrences_between(
+        &self,
+        from: Option<DateTime<Utc>>,
+        until: DateTime<Utc>,
+    ) -> Vec<Occurrence> {
         let mut out = Vec::new();
         for t in &self.set {
             let utc = t.with_timezone(&Utc);
             if utc > until || out.len() >= MAX_OCCURRENCES {
                 break;
+            }
+            if from.is_some_and(|f| utc < f) {
+                continue;
             }
             out.push(if self.all_day {
                 Occurrence::Date(utc.date_naive())
@@ -100,6 +108,16 @@ impl Series {
             });
         }
         out
+    }
+
+    /// Occurrences starting no later than `until` (from the first one).
+    pub fn occurrences_until(&self, until: DateTime<Utc>) -> Vec<Occurrence> {
+        self.occurrences_between(None, until)
+    }
+
+    /// Whether the series has an occurrence starting exactly at `at`.
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        self.occurrences_between(Some(at), at).len() == 1
     }
 
     /// True when the series ends (COUNT/UNTIL on every rule) — then `last` is meaningful.
@@ -153,13 +171,21 @@ fn resolve_ical_time(v: &str, zone: Tz, all_day: bool, is_until: bool) -> Option
         return Some(Utc.from_utc_datetime(&t));
     }
     if let Ok(t) = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S") {
-        return Some(if all_day { Utc.from_utc_datetime(&t) } else { local_to_utc(zone, t) });
+        return Some(if all_day {
+            Utc.from_utc_datetime(&t)
+        } else {
+            local_to_utc(zone, t)
+        });
     }
     let d = NaiveDate::parse_from_str(v, "%Y%m%d").ok()?;
     if all_day {
         return Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?));
     }
-    let local = if is_until { d.and_hms_opt(23, 59, 59)? } else { d.and_hms_opt(0, 0, 0)? };
+    let local = if is_until {
+        d.and_hms_opt(23, 59, 59)?
+    } else {
+        d.and_hms_opt(0, 0, 0)?
+    };
     Some(local_to_utc(zone, local))
 }
 
@@ -202,7 +228,10 @@ mod tests {
 
     fn timed(local: &str, zone: Tz) -> When {
         let t = NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").unwrap();
-        When::Instant { utc: local_to_utc(zone, t), tz: Some(zone) }
+        When::Instant {
+            utc: local_to_utc(zone, t),
+            tz: Some(zone),
+        }
     }
 
     fn lines(ls: &[&str]) -> Vec<String> {
@@ -258,8 +287,13 @@ mod tests {
         let start = timed("2025-03-24T07:30", Tz::UTC);
         assert!(Series::parse(&lines(&["RRULE:FREQ=SOMETIMES"]), &start).is_err());
         assert!(Series::parse(&lines(&["BOGUS"]), &start).is_err());
-        let no_zone = When::Instant { utc: Utc::now(), tz: None };
-        let err = Series::parse(&lines(&["RRULE:FREQ=DAILY"]), &no_zone).err().unwrap();
+        let no_zone = When::Instant {
+            utc: Utc::now(),
+            tz: None,
+        };
+        let err = Series::parse(&lines(&["RRULE:FREQ=DAILY"]), &no_zone)
+            .err()
+            .unwrap();
         assert_eq!(err.message, "Missing time zone definition for start time.");
     }
 }

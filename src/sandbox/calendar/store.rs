@@ -83,7 +83,10 @@ impl CalendarState {
 
     /// The zone of a calendar: its owner's zone, UTC when unknown.
     pub fn calendar_tz(env: &Env<'_>, cal: &str) -> Tz {
-        env.directory.user(cal).and_then(|u| parse_tz(&u.time_zone)).unwrap_or(Tz::UTC)
+        env.directory
+            .user(cal)
+            .and_then(|u| parse_tz(&u.time_zone))
+            .unwrap_or(Tz::UTC)
     }
 
     /// `calendars.get`.
@@ -113,7 +116,8 @@ impl CalendarState {
         event_id: &str,
     ) -> Result<Event, CalError> {
         let cal = self.resolve_calendar(calendar_id, caller)?;
-        self.find_event(&cal, event_id).ok_or_else(CalError::not_found)
+        self.find_event(&cal, event_id)
+            .ok_or_else(CalError::not_found)
     }
 
     /// A stored copy, or the generated instance an instance id names.
@@ -160,7 +164,12 @@ impl CalendarState {
             Some(id) if !is_valid_event_id(id) => {
                 return Err(CalError::invalid("Invalid resource id value."));
             }
-            Some(id) if self.calendars.get(&cal).is_some_and(|c| c.events.contains_key(id)) => {
+            Some(id)
+                if self
+                    .calendars
+                    .get(&cal)
+                    .is_some_and(|c| c.events.contains_key(id)) =>
+            {
                 return Err(CalError::duplicate());
             }
             Some(id) => id.to_string(),
@@ -221,17 +230,22 @@ impl CalendarState {
         replace: bool,
     ) -> Result<Event, CalError> {
         let cal = self.resolve_calendar(calendar_id, caller)?;
-        let current = self.find_event(&cal, event_id).ok_or_else(CalError::not_found)?;
+        let current = self
+            .find_event(&cal, event_id)
+            .ok_or_else(CalError::not_found)?;
         let organizer_cal = self.organizer_calendar_of(&cal, &current);
         let Value::Object(body) = body else {
             return Err(CalError::bad_request("parseError", "Parse Error"));
         };
         let mut ev = apply_body(&current, body, opts, replace)?;
-        if ev.recurring_event_id.is_some() && ev.recurrence.as_ref().is_some_and(|r| !r.is_empty()) {
+        if ev.recurring_event_id.is_some() && ev.recurrence.as_ref().is_some_and(|r| !r.is_empty())
+        {
             return Err(CalError::invalid("Invalid recurrence rule."));
         }
         validate(&ev)?;
-        if (&ev.start, &ev.end, &ev.recurrence) != (&current.start, &current.end, &current.recurrence) {
+        if (&ev.start, &ev.end, &ev.recurrence)
+            != (&current.start, &current.end, &current.recurrence)
+        {
             ev.sequence = current.sequence + 1;
         }
         let mut touched = BTreeSet::new();
@@ -255,7 +269,9 @@ impl CalendarState {
         event_id: &str,
     ) -> Result<(), CalError> {
         let cal = self.resolve_calendar(calendar_id, caller)?;
-        let current = self.find_event(&cal, event_id).ok_or_else(CalError::not_found)?;
+        let current = self
+            .find_event(&cal, event_id)
+            .ok_or_else(CalError::not_found)?;
         if current.status == EventStatus::Cancelled {
             return Err(CalError::deleted());
         }
@@ -274,7 +290,9 @@ impl CalendarState {
         }
         let mut touched = BTreeSet::new();
         for id in ids {
-            let Some(mut ev) = self.find_event(&cal, &id) else { continue };
+            let Some(mut ev) = self.find_event(&cal, &id) else {
+                continue;
+            };
             ev.status = EventStatus::Cancelled;
             self.commit(env, &cal, ev, &organizer_cal, &mut touched);
             if organizer_cal == cal {
@@ -300,7 +318,10 @@ impl CalendarState {
             ev.id = self.new_event_id();
         }
         if ev.organizer.is_none() {
-            ev.organizer = Some(Person { email: Some(cal.clone()), ..Person::default() });
+            ev.organizer = Some(Person {
+                email: Some(cal.clone()),
+                ..Person::default()
+            });
         }
         if ev.creator.is_none() {
             ev.creator = ev.organizer.clone();
@@ -341,22 +362,30 @@ impl CalendarState {
         ev.kind = "calendar#event".into();
         ev.created.get_or_insert_with(|| stamp(now));
         ev.updated = Some(stamp(now));
-        ev.etag = format!("\"{}\"", now.timestamp_millis().max(0) as u64 * 1000 + self.change_counter % 1000);
+        ev.etag = format!(
+            "\"{}\"",
+            now.timestamp_millis().max(0) as u64 * 1000 + self.change_counter % 1000
+        );
         if ev.ical_uid.is_none() {
             let base = ev.recurring_event_id.as_deref().unwrap_or(&ev.id);
             ev.ical_uid = Some(format!("{base}@google.com"));
         }
         if ev.html_link.is_none() {
             use base64::Engine;
-            let eid = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(format!("{} {cal}", ev.id));
+            let eid =
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{} {cal}", ev.id));
             ev.html_link = Some(format!("{}calendar/event?eid={eid}", env.base_url));
         }
         ev.event_type.get_or_insert_with(|| "default".into());
-        ev.reminders.get_or_insert_with(|| json!({"useDefault": true}));
+        ev.reminders
+            .get_or_insert_with(|| json!({"useDefault": true}));
         personalize(&mut ev, cal);
         let data = self.calendars.entry(cal.to_string()).or_default();
-        let copies = data.events.get(&ev.id).map(|s| s.copies.clone()).unwrap_or_default();
+        let copies = data
+            .events
+            .get(&ev.id)
+            .map(|s| s.copies.clone())
+            .unwrap_or_default();
         data.events.insert(
             ev.id.clone(),
             StoredEvent {
@@ -372,8 +401,19 @@ impl CalendarState {
 
     /// Copies the organizer's copy of `id` to every sandbox-user attendee and cancels the copies
     /// of removed attendees.
-    fn propagate(&mut self, env: &Env<'_>, organizer_cal: &str, id: &str, touched: &mut BTreeSet<String>) {
-        let Some(org) = self.calendars.get(organizer_cal).and_then(|c| c.events.get(id)).cloned() else {
+    fn propagate(
+        &mut self,
+        env: &Env<'_>,
+        organizer_cal: &str,
+        id: &str,
+        touched: &mut BTreeSet<String>,
+    ) {
+        let Some(org) = self
+            .calendars
+            .get(organizer_cal)
+            .and_then(|c| c.events.get(id))
+            .cloned()
+        else {
             return;
         };
         let desired: BTreeSet<String> = org
@@ -403,7 +443,10 @@ impl CalendarState {
             if let Some(p) = copy.extended_properties.as_mut() {
                 p.private = private;
             } else if private.is_some() {
-                copy.extended_properties = Some(super::model::ExtendedProperties { private, shared: None });
+                copy.extended_properties = Some(super::model::ExtendedProperties {
+                    private,
+                    shared: None,
+                });
             }
             self.commit(env, cal, copy, organizer_cal, touched);
         }
@@ -415,7 +458,11 @@ impl CalendarState {
                 self.commit(env, gone, ev, organizer_cal, touched);
             }
         }
-        if let Some(s) = self.calendars.get_mut(organizer_cal).and_then(|c| c.events.get_mut(id)) {
+        if let Some(s) = self
+            .calendars
+            .get_mut(organizer_cal)
+            .and_then(|c| c.events.get_mut(id))
+        {
             s.copies = desired;
         }
     }
@@ -438,7 +485,9 @@ impl CalendarState {
         else {
             return;
         };
-        let Some(mut org) = self.find_event(organizer_cal, &mine.id) else { return };
+        let Some(mut org) = self.find_event(organizer_cal, &mine.id) else {
+            return;
+        };
         let Some(entry) = org
             .attendees
             .iter_mut()
@@ -470,10 +519,13 @@ fn apply_body(
         return Err(CalError::invalid("Cannot read event."));
     };
     if replace {
-        base.retain(|k, _| READ_ONLY.contains(&k.as_str()) || (k == "attachments" && !opts.supports_attachments));
+        base.retain(|k, _| {
+            READ_ONLY.contains(&k.as_str()) || (k == "attachments" && !opts.supports_attachments)
+        });
     }
     for (key, value) in body {
-        if READ_ONLY.contains(&key.as_str()) || (key == "attachments" && !opts.supports_attachments) {
+        if READ_ONLY.contains(&key.as_str()) || (key == "attachments" && !opts.supports_attachments)
+        {
             continue;
         }
         if value.is_null() {
@@ -487,14 +539,17 @@ fn apply_body(
     let mut ev: Event = serde_json::from_value(Value::Object(base))
         .map_err(|e| CalError::invalid(format!("Invalid event: {e}.")))?;
     for a in ev.attendees.iter_mut().flatten() {
-        a.response_status.get_or_insert_with(|| "needsAction".into());
+        a.response_status
+            .get_or_insert_with(|| "needsAction".into());
     }
     Ok(ev)
 }
 
 /// Merges `extendedProperties` patches: each given map merges into the stored one.
 fn merge_properties(stored: &mut Value, patch: Value) {
-    let (Value::Object(stored), Value::Object(patch)) = (stored, patch) else { return };
+    let (Value::Object(stored), Value::Object(patch)) = (stored, patch) else {
+        return;
+    };
     for (scope, entries) in patch {
         match entries {
             Value::Object(entries) => {
@@ -523,11 +578,15 @@ fn merge_properties(stored: &mut Value, patch: Value) {
 /// recurrence, attendees with emails, at most 25 attachments each with a `fileUrl`.
 pub(crate) fn validate(ev: &Event) -> Result<(), CalError> {
     let start = when::parse(
-        ev.start.as_ref().ok_or_else(|| CalError::bad_request("required", "Missing start time."))?,
+        ev.start
+            .as_ref()
+            .ok_or_else(|| CalError::bad_request("required", "Missing start time."))?,
         "start",
     )?;
     let end = when::parse(
-        ev.end.as_ref().ok_or_else(|| CalError::bad_request("required", "Missing end time."))?,
+        ev.end
+            .as_ref()
+            .ok_or_else(|| CalError::bad_request("required", "Missing end time."))?,
         "end",
     )?;
     if start.is_all_day() != end.is_all_day() {
@@ -536,12 +595,20 @@ pub(crate) fn validate(ev: &Event) -> Result<(), CalError> {
         ));
     }
     if end.to_utc(Tz::UTC) <= start.to_utc(Tz::UTC) {
-        return Err(CalError::bad_request("timeRangeEmpty", "The specified time range is empty."));
+        return Err(CalError::bad_request(
+            "timeRangeEmpty",
+            "The specified time range is empty.",
+        ));
     }
     if let Some(lines) = ev.recurrence.as_ref().filter(|r| !r.is_empty()) {
         Series::parse(lines, &start)?;
     }
-    if ev.attendees.iter().flatten().any(|a| a.email.as_deref().is_none_or(str::is_empty)) {
+    if ev
+        .attendees
+        .iter()
+        .flatten()
+        .any(|a| a.email.as_deref().is_none_or(str::is_empty))
+    {
         return Err(CalError::bad_request("required", "Missing attendee email."));
     }
     let attachments = ev.attachments.as_deref().unwrap_or_default();
@@ -551,8 +618,14 @@ pub(crate) fn validate(ev: &Event) -> Result<(), CalError> {
             attachments.len()
         )));
     }
-    if attachments.iter().any(|a| a.file_url.as_deref().is_none_or(str::is_empty)) {
-        return Err(CalError::bad_request("required", "Missing attachment fileUrl."));
+    if attachments
+        .iter()
+        .any(|a| a.file_url.as_deref().is_none_or(str::is_empty))
+    {
+        return Err(CalError::bad_request(
+            "required",
+            "Missing attachment fileUrl.",
+        ));
     }
     Ok(())
 }

@@ -37,7 +37,9 @@ pub fn encode_sync(p: &SyncPoint) -> String {
 
 /// Decodes a sync token; any malformed token is 410 like Google (a full sync fixes it).
 pub fn decode_sync(token: &str) -> Result<SyncPoint, CalError> {
-    let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| CalError::full_sync_required())?;
+    let raw = URL_SAFE_NO_PAD
+        .decode(token)
+        .map_err(|_| CalError::full_sync_required())?;
     let raw = String::from_utf8(raw).map_err(|_| CalError::full_sync_required())?;
     let mut parts = raw.splitn(4, ':');
     let (Some("sync"), Some(epoch), Some(change), Some(calendar)) =
@@ -91,7 +93,11 @@ impl CalendarState {
 
     /// The token covering every change so far on `cal`.
     pub fn sync_token_at(&self, cal: &str, change: u64) -> String {
-        encode_sync(&SyncPoint { epoch: self.token_epoch, change, calendar: cal.to_string() })
+        encode_sync(&SyncPoint {
+            epoch: self.token_epoch,
+            change,
+            calendar: cal.to_string(),
+        })
     }
 }
 
@@ -101,12 +107,27 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_and_reject_garbage() {
-        let p = SyncPoint { epoch: 2, change: 41, calendar: "a@example.com".into() };
+        let p = SyncPoint {
+            epoch: 2,
+            change: 41,
+            calendar: "a@example.com".into(),
+        };
         assert_eq!(decode_sync(&encode_sync(&p)), Ok(p));
         assert_eq!(decode_sync("nonsense!").map_err(|e| e.code), Err(410));
-        let page = PagePoint { offset: 250, snapshot: 9 };
+        let page = PagePoint {
+            offset: 250,
+            snapshot: 9,
+        };
         assert_eq!(decode_page(&encode_page(page)), Ok(page));
-        assert_eq!(decode_page(&encode_sync(&SyncPoint { epoch: 0, change: 0, calendar: "x".into() })).map_err(|e| e.code), Err(400));
+        assert_eq!(
+            decode_page(&encode_sync(&SyncPoint {
+                epoch: 0,
+                change: 0,
+                calendar: "x".into()
+            }))
+            .map_err(|e| e.code),
+            Err(400)
+        );
     }
 
     #[test]
@@ -116,6 +137,10 @@ mod tests {
         assert!(s.check_sync_token(&t, "a@example.com").is_ok());
         assert!(s.check_sync_token(&t, "b@example.com").is_err());
         s.expire_sync_tokens();
-        assert_eq!(s.check_sync_token(&t, "a@example.com").map_err(|e| e.reason), Err("fullSyncRequired"));
+        assert_eq!(
+            s.check_sync_token(&t, "a@example.com")
+                .map_err(|e| e.reason),
+            Err("fullSyncRequired")
+        );
     }
 }

@@ -64,7 +64,9 @@ struct StopBody {
 }
 
 fn is_loopback(address: &str) -> bool {
-    let Ok(url) = url::Url::parse(address) else { return false };
+    let Ok(url) = url::Url::parse(address) else {
+        return false;
+    };
     if !matches!(url.scheme(), "http" | "https") {
         return false;
     }
@@ -95,11 +97,13 @@ impl CalendarState {
         let cal = self.resolve_calendar(calendar_id, caller)?;
         let b: WatchBody = serde_json::from_value(body)
             .map_err(|e| CalError::bad_request("parseError", format!("Parse Error: {e}")))?;
-        let id = b.id.filter(|i| !i.is_empty()).ok_or_else(|| {
-            CalError::bad_request("required", "Required: channel id.")
-        })?;
+        let id =
+            b.id.filter(|i| !i.is_empty())
+                .ok_or_else(|| CalError::bad_request("required", "Required: channel id."))?;
         if id.len() > 64 {
-            return Err(CalError::invalid("Channel id must be at most 64 characters."));
+            return Err(CalError::invalid(
+                "Channel id must be at most 64 characters.",
+            ));
         }
         if self.channels.contains_key(&id) {
             return Err(CalError::invalid(format!("Channel id {id} not unique.")));
@@ -107,7 +111,9 @@ impl CalendarState {
         if !matches!(b.kind.as_deref(), Some("web_hook") | Some("webhook")) {
             return Err(CalError::invalid("Channel type must be web_hook."));
         }
-        let address = b.address.ok_or_else(|| CalError::bad_request("required", "Required: address."))?;
+        let address = b
+            .address
+            .ok_or_else(|| CalError::bad_request("required", "Required: address."))?;
         if !is_loopback(&address) {
             return Err(CalError::invalid(format!(
                 "WebHook callback address {address} is not a loopback URL: the sandbox never sends \
@@ -115,16 +121,24 @@ impl CalendarState {
             )));
         }
         if b.token.as_ref().is_some_and(|t| t.len() > 256) {
-            return Err(CalError::invalid("Channel token must be at most 256 characters."));
+            return Err(CalError::invalid(
+                "Channel token must be at most 256 characters.",
+            ));
         }
         let default_exp = (env.now + Duration::days(DEFAULT_TTL_DAYS)).timestamp_millis();
         let expiration_ms = match b.expiration {
             None | Some(Value::Null) => default_exp,
             Some(Value::Number(n)) => n.as_i64().unwrap_or(default_exp),
-            Some(Value::String(s)) => s
-                .parse()
-                .map_err(|_| CalError::invalid(format!("Invalid expiration '{s}': expected ms since the epoch.")))?,
-            Some(_) => return Err(CalError::invalid("Invalid expiration: expected ms since the epoch.")),
+            Some(Value::String(s)) => s.parse().map_err(|_| {
+                CalError::invalid(format!(
+                    "Invalid expiration '{s}': expected ms since the epoch."
+                ))
+            })?,
+            Some(_) => {
+                return Err(CalError::invalid(
+                    "Invalid expiration: expected ms since the epoch.",
+                ))
+            }
         };
         self.id_counter += 1;
         let channel = Channel {
@@ -180,7 +194,10 @@ impl CalendarState {
     }
 
     fn resource_uri(&self, env: &Env<'_>, cal: &str) -> String {
-        format!("{}calendar/v3/calendars/{cal}/events?alt=json", env.base_url)
+        format!(
+            "{}calendar/v3/calendars/{cal}/events?alt=json",
+            env.base_url
+        )
     }
 
     /// Queues an `exists` message on every live channel of each touched calendar; expired
@@ -188,8 +205,12 @@ impl CalendarState {
     pub(crate) fn notify(&mut self, env: &mut Env<'_>, touched: &BTreeSet<String>) {
         let now_ms = env.now.timestamp_millis();
         self.channels.retain(|_, c| c.expiration_ms > now_ms);
-        let ids: Vec<String> =
-            self.channels.values().filter(|c| touched.contains(&c.calendar)).map(|c| c.id.clone()).collect();
+        let ids: Vec<String> = self
+            .channels
+            .values()
+            .filter(|c| touched.contains(&c.calendar))
+            .map(|c| c.id.clone())
+            .collect();
         for id in ids {
             self.queue(env, &id, "exists");
         }
@@ -197,23 +218,37 @@ impl CalendarState {
 
     fn queue(&mut self, env: &mut Env<'_>, channel_id: &str, state: &str) {
         let uri_base = env.base_url.to_string();
-        let Some(c) = self.channels.get_mut(channel_id) else { return };
+        let Some(c) = self.channels.get_mut(channel_id) else {
+            return;
+        };
         c.message_number += 1;
         let mut headers = vec![
             ("X-Goog-Channel-ID".to_string(), c.id.clone()),
-            ("X-Goog-Channel-Expiration".to_string(), http_date(c.expiration_ms)),
+            (
+                "X-Goog-Channel-Expiration".to_string(),
+                http_date(c.expiration_ms),
+            ),
             ("X-Goog-Resource-ID".to_string(), c.resource_id.clone()),
             (
                 "X-Goog-Resource-URI".to_string(),
-                format!("{uri_base}calendar/v3/calendars/{}/events?alt=json", c.calendar),
+                format!(
+                    "{uri_base}calendar/v3/calendars/{}/events?alt=json",
+                    c.calendar
+                ),
             ),
             ("X-Goog-Resource-State".to_string(), state.to_string()),
-            ("X-Goog-Message-Number".to_string(), c.message_number.to_string()),
+            (
+                "X-Goog-Message-Number".to_string(),
+                c.message_number.to_string(),
+            ),
         ];
         if let Some(t) = &c.token {
             headers.insert(1, ("X-Goog-Channel-Token".to_string(), t.clone()));
         }
-        env.outbox.push(Push { address: c.address.clone(), headers });
+        env.outbox.push(Push {
+            address: c.address.clone(),
+            headers,
+        });
     }
 }
 

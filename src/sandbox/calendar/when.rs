@@ -64,15 +64,19 @@ pub fn parse(edt: &EventDateTime, field: &str) -> Result<When, CalError> {
         None => None,
     };
     match (edt.date.as_deref(), edt.date_time.as_deref()) {
-        (Some(_), Some(_)) | (None, None) => {
-            Err(CalError::bad_request("required", format!("Missing {field} time.")))
-        }
+        (Some(_), Some(_)) | (None, None) => Err(CalError::bad_request(
+            "required",
+            format!("Missing {field} time."),
+        )),
         (Some(d), None) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map(When::Date)
             .map_err(|_| CalError::invalid(format!("Invalid {field} time."))),
         (None, Some(dt)) => {
             if let Ok(t) = DateTime::parse_from_rfc3339(dt) {
-                return Ok(When::Instant { utc: t.with_timezone(&Utc), tz });
+                return Ok(When::Instant {
+                    utc: t.with_timezone(&Utc),
+                    tz,
+                });
             }
             let local = NaiveDateTime::parse_from_str(dt, "%Y-%m-%dT%H:%M:%S%.f")
                 .map_err(|_| CalError::invalid(format!("Invalid {field} time.")))?;
@@ -82,7 +86,10 @@ pub fn parse(edt: &EventDateTime, field: &str) -> Result<When, CalError> {
                     format!("Missing time zone definition for {field} time."),
                 )
             })?;
-            Ok(When::Instant { utc: local_to_utc(zone, local), tz })
+            Ok(When::Instant {
+                utc: local_to_utc(zone, local),
+                tz,
+            })
         }
     }
 }
@@ -90,7 +97,10 @@ pub fn parse(edt: &EventDateTime, field: &str) -> Result<When, CalError> {
 /// `dateTime` as Google writes it: wall-clock time in the zone with its offset.
 pub fn format_instant(utc: DateTime<Utc>, tz: Option<Tz>) -> String {
     match tz {
-        Some(z) => utc.with_timezone(&z).format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        Some(z) => utc
+            .with_timezone(&z)
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
         None => utc.to_rfc3339_opts(SecondsFormat::Secs, true),
     }
 }
@@ -148,13 +158,19 @@ mod tests {
         };
         assert_eq!(parse(&bad, "start").map_err(|e| e.reason), Err("invalid"));
         let empty = EventDateTime::default();
-        assert_eq!(parse(&empty, "end").map_err(|e| e.message), Err("Missing end time.".into()));
+        assert_eq!(
+            parse(&empty, "end").map_err(|e| e.message),
+            Err("Missing end time.".into())
+        );
     }
 
     #[test]
     fn formats_in_zone_with_offset() {
         let t = Utc.with_ymd_and_hms(2025, 7, 1, 7, 0, 0).unwrap();
-        assert_eq!(format_instant(t, Some(Tz::Europe__Berlin)), "2025-07-01T09:00:00+02:00");
+        assert_eq!(
+            format_instant(t, Some(Tz::Europe__Berlin)),
+            "2025-07-01T09:00:00+02:00"
+        );
         assert_eq!(format_instant(t, None), "2025-07-01T07:00:00Z");
     }
 }
