@@ -835,3 +835,41 @@ fn old_daily_series_still_expand_in_a_recent_window() {
         404
     );
 }
+
+#[test]
+fn cutting_a_series_short_hides_its_later_exceptions() {
+    let dir = users();
+    let mut env = Env::new(t0(), BASE, &dir);
+    let mut s = CalendarState::default();
+    let m = weekly(&mut s, &mut env);
+    let fifth = format!("{}_20250331T080000Z", m.id);
+    s.patch_event(
+        &mut env,
+        ALICE,
+        "primary",
+        &fifth,
+        json!({"summary": "special"}),
+        WriteOptions::default(),
+    )
+    .unwrap();
+    // "This and following" from the fourth occurrence, done the way clients do it.
+    s.patch_event(
+        &mut env,
+        ALICE,
+        "primary",
+        &m.id,
+        json!({"recurrence": ["RRULE:FREQ=WEEKLY;UNTIL=20250323T225959Z"]}),
+        WriteOptions::default(),
+    )
+    .unwrap();
+    let listed = ids(&s
+        .list_instances(&env, ALICE, "primary", &m.id, &params(&[]))
+        .unwrap());
+    assert_eq!(listed.len(), 3);
+    assert!(!listed.contains(&fifth));
+    assert_eq!(
+        s.get_event(ALICE, "primary", &m.id).unwrap().sequence,
+        1,
+        "recurrence change bumps sequence"
+    );
+}

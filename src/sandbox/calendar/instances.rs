@@ -190,6 +190,11 @@ impl<'a> Master<'a> {
             if ex.status == EventStatus::Cancelled && !show_deleted {
                 continue;
             }
+            // After the series was cut short (a client's "this and following" sets UNTIL),
+            // exceptions of occurrences it no longer has are not instances any more.
+            if split_instance_id(&ex.id).is_some_and(|(_, occ)| !self.has_occurrence(&occ)) {
+                continue;
+            }
             if span(ex, cal_tz)
                 .is_some_and(|(s, e)| window.overlaps(s, e.max(s + chrono::Duration::seconds(1))))
             {

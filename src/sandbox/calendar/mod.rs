@@ -8,7 +8,9 @@
 //! * [`when`] — event times (`date` / `dateTime` + `timeZone`).
 //! * [`recurrence`] — RRULE/EXDATE/RDATE expansion via the `rrule` crate, DST-correct.
 //! * [`instances`] — instance ids, generated instances and exceptions.
-//! * [`store`] — events per calendar, writes, attendee copies, deletes.
+//! * [`store`] — events per calendar: reads, writes, deletes, imports.
+//! * [`body`] — request bodies: patch/update merging and Google's validity checks.
+//! * [`copies`] — attendee copies of the organizer's events.
 //! * [`list`] — `events.list` / `events.instances`: filters, ordering, paging.
 //! * [`sync`] — sync and page tokens.
 //! * [`watch`] — push channels and the notifications they queue.
@@ -17,6 +19,8 @@
 //! The state methods take an [`Env`] (simulated time, user directory, base URL) instead of the
 //! whole sandbox `World`, so they can be tested without HTTP.
 
+pub mod body;
+pub mod copies;
 pub mod error;
 mod http;
 pub mod instances;
