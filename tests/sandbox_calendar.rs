@@ -873,3 +873,81 @@ fn cutting_a_series_short_hides_its_later_exceptions() {
         "recurrence change bumps sequence"
     );
 }
+
+#[test]
+fn state_survives_a_save_and_load() {
+    let dir = users();
+    let mut env = Env::new(t0(), BASE, &dir);
+    let mut s = CalendarState::default();
+    let m = weekly(&mut s, &mut env);
+    s.delete_event(
+        &mut env,
+        ALICE,
+        "primary",
+        &format!("{}_20250310T090000Z", m.id),
+    )
+    .unwrap();
+    let full = s.list_events(&env, BOB, "primary", &params(&[])).unwrap();
+    let saved = serde_json::to_string(&s).unwrap();
+    let loaded: CalendarState = serde_json::from_str(&saved).unwrap();
+    assert_eq!(
+        loaded
+            .list_events(&env, BOB, "primary", &params(&[]))
+            .unwrap(),
+        full
+    );
+    // Sync tokens minted before the save stay valid after it.
+    let mut inc = params(&[]);
+    inc.sync_token = full["nextSyncToken"].as_str().map(str::to_string);
+    assert!(ids(&loaded.list_events(&env, BOB, "primary", &inc).unwrap()).is_empty());
+}
+
+#[test]
+fn show_deleted_updated_min_and_ical_uid() {
+    let dir = users();
+    let mut env = Env::new(t0(), BASE, &dir);
+    let mut s = CalendarState::default();
+    let a = insert(
+        &mut s,
+        &mut env,
+        ALICE,
+        timed("2025-03-03T10:00:00+01:00", "2025-03-03T11:00:00+01:00"),
+    );
+    env.now = t0() + Duration::hours(1);
+    let b = insert(
+        &mut s,
+        &mut env,
+        ALICE,
+        timed("2025-03-04T10:00:00+01:00", "2025-03-04T11:00:00+01:00"),
+    );
+    s.delete_event(&mut env, ALICE, "primary", &a.id).unwrap();
+    assert_eq!(
+        ids(&s.list_events(&env, ALICE, "primary", &params(&[])).unwrap()),
+        vec![b.id.clone()]
+    );
+    let deleted = s
+        .list_events(&env, ALICE, "primary", &params(&[("showDeleted", "true")]))
+        .unwrap();
+    assert_eq!(ids(&deleted), vec![a.id.clone(), b.id.clone()]);
+    assert_eq!(deleted["items"][0]["status"], "cancelled");
+    let recent = params(&[
+        ("updatedMin", "2025-03-01T08:30:00Z"),
+        ("showDeleted", "true"),
+    ]);
+    assert_eq!(
+        ids(&s.list_events(&env, ALICE, "primary", &recent).unwrap()),
+        vec![a.id.clone(), b.id.clone()]
+    );
+    let recent = params(&[("updatedMin", "2025-03-01T08:30:00Z")]);
+    assert_eq!(
+        ids(&s.list_events(&env, ALICE, "primary", &recent).unwrap()),
+        vec![b.id.clone()]
+    );
+    let uid = format!("{}@google.com", b.id);
+    assert_eq!(
+        ids(&s
+            .list_events(&env, ALICE, "primary", &params(&[("iCalUID", &uid)]))
+            .unwrap()),
+        vec![b.id.clone()]
+    );
+}
