@@ -951,3 +951,24 @@ fn show_deleted_updated_min_and_ical_uid() {
         vec![b.id.clone()]
     );
 }
+
+#[test]
+fn date_times_are_answered_in_the_event_zone() {
+    let dir = users();
+    let mut env = Env::new(t0(), BASE, &dir);
+    let mut s = CalendarState::default();
+    let ev = insert(
+        &mut s,
+        &mut env,
+        ALICE,
+        timed("2025-07-01T08:00:00Z", "2025-07-01T10:30:00"),
+    );
+    assert_eq!(
+        ev.start.as_ref().and_then(|t| t.date_time.as_deref()),
+        Some("2025-07-01T10:00:00+02:00")
+    );
+    assert_eq!(
+        ev.end.as_ref().and_then(|t| t.date_time.as_deref()),
+        Some("2025-07-01T10:30:00+02:00")
+    );
+}

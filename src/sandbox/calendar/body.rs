@@ -5,9 +5,9 @@ use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
 
 use super::error::CalError;
-use super::model::Event;
+use super::model::{Event, EventDateTime};
 use super::recurrence::Series;
-use super::when;
+use super::when::{self, When};
 
 /// Google's cap on attachments per event.
 pub const MAX_ATTACHMENTS: usize = 25;
@@ -79,7 +79,19 @@ pub(crate) fn apply_body(
         a.response_status
             .get_or_insert_with(|| "needsAction".into());
     }
+    for edt in [ev.start.as_mut(), ev.end.as_mut()].into_iter().flatten() {
+        normalize_time(edt);
+    }
     Ok(ev)
+}
+
+/// Google answers `dateTime` in the event's `timeZone` with that zone's offset, whatever form
+/// the client sent (`…Z`, another offset, or a floating time); invalid times are left for
+/// [`validate`] to report.
+fn normalize_time(edt: &mut EventDateTime) {
+    if let Ok(When::Instant { utc, tz: Some(tz) }) = when::parse(edt, "start") {
+        edt.date_time = Some(when::format_instant(utc, Some(tz)));
+    }
 }
 
 /// Merges `extendedProperties` patches: each given map merges into the stored one.
