@@ -9,6 +9,8 @@
 //! * [`import`] — loading captured documents.
 //! * `http` — the axum routes.
 
+pub mod drive_link;
+mod http;
 pub mod edit;
 pub mod ids;
 pub mod import;
@@ -18,6 +20,7 @@ pub mod model;
 mod requests;
 pub mod utf16;
 
+pub use http::routes;
 use ids::IdGen;
 use model::{Block, Document, DocumentTab, Inline, Json, Paragraph, Segment, Tab};
 use serde::{Deserialize, Serialize};
@@ -43,6 +46,9 @@ pub enum DocsError {
 pub struct DocsState {
     docs: BTreeMap<String, Document>,
     ids: IdGen,
+    /// TEMPORARY SHIM until the Drive branch is merged (see `drive_link`).
+    #[serde(default)]
+    pub(crate) shim_acl: drive_link::ShimAcl,
 }
 
 impl DocsState {
