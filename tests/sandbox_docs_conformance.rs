@@ -9,7 +9,9 @@ use std::path::PathBuf;
 fn fixtures_dir() -> PathBuf {
     std::env::var_os("ONEONONE_GOOGLE_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/google"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/google")
+        })
         .join("docs")
 }
 
@@ -21,7 +23,11 @@ fn idx(v: &Value, key: &str) -> u64 {
 fn compare_indices(want: &Value, got: &Value, path: &str, errors: &mut Vec<String>) {
     for key in ["startIndex", "endIndex"] {
         if idx(want, key) != idx(got, key) {
-            errors.push(format!("{path}.{key}: capture {} sandbox {}", idx(want, key), idx(got, key)));
+            errors.push(format!(
+                "{path}.{key}: capture {} sandbox {}",
+                idx(want, key),
+                idx(got, key)
+            ));
         }
     }
 }
@@ -31,7 +37,11 @@ fn compare_content(want: &Value, got: &Value, path: &str, errors: &mut Vec<Strin
     let w = want.as_array().unwrap_or(&empty);
     let g = got.as_array().unwrap_or(&empty);
     if w.len() != g.len() {
-        errors.push(format!("{path}: {} elements in capture, {} in sandbox", w.len(), g.len()));
+        errors.push(format!(
+            "{path}: {} elements in capture, {} in sandbox",
+            w.len(),
+            g.len()
+        ));
         return;
     }
     for (i, (we, ge)) in w.iter().zip(g).enumerate() {
@@ -71,18 +81,32 @@ fn compare_content(want: &Value, got: &Value, path: &str, errors: &mut Vec<Strin
 
 /// Body, headers, footers and footnotes of one tab (or legacy document).
 fn compare_tab(want: &Value, got: &Value, path: &str, errors: &mut Vec<String>) {
-    compare_content(&want["body"]["content"], &got["body"]["content"], &format!("{path}.body"), errors);
+    compare_content(
+        &want["body"]["content"],
+        &got["body"]["content"],
+        &format!("{path}.body"),
+        errors,
+    );
     for kind in ["headers", "footers", "footnotes"] {
-        let Some(segs) = want.get(kind).and_then(Value::as_object) else { continue };
+        let Some(segs) = want.get(kind).and_then(Value::as_object) else {
+            continue;
+        };
         for (id, seg) in segs {
-            compare_content(&seg["content"], &got[kind][id]["content"], &format!("{path}.{kind}.{id}"), errors);
+            compare_content(
+                &seg["content"],
+                &got[kind][id]["content"],
+                &format!("{path}.{kind}.{id}"),
+                errors,
+            );
         }
     }
     if want.get("namedRanges") != got.get("namedRanges") && want.get("namedRanges").is_some() {
         let w = want["namedRanges"].as_object().map_or(0, |m| m.len());
         let g = got["namedRanges"].as_object().map_or(0, |m| m.len());
         if w != g {
-            errors.push(format!("{path}.namedRanges: {w} names in capture, {g} in sandbox"));
+            errors.push(format!(
+                "{path}.namedRanges: {w} names in capture, {g} in sandbox"
+            ));
         }
     }
 }
@@ -94,11 +118,19 @@ fn compare_tabs(want: &Value, got: &Value, path: &str, errors: &mut Vec<String>)
     assert_eq!(w.len(), g.len(), "{path}: tab count");
     for (i, (wt, gt)) in w.iter().zip(g).enumerate() {
         let p = format!("{path}[{i}]");
-        assert_eq!(wt["tabProperties"], gt["tabProperties"], "{p}: tabProperties");
+        assert_eq!(
+            wt["tabProperties"], gt["tabProperties"],
+            "{p}: tabProperties"
+        );
         if let Some(dt) = wt.get("documentTab") {
             compare_tab(dt, &gt["documentTab"], &p, errors);
         }
-        compare_tabs(&wt["childTabs"], &gt["childTabs"], &format!("{p}.childTabs"), errors);
+        compare_tabs(
+            &wt["childTabs"],
+            &gt["childTabs"],
+            &format!("{p}.childTabs"),
+            errors,
+        );
     }
 }
 
@@ -110,7 +142,10 @@ fn first_inconsistency(content: &Value, path: &str) -> Option<String> {
     for (i, el) in content.as_array()?.iter().enumerate() {
         let p = format!("{path}[{i}]");
         if prev_end.is_some_and(|e| e != idx(el, "startIndex")) {
-            return Some(format!("{p} starts at {} after an element ending at {prev_end:?}", idx(el, "startIndex")));
+            return Some(format!(
+                "{p} starts at {} after an element ending at {prev_end:?}",
+                idx(el, "startIndex")
+            ));
         }
         prev_end = Some(idx(el, "endIndex"));
         if let Some(par) = el.get("paragraph") {
@@ -122,12 +157,20 @@ fn first_inconsistency(content: &Value, path: &str) -> Option<String> {
                     None => 1,
                 };
                 if s != pos || e.checked_sub(s) != Some(len) {
-                    return Some(format!("{p}.elements[{j}] spans {s}..{e}, expected {pos}..{}", pos + len));
+                    return Some(format!(
+                        "{p}.elements[{j}] spans {s}..{e}, expected {pos}..{}",
+                        pos + len
+                    ));
                 }
                 pos = e;
             }
         }
-        for row in el.pointer("/table/tableRows").and_then(Value::as_array).into_iter().flatten() {
+        for row in el
+            .pointer("/table/tableRows")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             for cell in row["tableCells"].as_array().into_iter().flatten() {
                 if let Some(found) = first_inconsistency(&cell["content"], &format!("{p}.cell")) {
                     return Some(found);
@@ -144,7 +187,9 @@ fn capture_inconsistency(capture: &Value) -> Option<String> {
     }
     fn tabs(v: &Value) -> Option<String> {
         for t in v.as_array().into_iter().flatten() {
-            if let Some(found) = first_inconsistency(&t["documentTab"]["body"]["content"], "tab body") {
+            if let Some(found) =
+                first_inconsistency(&t["documentTab"]["body"]["content"], "tab body")
+            {
                 return Some(found);
             }
             if let Some(found) = tabs(&t["childTabs"]) {
@@ -160,7 +205,10 @@ fn capture_inconsistency(capture: &Value) -> Option<String> {
 fn every_captured_document_round_trips_its_indices() {
     let dir = fixtures_dir();
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("skipped: no Docs fixtures at {} (set ONEONONE_GOOGLE_FIXTURES)", dir.display());
+        eprintln!(
+            "skipped: no Docs fixtures at {} (set ONEONONE_GOOGLE_FIXTURES)",
+            dir.display()
+        );
         return;
     };
     let mut files: Vec<PathBuf> = entries
@@ -171,31 +219,56 @@ fn every_captured_document_round_trips_its_indices() {
     assert!(!files.is_empty(), "no fixtures in {}", dir.display());
     let mut failures = Vec::new();
     for file in &files {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let text = std::fs::read_to_string(file).expect("fixture readable");
         let capture: Value = serde_json::from_str(&text).expect("fixture is JSON");
         let mut state = DocsState::default();
-        let id = state.import(&capture).unwrap_or_else(|e| panic!("{name}: import failed: {e}"));
-        assert_eq!(id, capture["documentId"].as_str().unwrap_or_default(), "{name}: id kept");
+        let id = state
+            .import(&capture)
+            .unwrap_or_else(|e| panic!("{name}: import failed: {e}"));
+        assert_eq!(
+            id,
+            capture["documentId"].as_str().unwrap_or_default(),
+            "{name}: id kept"
+        );
         let mut errors = Vec::new();
-        if capture.get("tabs").and_then(Value::as_array).is_some_and(|t| !t.is_empty()) {
+        if capture
+            .get("tabs")
+            .and_then(Value::as_array)
+            .is_some_and(|t| !t.is_empty())
+        {
             let got = state.get_json(&id, true).expect("document exists");
             compare_tabs(&capture["tabs"], &got["tabs"], &name, &mut errors);
         } else {
             let got = state.get_json(&id, false).expect("document exists");
             compare_tab(&capture, &got, &name, &mut errors);
-            assert_eq!(capture.get("lists").map(|l| l.as_object().map(|m| m.len())), got.get("lists").map(|l| l.as_object().map(|m| m.len())), "{name}: lists kept");
+            assert_eq!(
+                capture.get("lists").map(|l| l.as_object().map(|m| m.len())),
+                got.get("lists").map(|l| l.as_object().map(|m| m.len())),
+                "{name}: lists kept"
+            );
         }
         if let Some(why) = capture_inconsistency(&capture) {
             // The sandbox cannot reproduce indices that contradict the content; it must
             // still produce self-consistent ones.
             let got = state.get_json(&id, false).expect("document exists");
-            assert_eq!(capture_inconsistency(&got), None, "{name}: sandbox output inconsistent");
+            assert_eq!(
+                capture_inconsistency(&got),
+                None,
+                "{name}: sandbox output inconsistent"
+            );
             eprintln!("{name}: capture is internally inconsistent ({why}); checked the sandbox's own indices instead");
             continue;
         }
         if !errors.is_empty() {
-            failures.push(format!("{name}: {} mismatches, first: {:?}", errors.len(), &errors[..errors.len().min(5)]));
+            failures.push(format!(
+                "{name}: {} mismatches, first: {:?}",
+                errors.len(),
+                &errors[..errors.len().min(5)]
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -14,7 +14,9 @@ fn grant(s: &Sandbox, token: &str, email: &str, scope: &str) {
         Grant {
             email: email.to_string(),
             client_id: "app-1".to_string(),
-            scopes: [format!("https://www.googleapis.com/auth/{scope}")].into_iter().collect(),
+            scopes: [format!("https://www.googleapis.com/auth/{scope}")]
+                .into_iter()
+                .collect(),
             expires_at_real: SystemTime::now() + Duration::from_secs(3600),
         },
     );
@@ -28,13 +30,20 @@ async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
 
 #[tokio::test]
 async fn create_get_batch_update_and_access_over_http() {
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.expect("starts");
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("starts");
     grant(&sandbox, "alice", "alice@example.com", "documents");
     grant(&sandbox, "mallory", "mallory@example.com", "documents");
     let http = reqwest::Client::new();
     let url = |p: &str| format!("{}{p}", sandbox.url);
 
-    let (status, created) = send(http.post(url("v1/documents")).bearer_auth("alice").json(&json!({ "title": "1-1 Alice/Bob" }))).await;
+    let (status, created) = send(
+        http.post(url("v1/documents"))
+            .bearer_auth("alice")
+            .json(&json!({ "title": "1-1 Alice/Bob" })),
+    )
+    .await;
     assert_eq!(status, 200, "{created}");
     let id = created["documentId"].as_str().expect("id").to_string();
     assert_eq!(created["title"], "1-1 Alice/Bob");
@@ -42,11 +51,21 @@ async fn create_get_batch_update_and_access_over_http() {
 
     let body = json!({ "requests": [{ "insertText": { "text": "Agenda\n", "location": { "index": 1 } } }],
         "writeControl": { "requiredRevisionId": created["revisionId"] } });
-    let (status, reply) = send(http.post(url(&format!("v1/documents/{id}:batchUpdate"))).bearer_auth("alice").json(&body)).await;
+    let (status, reply) = send(
+        http.post(url(&format!("v1/documents/{id}:batchUpdate")))
+            .bearer_auth("alice")
+            .json(&body),
+    )
+    .await;
     assert_eq!(status, 200, "{reply}");
     assert_eq!(reply["documentId"], id.as_str());
 
-    let (status, stale) = send(http.post(url(&format!("v1/documents/{id}:batchUpdate"))).bearer_auth("alice").json(&body)).await;
+    let (status, stale) = send(
+        http.post(url(&format!("v1/documents/{id}:batchUpdate")))
+            .bearer_auth("alice")
+            .json(&body),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(stale["error"]["status"], "FAILED_PRECONDITION");
 
@@ -54,17 +73,38 @@ async fn create_get_batch_update_and_access_over_http() {
         .json(&json!({ "requests": [{ "insertText": { "text": "x", "location": { "index": 99 } } }] }))).await;
     assert_eq!(status, 400);
     assert_eq!(bad["error"]["status"], "INVALID_ARGUMENT");
-    assert!(bad["error"]["message"].as_str().is_some_and(|m| m.starts_with("Invalid requests[0].insertText: Index 99")));
+    assert!(bad["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("Invalid requests[0].insertText: Index 99")));
 
-    let (status, tabs) = send(http.get(url(&format!("v1/documents/{id}?includeTabsContent=true"))).bearer_auth("alice")).await;
+    let (status, tabs) = send(
+        http.get(url(&format!("v1/documents/{id}?includeTabsContent=true")))
+            .bearer_auth("alice"),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert_eq!(tabs["tabs"][0]["documentTab"]["body"]["content"][1]["paragraph"]["elements"][0]["textRun"]["content"], "Agenda\n");
-    assert_eq!(tabs["revisionId"], reply["writeControl"]["requiredRevisionId"]);
+    assert_eq!(
+        tabs["tabs"][0]["documentTab"]["body"]["content"][1]["paragraph"]["elements"][0]["textRun"]
+            ["content"],
+        "Agenda\n"
+    );
+    assert_eq!(
+        tabs["revisionId"],
+        reply["writeControl"]["requiredRevisionId"]
+    );
 
-    let (status, denied) = send(http.get(url(&format!("v1/documents/{id}"))).bearer_auth("mallory")).await;
+    let (status, denied) = send(
+        http.get(url(&format!("v1/documents/{id}")))
+            .bearer_auth("mallory"),
+    )
+    .await;
     assert_eq!(status, 403, "{denied}");
     assert_eq!(denied["error"]["status"], "PERMISSION_DENIED");
-    let (status, _) = send(http.get(url("v1/documents/unknown-doc")).bearer_auth("alice")).await;
+    let (status, _) = send(
+        http.get(url("v1/documents/unknown-doc"))
+            .bearer_auth("alice"),
+    )
+    .await;
     assert_eq!(status, 404);
     let (status, _) = send(http.get(url(&format!("v1/documents/{id}")))).await;
     assert_eq!(status, 401);
@@ -72,22 +112,41 @@ async fn create_get_batch_update_and_access_over_http() {
 
 #[tokio::test]
 async fn imported_documents_belong_to_their_owner() {
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.expect("starts");
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("starts");
     grant(&sandbox, "bob", "bob@example.com", "documents.readonly");
     let http = reqwest::Client::new();
     let doc = json!({ "documentId": "captured-1", "title": "Captured", "revisionId": "rev-1", "body": { "content": [
         { "endIndex": 1, "sectionBreak": {} },
         { "startIndex": 1, "endIndex": 999, "paragraph": { "elements": [{ "textRun": { "content": "héllo 😀\n" } }] } }
     ] } });
-    let (status, out) = send(http.post(format!("{}_sandbox/documents/import", sandbox.url))
-        .json(&json!({ "owner": "bob@example.com", "document": doc }))).await;
+    let (status, out) = send(
+        http.post(format!("{}_sandbox/documents/import", sandbox.url))
+            .json(&json!({ "owner": "bob@example.com", "document": doc })),
+    )
+    .await;
     assert_eq!(status, 200, "{out}");
     assert_eq!(out["documentId"], "captured-1");
-    let (status, got) = send(http.get(format!("{}v1/documents/captured-1", sandbox.url)).bearer_auth("bob")).await;
+    let (status, got) = send(
+        http.get(format!("{}v1/documents/captured-1", sandbox.url))
+            .bearer_auth("bob"),
+    )
+    .await;
     assert_eq!(status, 200, "{got}");
     assert_eq!(got["revisionId"], "rev-1");
-    assert_eq!(got["body"]["content"][1]["endIndex"], 10, "indices recomputed from the content");
-    let (status, _) = send(http.post(format!("{}v1/documents/captured-1:batchUpdate", sandbox.url)).bearer_auth("bob")
-        .json(&json!({ "requests": [] }))).await;
+    assert_eq!(
+        got["body"]["content"][1]["endIndex"], 10,
+        "indices recomputed from the content"
+    );
+    let (status, _) = send(
+        http.post(format!(
+            "{}v1/documents/captured-1:batchUpdate",
+            sandbox.url
+        ))
+        .bearer_auth("bob")
+        .json(&json!({ "requests": [] })),
+    )
+    .await;
     assert_eq!(status, 403, "a read-only scope cannot write");
 }

@@ -33,12 +33,19 @@ fn check_consistent(doc: &Value) -> Result<(), String> {
                         }
                     };
                     if idx(pe, "startIndex") != pos || idx(pe, "endIndex") != pos + len {
-                        return Err(format!("{p}: element spans {}..{} not {pos}..{}", idx(pe, "startIndex"), idx(pe, "endIndex"), pos + len));
+                        return Err(format!(
+                            "{p}: element spans {}..{} not {pos}..{}",
+                            idx(pe, "startIndex"),
+                            idx(pe, "endIndex"),
+                            pos + len
+                        ));
                     }
                     pos += len;
                 }
                 if !text.ends_with('\n') || text[..text.len() - 1].contains('\n') {
-                    return Err(format!("{p}: paragraph text {text:?} must end with its only newline"));
+                    return Err(format!(
+                        "{p}: paragraph text {text:?} must end with its only newline"
+                    ));
                 }
             } else if el.get("sectionBreak").is_some() {
                 pos += 1;
@@ -59,10 +66,18 @@ fn check_consistent(doc: &Value) -> Result<(), String> {
         Ok(pos)
     }
     let end = content(&doc["body"]["content"], 0, "body")?;
-    for group in doc["namedRanges"].as_object().into_iter().flatten().map(|(_, g)| g) {
+    for group in doc["namedRanges"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, g)| g)
+    {
         for nr in group["namedRanges"].as_array().into_iter().flatten() {
             for r in nr["ranges"].as_array().into_iter().flatten() {
-                let (s, e) = (r["startIndex"].as_u64().unwrap_or(0), r["endIndex"].as_u64().unwrap_or(0));
+                let (s, e) = (
+                    r["startIndex"].as_u64().unwrap_or(0),
+                    r["endIndex"].as_u64().unwrap_or(0),
+                );
                 if !(1 <= s && s < e && e <= end) {
                     return Err(format!("named range {s}..{e} outside 1..{end}"));
                 }
@@ -74,7 +89,18 @@ fn check_consistent(doc: &Value) -> Result<(), String> {
 
 fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(
-        prop::sample::select(vec!["a", "Z", " ", "\n", "😀", "e\u{0301}", "日本", "\t", "👍🏽", "\u{0001}"]),
+        prop::sample::select(vec![
+            "a",
+            "Z",
+            " ",
+            "\n",
+            "😀",
+            "e\u{0301}",
+            "日本",
+            "\t",
+            "👍🏽",
+            "\u{0001}",
+        ]),
         1..6,
     )
     .prop_map(|parts| parts.concat())
@@ -119,6 +145,48 @@ proptest! {
                 }
                 Err(_) => prop_assert_eq!(s.get_json(&id, true).expect("doc"), before),
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The success path is exercised too: insertions at valid positions (never inside a
+    /// surrogate pair) always apply and grow the body by the text's UTF-16 length.
+    #[test]
+    fn valid_insertions_always_apply(steps in prop::collection::vec((text(), 0usize..1000), 1..20)) {
+        let mut s = DocsState::default();
+        let id = s.create("p");
+        for (t, pick) in steps {
+            let doc = s.get_json(&id, false).expect("doc");
+            let content = doc["body"]["content"].as_array().cloned().unwrap_or_default();
+            let end = content.last().and_then(|b| b["endIndex"].as_u64()).unwrap_or(2) as usize;
+            // Indices that start a UTF-16 unit which is not a low surrogate.
+            let mut valid = Vec::new();
+            let mut pos = 1usize;
+            for b in &content[1..] {
+                for el in b["paragraph"]["elements"].as_array().into_iter().flatten() {
+                    let text = el.pointer("/textRun/content").and_then(Value::as_str).unwrap_or("\u{FFFC}");
+                    for c in text.chars() {
+                        valid.push(pos);
+                        pos += c.len_utf16();
+                    }
+                }
+            }
+            let at = valid[pick % valid.len()];
+            let added: usize = t.chars().filter(|c| *c as u32 >= 0x20 || matches!(c, '\t' | '\n')).map(char::len_utf16).sum();
+            let r = s.batch_update(&id, &json!({ "requests": [{ "insertText": { "text": t, "location": { "index": at } } }] }), &no_names);
+            if added == 0 {
+                // Only stripped characters: nothing to insert, which Google refuses.
+                prop_assert!(r.is_err());
+                continue;
+            }
+            prop_assert!(r.is_ok(), "{:?}", r);
+            let after = s.get_json(&id, false).expect("doc");
+            prop_assert!(check_consistent(&after).is_ok());
+            let new_end = after["body"]["content"].as_array().and_then(|c| c.last()).and_then(|b| b["endIndex"].as_u64()).unwrap_or(0) as usize;
+            prop_assert_eq!(new_end, end + added);
         }
     }
 }

@@ -18,7 +18,10 @@ fn run(s: &mut DocsState, id: &str, requests: Value) -> Result<Value, DocsError>
 }
 
 fn body(s: &DocsState, id: &str) -> Vec<Value> {
-    s.get_json(id, false).expect("doc")["body"]["content"].as_array().cloned().unwrap_or_default()
+    s.get_json(id, false).expect("doc")["body"]["content"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Text of every body paragraph, in order.
@@ -31,7 +34,12 @@ fn paragraphs(s: &DocsState, id: &str) -> Vec<String> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|e| e.pointer("/textRun/content").and_then(Value::as_str).unwrap_or("\u{FFFC}").to_string())
+                .map(|e| {
+                    e.pointer("/textRun/content")
+                        .and_then(Value::as_str)
+                        .unwrap_or("\u{FFFC}")
+                        .to_string()
+                })
                 .collect()
         })
         .collect()
@@ -49,7 +57,10 @@ fn a_new_document_has_a_section_break_and_one_empty_paragraph() {
     assert!(b[0].get("startIndex").is_none());
     assert_eq!(b[0]["endIndex"], 1);
     assert!(b[0].get("sectionBreak").is_some());
-    assert_eq!((b[1]["startIndex"].clone(), b[1]["endIndex"].clone()), (json!(1), json!(2)));
+    assert_eq!(
+        (b[1]["startIndex"].clone(), b[1]["endIndex"].clone()),
+        (json!(1), json!(2))
+    );
     let tabs = s.get_json(&id, true).expect("doc");
     assert_eq!(tabs["tabs"][0]["tabProperties"]["tabId"], "t.0");
     assert_eq!(tabs["tabs"][0]["documentTab"]["body"]["content"], json!(b));
@@ -67,7 +78,10 @@ fn insert_text_splits_paragraphs_and_changes_the_revision() {
     assert_eq!(reply["replies"], json!([{}]));
     assert_eq!(paragraphs(&s, &id), ["Hello\n", "World\n"]);
     let b = body(&s, &id);
-    assert_eq!((b[2]["startIndex"].clone(), b[2]["endIndex"].clone()), (json!(7), json!(13)));
+    assert_eq!(
+        (b[2]["startIndex"].clone(), b[2]["endIndex"].clone()),
+        (json!(7), json!(13))
+    );
 }
 
 #[test]
@@ -95,7 +109,11 @@ fn out_of_range_index_is_rejected_with_googles_message_and_nothing_applies() {
                 .into()
         )
     );
-    assert_eq!(s.get_json(&id, true).expect("doc"), snapshot, "atomic batch");
+    assert_eq!(
+        s.get_json(&id, true).expect("doc"),
+        snapshot,
+        "atomic batch"
+    );
 }
 
 #[test]
@@ -105,9 +123,18 @@ fn emoji_count_two_units_and_cannot_be_split() {
     assert_eq!(body(&s, &id)[1]["endIndex"], 6);
     let err = run(&mut s, &id, json!([insert("x", 3)])).expect_err("inside a surrogate pair");
     assert!(matches!(err, DocsError::Invalid(m) if m.contains("surrogate")));
-    let err = run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 2, "endIndex": 3 } } }]));
+    let err = run(
+        &mut s,
+        &id,
+        json!([{ "deleteContentRange": { "range": { "startIndex": 2, "endIndex": 3 } } }]),
+    );
     assert!(err.is_err());
-    run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 2, "endIndex": 4 } } }])).expect("whole pair");
+    run(
+        &mut s,
+        &id,
+        json!([{ "deleteContentRange": { "range": { "startIndex": 2, "endIndex": 4 } } }]),
+    )
+    .expect("whole pair");
     assert_eq!(paragraphs(&s, &id), ["ab\n"]);
 }
 
@@ -115,31 +142,63 @@ fn emoji_count_two_units_and_cannot_be_split() {
 fn deleting_a_newline_merges_paragraphs_but_the_final_newline_stays() {
     let (mut s, id) = setup();
     run(&mut s, &id, json!([insert("one\ntwo", 1)])).expect("applies");
-    run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 3, "endIndex": 6 } } }])).expect("merge");
+    run(
+        &mut s,
+        &id,
+        json!([{ "deleteContentRange": { "range": { "startIndex": 3, "endIndex": 6 } } }]),
+    )
+    .expect("merge");
     assert_eq!(paragraphs(&s, &id), ["onwo\n"]);
-    let err = run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 1, "endIndex": 6 } } }]));
+    let err = run(
+        &mut s,
+        &id,
+        json!([{ "deleteContentRange": { "range": { "startIndex": 1, "endIndex": 6 } } }]),
+    );
     assert!(matches!(err, Err(DocsError::Invalid(m)) if m.contains("newline")));
-    let err = run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 2, "endIndex": 2 } } }]));
+    let err = run(
+        &mut s,
+        &id,
+        json!([{ "deleteContentRange": { "range": { "startIndex": 2, "endIndex": 2 } } }]),
+    );
     assert!(err.is_err(), "empty range");
 }
 
 #[test]
 fn headings_get_a_heading_id_and_lose_it_again() {
     let (mut s, id) = setup();
-    run(&mut s, &id, json!([insert("Title\nbody", 1), {
+    run(
+        &mut s,
+        &id,
+        json!([insert("Title\nbody", 1), {
         "updateParagraphStyle": { "range": { "startIndex": 1, "endIndex": 2 },
-            "paragraphStyle": { "namedStyleType": "HEADING_2" }, "fields": "namedStyleType" } }]))
+            "paragraphStyle": { "namedStyleType": "HEADING_2" }, "fields": "namedStyleType" } }]),
+    )
     .expect("applies");
     let style = body(&s, &id)[1]["paragraph"]["paragraphStyle"].clone();
     assert_eq!(style["namedStyleType"], "HEADING_2");
-    assert!(style["headingId"].as_str().is_some_and(|h| h.starts_with("h.")));
-    assert_eq!(body(&s, &id)[2]["paragraph"]["paragraphStyle"]["namedStyleType"], "NORMAL_TEXT");
-    run(&mut s, &id, json!([{ "updateParagraphStyle": { "range": { "startIndex": 1, "endIndex": 2 },
-        "paragraphStyle": { "namedStyleType": "NORMAL_TEXT" }, "fields": "namedStyleType" } }]))
+    assert!(style["headingId"]
+        .as_str()
+        .is_some_and(|h| h.starts_with("h.")));
+    assert_eq!(
+        body(&s, &id)[2]["paragraph"]["paragraphStyle"]["namedStyleType"],
+        "NORMAL_TEXT"
+    );
+    run(
+        &mut s,
+        &id,
+        json!([{ "updateParagraphStyle": { "range": { "startIndex": 1, "endIndex": 2 },
+        "paragraphStyle": { "namedStyleType": "NORMAL_TEXT" }, "fields": "namedStyleType" } }]),
+    )
     .expect("applies");
-    assert!(body(&s, &id)[1]["paragraph"]["paragraphStyle"].get("headingId").is_none());
-    let err = run(&mut s, &id, json!([{ "updateParagraphStyle": { "range": { "startIndex": 1, "endIndex": 2 },
-        "paragraphStyle": {}, "fields": "" } }]));
+    assert!(body(&s, &id)[1]["paragraph"]["paragraphStyle"]
+        .get("headingId")
+        .is_none());
+    let err = run(
+        &mut s,
+        &id,
+        json!([{ "updateParagraphStyle": { "range": { "startIndex": 1, "endIndex": 2 },
+        "paragraphStyle": {}, "fields": "" } }]),
+    );
     assert!(err.is_err(), "a field mask is required");
 }
 
@@ -154,19 +213,33 @@ fn text_style_splits_runs_and_inserted_text_inherits_the_style_before_it() {
     assert_eq!(els[0]["textRun"]["content"], "plain ");
     assert_eq!(els[1]["textRun"]["content"], "bolder");
     assert_eq!(els[1]["textRun"]["textStyle"], json!({ "bold": true }));
-    assert_eq!((els[1]["startIndex"].clone(), els[1]["endIndex"].clone()), (json!(7), json!(13)));
+    assert_eq!(
+        (els[1]["startIndex"].clone(), els[1]["endIndex"].clone()),
+        (json!(7), json!(13))
+    );
 }
 
 #[test]
 fn checkbox_bullets_make_a_list_with_unspecified_glyphs_and_tabs_set_the_level() {
     let (mut s, id) = setup();
-    run(&mut s, &id, json!([insert("a\n\tb\nc", 1), { "createParagraphBullets": {
-        "range": { "startIndex": 1, "endIndex": 7 }, "bulletPreset": "BULLET_CHECKBOX" } }]))
+    run(
+        &mut s,
+        &id,
+        json!([insert("a\n\tb\nc", 1), { "createParagraphBullets": {
+        "range": { "startIndex": 1, "endIndex": 7 }, "bulletPreset": "BULLET_CHECKBOX" } }]),
+    )
     .expect("applies");
-    assert_eq!(paragraphs(&s, &id), ["a\n", "b\n", "c\n"], "leading tab removed");
+    assert_eq!(
+        paragraphs(&s, &id),
+        ["a\n", "b\n", "c\n"],
+        "leading tab removed"
+    );
     let doc = s.get_json(&id, false).expect("doc");
     let b = body(&s, &id);
-    let list_id = b[1]["paragraph"]["bullet"]["listId"].as_str().expect("bullet").to_string();
+    let list_id = b[1]["paragraph"]["bullet"]["listId"]
+        .as_str()
+        .expect("bullet")
+        .to_string();
     assert_eq!(b[2]["paragraph"]["bullet"]["nestingLevel"], 1);
     assert_eq!(b[3]["paragraph"]["bullet"]["listId"], list_id.as_str());
     let level = &doc["lists"][&list_id]["listProperties"]["nestingLevels"][0];
@@ -177,29 +250,68 @@ fn checkbox_bullets_make_a_list_with_unspecified_glyphs_and_tabs_set_the_level()
         { "deleteParagraphBullets": { "range": { "startIndex": 7, "endIndex": 8 } } },
         { "createParagraphBullets": { "range": { "startIndex": 7, "endIndex": 8 }, "bulletPreset": "BULLET_CHECKBOX" } }]))
     .expect("applies");
-    assert_eq!(body(&s, &id)[4]["paragraph"]["bullet"]["listId"], list_id.as_str());
-    let err = run(&mut s, &id, json!([{ "createParagraphBullets": { "range": { "startIndex": 1, "endIndex": 2 }, "bulletPreset": "NOPE" } }]));
+    assert_eq!(
+        body(&s, &id)[4]["paragraph"]["bullet"]["listId"],
+        list_id.as_str()
+    );
+    let err = run(
+        &mut s,
+        &id,
+        json!([{ "createParagraphBullets": { "range": { "startIndex": 1, "endIndex": 2 }, "bulletPreset": "NOPE" } }]),
+    );
     assert!(err.is_err());
 }
 
 #[test]
 fn named_ranges_move_with_edits_and_vanish_with_their_text() {
     let (mut s, id) = setup();
-    let reply = run(&mut s, &id, json!([insert("keep this", 1), { "createNamedRange": {
-        "name": "agenda", "range": { "startIndex": 6, "endIndex": 10 } } }, insert(">> ", 1)]))
+    let reply = run(
+        &mut s,
+        &id,
+        json!([insert("keep this", 1), { "createNamedRange": {
+        "name": "agenda", "range": { "startIndex": 6, "endIndex": 10 } } }, insert(">> ", 1)]),
+    )
     .expect("applies");
-    let nr_id = reply["replies"][1]["createNamedRange"]["namedRangeId"].as_str().expect("id").to_string();
+    let nr_id = reply["replies"][1]["createNamedRange"]["namedRangeId"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let doc = s.get_json(&id, false).expect("doc");
     let range = &doc["namedRanges"]["agenda"]["namedRanges"][0];
     assert_eq!(range["namedRangeId"], nr_id.as_str());
-    assert_eq!(range["ranges"][0], json!({ "startIndex": 9, "endIndex": 13 }));
-    run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 8, "endIndex": 13 } } }])).expect("applies");
-    assert!(s.get_json(&id, false).expect("doc").get("namedRanges").is_none());
-    let err = run(&mut s, &id, json!([{ "createNamedRange": { "name": "", "range": { "startIndex": 1, "endIndex": 2 } } }]));
+    assert_eq!(
+        range["ranges"][0],
+        json!({ "startIndex": 9, "endIndex": 13 })
+    );
+    run(
+        &mut s,
+        &id,
+        json!([{ "deleteContentRange": { "range": { "startIndex": 8, "endIndex": 13 } } }]),
+    )
+    .expect("applies");
+    assert!(s
+        .get_json(&id, false)
+        .expect("doc")
+        .get("namedRanges")
+        .is_none());
+    let err = run(
+        &mut s,
+        &id,
+        json!([{ "createNamedRange": { "name": "", "range": { "startIndex": 1, "endIndex": 2 } } }]),
+    );
     assert!(err.is_err(), "empty name");
-    run(&mut s, &id, json!([{ "createNamedRange": { "name": "x", "range": { "startIndex": 1, "endIndex": 2 } } },
-        { "deleteNamedRange": { "name": "x" } }])).expect("applies");
-    assert!(s.get_json(&id, false).expect("doc").get("namedRanges").is_none());
+    run(
+        &mut s,
+        &id,
+        json!([{ "createNamedRange": { "name": "x", "range": { "startIndex": 1, "endIndex": 2 } } },
+        { "deleteNamedRange": { "name": "x" } }]),
+    )
+    .expect("applies");
+    assert!(s
+        .get_json(&id, false)
+        .expect("doc")
+        .get("namedRanges")
+        .is_none());
 }
 
 #[test]
@@ -214,9 +326,18 @@ fn person_and_date_chips_occupy_one_index() {
     ] }), &names)
     .expect("applies");
     let els = body(&s, &id)[1]["paragraph"]["elements"].clone();
-    assert_eq!(els[0]["person"]["personProperties"], json!({ "email": "bob@example.com", "name": "Bob" }));
-    assert_eq!((els[0]["startIndex"].clone(), els[0]["endIndex"].clone()), (json!(1), json!(2)));
-    assert_eq!(els[1]["dateElement"]["dateElementProperties"]["displayText"], "2026-11-25");
+    assert_eq!(
+        els[0]["person"]["personProperties"],
+        json!({ "email": "bob@example.com", "name": "Bob" })
+    );
+    assert_eq!(
+        (els[0]["startIndex"].clone(), els[0]["endIndex"].clone()),
+        (json!(1), json!(2))
+    );
+    assert_eq!(
+        els[1]["dateElement"]["dateElementProperties"]["displayText"],
+        "2026-11-25"
+    );
     assert_eq!(els[2]["textRun"]["content"], "x\n");
     assert_eq!(els[2]["startIndex"], 3);
 }
@@ -224,25 +345,45 @@ fn person_and_date_chips_occupy_one_index() {
 #[test]
 fn replace_all_text_counts_occurrences_case_insensitively() {
     let (mut s, id) = setup();
-    let reply = run(&mut s, &id, json!([insert("Foo foo\nFOO", 1), { "replaceAllText": {
-        "containsText": { "text": "foo" }, "replaceText": "bar😀" } }]))
+    let reply = run(
+        &mut s,
+        &id,
+        json!([insert("Foo foo\nFOO", 1), { "replaceAllText": {
+        "containsText": { "text": "foo" }, "replaceText": "bar😀" } }]),
+    )
     .expect("applies");
-    assert_eq!(reply["replies"][1]["replaceAllText"]["occurrencesChanged"], 3);
+    assert_eq!(
+        reply["replies"][1]["replaceAllText"]["occurrencesChanged"],
+        3
+    );
     assert_eq!(paragraphs(&s, &id), ["bar😀 bar😀\n", "bar😀\n"]);
     let reply = run(&mut s, &id, json!([{ "replaceAllText": { "containsText": { "text": "BAR", "matchCase": true }, "replaceText": "" } }]))
         .expect("applies");
-    assert!(reply["replies"][0]["replaceAllText"].get("occurrencesChanged").is_none());
+    assert!(reply["replies"][0]["replaceAllText"]
+        .get("occurrencesChanged")
+        .is_none());
 }
 
 #[test]
 fn a_stale_required_revision_is_refused_and_nothing_changes() {
     let (mut s, id) = setup();
-    let rev = s.get_json(&id, false).expect("doc")["revisionId"].as_str().expect("rev").to_string();
-    s.batch_update(&id, &json!({ "requests": [insert("a", 1)], "writeControl": { "requiredRevisionId": rev } }), &no_names)
-        .expect("current revision accepted");
+    let rev = s.get_json(&id, false).expect("doc")["revisionId"]
+        .as_str()
+        .expect("rev")
+        .to_string();
+    s.batch_update(
+        &id,
+        &json!({ "requests": [insert("a", 1)], "writeControl": { "requiredRevisionId": rev } }),
+        &no_names,
+    )
+    .expect("current revision accepted");
     let snapshot = s.get_json(&id, true).expect("doc");
     let err = s
-        .batch_update(&id, &json!({ "requests": [insert("b", 1)], "writeControl": { "requiredRevisionId": rev } }), &no_names)
+        .batch_update(
+            &id,
+            &json!({ "requests": [insert("b", 1)], "writeControl": { "requiredRevisionId": rev } }),
+            &no_names,
+        )
         .expect_err("stale");
     assert!(matches!(err, DocsError::RevisionMismatch(_)));
     assert_eq!(s.get_json(&id, true).expect("doc"), snapshot);
@@ -252,9 +393,16 @@ fn a_stale_required_revision_is_refused_and_nothing_changes() {
 #[test]
 fn unknown_empty_and_structural_requests_are_rejected() {
     let (mut s, id) = setup();
-    assert!(matches!(run(&mut s, &id, json!([{}])), Err(DocsError::Invalid(m)) if m.contains("No request set")));
-    assert!(matches!(run(&mut s, &id, json!([{ "frobnicate": {} }])), Err(DocsError::Invalid(m)) if m.contains("Unknown name")));
-    assert!(run(&mut s, &id, json!([insert("a", 0)])).is_err(), "index 0 is the section break");
+    assert!(
+        matches!(run(&mut s, &id, json!([{}])), Err(DocsError::Invalid(m)) if m.contains("No request set"))
+    );
+    assert!(
+        matches!(run(&mut s, &id, json!([{ "frobnicate": {} }])), Err(DocsError::Invalid(m)) if m.contains("Unknown name"))
+    );
+    assert!(
+        run(&mut s, &id, json!([insert("a", 0)])).is_err(),
+        "index 0 is the section break"
+    );
 }
 
 #[test]
@@ -273,10 +421,38 @@ fn edits_inside_table_cells_keep_the_table_consistent() {
     run(&mut s, &id, json!([insert("xy", 8)])).expect("insert in the second cell");
     let b = body(&s, &id);
     assert_eq!(b[2]["endIndex"], 13);
-    assert_eq!(b[2]["table"]["tableRows"][0]["tableCells"][1]["content"][0]["paragraph"]["elements"][0]["textRun"]["content"], "xyb\n");
-    assert!(run(&mut s, &id, json!([insert("no", 2)])).is_err(), "table start is not in a paragraph");
-    assert!(run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 5, "endIndex": 9 } } }])).is_err(), "across cells");
-    assert!(run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 5, "endIndex": 7 } } }])).is_err(), "cell's final newline");
-    run(&mut s, &id, json!([{ "deleteContentRange": { "range": { "startIndex": 2, "endIndex": 13 } } }])).expect("whole table");
+    assert_eq!(
+        b[2]["table"]["tableRows"][0]["tableCells"][1]["content"][0]["paragraph"]["elements"][0]
+            ["textRun"]["content"],
+        "xyb\n"
+    );
+    assert!(
+        run(&mut s, &id, json!([insert("no", 2)])).is_err(),
+        "table start is not in a paragraph"
+    );
+    assert!(
+        run(
+            &mut s,
+            &id,
+            json!([{ "deleteContentRange": { "range": { "startIndex": 5, "endIndex": 9 } } }])
+        )
+        .is_err(),
+        "across cells"
+    );
+    assert!(
+        run(
+            &mut s,
+            &id,
+            json!([{ "deleteContentRange": { "range": { "startIndex": 5, "endIndex": 7 } } }])
+        )
+        .is_err(),
+        "cell's final newline"
+    );
+    run(
+        &mut s,
+        &id,
+        json!([{ "deleteContentRange": { "range": { "startIndex": 2, "endIndex": 13 } } }]),
+    )
+    .expect("whole table");
     assert_eq!(paragraphs(&s, &id), ["\n", "\n"]);
 }

@@ -35,12 +35,22 @@ struct ShimFile {
 
 /// `world.drive.role_of(file_id, email)`.
 pub fn role_of(w: &World, file_id: &str, email: &str) -> Option<Role> {
-    w.docs.shim_acl.files.get(file_id)?.roles.get(&email.to_ascii_lowercase()).copied()
+    w.docs
+        .shim_acl
+        .files
+        .get(file_id)?
+        .roles
+        .get(&email.to_ascii_lowercase())
+        .copied()
 }
 
 /// `world.drive.app_can_open(file_id, client_id)`.
 pub fn app_can_open(w: &World, file_id: &str, client_id: &str) -> bool {
-    w.docs.shim_acl.files.get(file_id).is_some_and(|f| f.apps.contains(client_id))
+    w.docs
+        .shim_acl
+        .files
+        .get(file_id)
+        .is_some_and(|f| f.apps.contains(client_id))
 }
 
 /// `world.drive.register_doc(id, title, owner, owner_name, client_id, now)`.
@@ -65,6 +75,11 @@ pub fn touch(_w: &mut World, _file_id: &str, _now: DateTime<Utc>) {}
 
 /// SHIM: shares a document (the Drive branch does this through permissions.create).
 pub fn share(w: &mut World, file_id: &str, email: &str, role: Role) {
-    let file = w.docs.shim_acl.files.entry(file_id.to_string()).or_default();
+    let file = w
+        .docs
+        .shim_acl
+        .files
+        .entry(file_id.to_string())
+        .or_default();
     file.roles.insert(email.to_ascii_lowercase(), role);
 }

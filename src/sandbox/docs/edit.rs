@@ -29,7 +29,7 @@ pub enum Insertion {
 
 impl Insertion {
     /// Units the insertion adds.
-    pub fn len(&self) -> usize {
+    pub fn units(&self) -> usize {
         match self {
             Insertion::Text(t) => utf16::len(t),
             Insertion::Object { .. } => 1,
@@ -80,12 +80,17 @@ pub fn insert(
 /// The text style an insertion at `at` inherits: Google generally matches the text just
 /// before the insertion point, or the text after it at the start of a paragraph.
 fn inherited_style(elements: &[Inline], split: usize) -> Json {
-    let pick = split.checked_sub(1).and_then(|i| elements.get(i)).or_else(|| elements.get(split));
+    let pick = split
+        .checked_sub(1)
+        .and_then(|i| elements.get(i))
+        .or_else(|| elements.get(split));
     match pick {
         Some(Inline::Text { style, .. }) => style.clone(),
-        Some(Inline::Object { body, .. }) => {
-            body.get("textStyle").and_then(|s| s.as_object()).cloned().unwrap_or_default()
-        }
+        Some(Inline::Object { body, .. }) => body
+            .get("textStyle")
+            .and_then(|s| s.as_object())
+            .cloned()
+            .unwrap_or_default(),
         None => Json::new(),
     }
 }
@@ -99,11 +104,19 @@ fn insert_in_paragraph(
     let split = split_elements(&mut p.elements, at)?;
     let style = inherited_style(&p.elements, split);
     let element = match what {
-        Insertion::Text(t) => Inline::Text { content: t.clone(), style, extra: Json::new() },
+        Insertion::Text(t) => Inline::Text {
+            content: t.clone(),
+            style,
+            extra: Json::new(),
+        },
         Insertion::Object { kind, body } => {
             let mut body = body.clone();
-            body.entry("textStyle").or_insert_with(|| serde_json::Value::Object(style));
-            Inline::Object { kind: kind.clone(), body }
+            body.entry("textStyle")
+                .or_insert_with(|| serde_json::Value::Object(style));
+            Inline::Object {
+                kind: kind.clone(),
+                body,
+            }
         }
     };
     p.elements.insert(split, element);
@@ -120,12 +133,25 @@ pub fn split_elements(elements: &mut Vec<Inline>, at: usize) -> Result<usize, St
         }
         let len = inline_len(&elements[i]);
         if at < pos + len {
-            let Inline::Text { content, style, extra } = &elements[i] else {
+            let Inline::Text {
+                content,
+                style,
+                extra,
+            } = &elements[i]
+            else {
                 return Err(SURROGATE.into());
             };
             let (left, right) = utf16::split_at(content, at - pos).ok_or(SURROGATE)?;
-            let right = Inline::Text { content: right.into(), style: style.clone(), extra: extra.clone() };
-            let left = Inline::Text { content: left.into(), style: style.clone(), extra: extra.clone() };
+            let right = Inline::Text {
+                content: right.into(),
+                style: style.clone(),
+                extra: extra.clone(),
+            };
+            let left = Inline::Text {
+                content: left.into(),
+                style: style.clone(),
+                extra: extra.clone(),
+            };
             elements[i] = left;
             elements.insert(i + 1, right);
             return Ok(i + 1);
@@ -149,8 +175,18 @@ pub fn normalize(p: &mut Paragraph) {
                 continue;
             }
         }
-        if let (Some(Inline::Text { content: prev, style: ps, extra: pe }), Inline::Text { content, style, extra }) =
-            (out.last_mut(), &el)
+        if let (
+            Some(Inline::Text {
+                content: prev,
+                style: ps,
+                extra: pe,
+            }),
+            Inline::Text {
+                content,
+                style,
+                extra,
+            },
+        ) = (out.last_mut(), &el)
         {
             if ps == style && pe == extra {
                 prev.push_str(content);
@@ -169,21 +205,36 @@ pub fn normalize(p: &mut Paragraph) {
 /// fresh headingId when the paragraph is a heading.
 pub fn resplit(mut p: Paragraph, heading_ids: HeadingIds) -> Vec<Paragraph> {
     normalize(&mut p);
-    let template = Paragraph { elements: Vec::new(), ..p.clone() };
+    let template = Paragraph {
+        elements: Vec::new(),
+        ..p.clone()
+    };
     let mut parts = Vec::new();
     let mut current: Vec<Inline> = Vec::new();
     for el in p.elements {
         match el {
-            Inline::Text { content, style, extra } if content.contains('\n') => {
+            Inline::Text {
+                content,
+                style,
+                extra,
+            } if content.contains('\n') => {
                 let mut rest = content.as_str();
                 while let Some(nl) = rest.find('\n') {
                     let (line, tail) = rest.split_at(nl + 1);
-                    current.push(Inline::Text { content: line.into(), style: style.clone(), extra: extra.clone() });
+                    current.push(Inline::Text {
+                        content: line.into(),
+                        style: style.clone(),
+                        extra: extra.clone(),
+                    });
                     parts.push(std::mem::take(&mut current));
                     rest = tail;
                 }
                 if !rest.is_empty() {
-                    current.push(Inline::Text { content: rest.into(), style, extra });
+                    current.push(Inline::Text {
+                        content: rest.into(),
+                        style,
+                        extra,
+                    });
                 }
             }
             other => current.push(other),
@@ -197,7 +248,10 @@ pub fn resplit(mut p: Paragraph, heading_ids: HeadingIds) -> Vec<Paragraph> {
         .into_iter()
         .enumerate()
         .map(|(i, elements)| {
-            let mut para = Paragraph { elements, ..template.clone() };
+            let mut para = Paragraph {
+                elements,
+                ..template.clone()
+            };
             if i + 1 < count && para.style.contains_key("headingId") {
                 para.style.insert("headingId".into(), heading_ids().into());
             }
@@ -246,7 +300,8 @@ pub fn delete(blocks: &mut Vec<Block>, base: usize, s: usize, e: usize) -> Resul
     };
     for &i in &overlapping {
         let (pos, len) = spans[i];
-        if !matches!(blocks[i], Block::Paragraph(_)) && !(s <= pos && pos + len <= e) {
+        let whole = s <= pos && pos + len <= e;
+        if !matches!(blocks[i], Block::Paragraph(_)) && !whole {
             return Err(BAD_DELETION.into());
         }
     }

@@ -30,7 +30,9 @@ pub fn routes() -> Router<AppState> {
 impl From<DocsError> for ApiError {
     fn from(e: DocsError) -> Self {
         match e {
-            DocsError::NotFound => ApiError::grpc(StatusCode::NOT_FOUND, "NOT_FOUND", e.to_string()),
+            DocsError::NotFound => {
+                ApiError::grpc(StatusCode::NOT_FOUND, "NOT_FOUND", e.to_string())
+            }
             DocsError::Invalid(m) => ApiError::invalid_argument(m),
             DocsError::RevisionMismatch(m) => {
                 ApiError::grpc(StatusCode::BAD_REQUEST, "FAILED_PRECONDITION", m)
@@ -44,7 +46,11 @@ fn not_found() -> ApiError {
 }
 
 fn permission_denied() -> ApiError {
-    ApiError::grpc(StatusCode::FORBIDDEN, "PERMISSION_DENIED", "The caller does not have permission")
+    ApiError::grpc(
+        StatusCode::FORBIDDEN,
+        "PERMISSION_DENIED",
+        "The caller does not have permission",
+    )
 }
 
 /// Checks that `caller` may use document `id` with at least `needed`.
@@ -90,10 +96,16 @@ async fn get(
 async fn create(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     s.call("docs.documents.create", &headers, move |w, caller| {
         let req: Value = parse_body(&body)?;
-        let title = req.get("title").and_then(Value::as_str).unwrap_or("Untitled document");
+        let title = req
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or("Untitled document");
         let id = w.docs.create(title);
         let now = w.now();
-        let name = w.user(&caller.email).map(|u| u.name.clone()).unwrap_or_default();
+        let name = w
+            .user(&caller.email)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
         drive_link::register_doc(w, &id, title, &caller.email, &name, &caller.client_id, now);
         Ok(Reply::Created(w.docs.get_json(&id, false)?))
     })
@@ -106,7 +118,10 @@ async fn batch_update(
     Path(rest): Path<String>,
     body: Bytes,
 ) -> Response {
-    let Some(id) = rest.strip_suffix(":batchUpdate").filter(|id| !id.contains(['/', ':'])) else {
+    let Some(id) = rest
+        .strip_suffix(":batchUpdate")
+        .filter(|id| !id.contains(['/', ':']))
+    else {
         return not_found().into_response();
     };
     let id = id.to_string();
@@ -117,7 +132,11 @@ async fn batch_update(
             w.docs.bump_revision(&id)?;
         }
         let users = &w.users;
-        let name = |email: &str| users.get(&email.to_ascii_lowercase()).map(|u| u.name.clone());
+        let name = |email: &str| {
+            users
+                .get(&email.to_ascii_lowercase())
+                .map(|u| u.name.clone())
+        };
         let reply = w.docs.batch_update(&id, &req, &name)?;
         let now = w.now();
         drive_link::touch(w, &id, now);
@@ -139,8 +158,15 @@ async fn import(State(s): State<AppState>, body: Bytes) -> Response {
         let req: ImportBody = parse_body(&body)?;
         let mut w = s.lock();
         let id = w.docs.import(&req.document)?;
-        let title = w.docs.document(&id).map(|d| d.title.clone()).unwrap_or_default();
-        let name = w.user(&req.owner).map(|u| u.name.clone()).unwrap_or_default();
+        let title = w
+            .docs
+            .document(&id)
+            .map(|d| d.title.clone())
+            .unwrap_or_default();
+        let name = w
+            .user(&req.owner)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
         let now = w.now();
         drive_link::register_doc(&mut w, &id, &title, &req.owner, &name, "", now);
         Ok::<_, ApiError>(json!({ "documentId": id }))

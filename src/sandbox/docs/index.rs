@@ -27,7 +27,13 @@ pub fn table_len(t: &Table) -> usize {
     let rows: usize = t
         .rows
         .iter()
-        .map(|r| 1 + r.cells.iter().map(|c| 1 + blocks_len(&c.content)).sum::<usize>())
+        .map(|r| {
+            1 + r
+                .cells
+                .iter()
+                .map(|c| 1 + blocks_len(&c.content))
+                .sum::<usize>()
+        })
         .sum();
     1 + rows + 1
 }

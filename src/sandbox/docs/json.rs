@@ -9,7 +9,13 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// Keys of a legacy (tab-less) document that belong to its first tab's content.
-const DOC_LEVEL_KEYS: [&str; 5] = ["documentId", "title", "revisionId", "suggestionsViewMode", "tabs"];
+const DOC_LEVEL_KEYS: [&str; 5] = [
+    "documentId",
+    "title",
+    "revisionId",
+    "suggestionsViewMode",
+    "tabs",
+];
 
 /// `documents.get` for `doc`: tabs form when `include_tabs`, else the legacy top-level form
 /// showing the first tab.
@@ -18,9 +24,15 @@ pub fn document_to_json(doc: &Document, include_tabs: bool) -> Value {
     out.insert("documentId".into(), json!(doc.id));
     out.insert("title".into(), json!(doc.title));
     out.insert("revisionId".into(), json!(doc.revision_id));
-    out.insert("suggestionsViewMode".into(), json!(doc.suggestions_view_mode));
+    out.insert(
+        "suggestionsViewMode".into(),
+        json!(doc.suggestions_view_mode),
+    );
     if include_tabs {
-        out.insert("tabs".into(), Value::Array(doc.tabs.iter().map(tab_to_json).collect()));
+        out.insert(
+            "tabs".into(),
+            Value::Array(doc.tabs.iter().map(tab_to_json).collect()),
+        );
     } else if let Some(content) = doc.tabs.first().and_then(|t| t.content.as_ref()) {
         out.extend(document_tab_to_json(content));
     }
@@ -29,19 +41,31 @@ pub fn document_to_json(doc: &Document, include_tabs: bool) -> Value {
 
 fn tab_to_json(tab: &Tab) -> Value {
     let mut out = Map::new();
-    out.insert("tabProperties".into(), Value::Object(tab.properties.clone()));
+    out.insert(
+        "tabProperties".into(),
+        Value::Object(tab.properties.clone()),
+    );
     if let Some(content) = &tab.content {
-        out.insert("documentTab".into(), Value::Object(document_tab_to_json(content)));
+        out.insert(
+            "documentTab".into(),
+            Value::Object(document_tab_to_json(content)),
+        );
     }
     if !tab.children.is_empty() {
-        out.insert("childTabs".into(), Value::Array(tab.children.iter().map(tab_to_json).collect()));
+        out.insert(
+            "childTabs".into(),
+            Value::Array(tab.children.iter().map(tab_to_json).collect()),
+        );
     }
     Value::Object(out)
 }
 
 fn document_tab_to_json(t: &DocumentTab) -> Map<String, Value> {
     let mut out = t.extra.clone();
-    out.insert("body".into(), json!({ "content": blocks_to_json(&t.body.content, 0) }));
+    out.insert(
+        "body".into(),
+        json!({ "content": blocks_to_json(&t.body.content, 0) }),
+    );
     for (key, id_key, map) in [
         ("headers", "headerId", &t.headers),
         ("footers", "footerId", &t.footers),
@@ -55,15 +79,21 @@ fn document_tab_to_json(t: &DocumentTab) -> Map<String, Value> {
             .map(|(id, seg)| {
                 let mut s = seg.extra.clone();
                 s.insert(id_key.into(), json!(id));
-                s.insert("content".into(), Value::Array(blocks_to_json(&seg.content, 0)));
+                s.insert(
+                    "content".into(),
+                    Value::Array(blocks_to_json(&seg.content, 0)),
+                );
                 (id.clone(), Value::Object(s))
             })
             .collect();
         out.insert(key.into(), Value::Object(segs));
     }
     if !t.lists.is_empty() {
-        let lists: Map<String, Value> =
-            t.lists.iter().map(|(id, l)| (id.clone(), Value::Object(l.json.clone()))).collect();
+        let lists: Map<String, Value> = t
+            .lists
+            .iter()
+            .map(|(id, l)| (id.clone(), Value::Object(l.json.clone())))
+            .collect();
         out.insert("lists".into(), Value::Object(lists));
     }
     if !t.named_ranges.is_empty() {
@@ -97,7 +127,12 @@ fn named_ranges_to_json(ranges: &[NamedRange]) -> Value {
     Value::Object(
         by_name
             .into_iter()
-            .map(|(name, list)| (name.to_string(), json!({ "name": name, "namedRanges": list })))
+            .map(|(name, list)| {
+                (
+                    name.to_string(),
+                    json!({ "name": name, "namedRanges": list }),
+                )
+            })
             .collect(),
     )
 }
@@ -136,7 +171,10 @@ fn block_to_json(b: &Block, start: usize) -> Value {
         }
         Block::TableOfContents(t) => {
             let mut inner = t.extra.clone();
-            inner.insert("content".into(), Value::Array(blocks_to_json(&t.content, start + 1)));
+            inner.insert(
+                "content".into(),
+                Value::Array(blocks_to_json(&t.content, start + 1)),
+            );
             m.insert("tableOfContents".into(), Value::Object(inner));
         }
         Block::Table(t) => {
@@ -161,7 +199,10 @@ fn table_to_json(t: &Table, start: usize) -> Value {
                 .zip(cell_starts)
                 .map(|(cell, (content_start, len))| {
                     let mut c = cell.extra.clone();
-                    c.insert("content".into(), Value::Array(blocks_to_json(&cell.content, content_start)));
+                    c.insert(
+                        "content".into(),
+                        Value::Array(blocks_to_json(&cell.content, content_start)),
+                    );
                     pos = content_start + len;
                     with_indices(c, content_start - 1, content_start + len)
                 })
@@ -189,7 +230,11 @@ fn paragraph_to_json(p: &Paragraph, start: usize) -> Value {
             let len = index::inline_len(el);
             let mut m = Map::new();
             match el {
-                Inline::Text { content, style, extra } => {
+                Inline::Text {
+                    content,
+                    style,
+                    extra,
+                } => {
                     let mut run = extra.clone();
                     run.insert("content".into(), json!(content));
                     run.insert("textStyle".into(), Value::Object(style.clone()));
@@ -254,7 +299,14 @@ pub fn document_from_json(v: &Value) -> Result<Document, String> {
             }]
         }
     };
-    Ok(Document { id, title, revision_id, revision_seq: 0, suggestions_view_mode, tabs })
+    Ok(Document {
+        id,
+        title,
+        revision_id,
+        revision_seq: 0,
+        suggestions_view_mode,
+        tabs,
+    })
 }
 
 /// The properties Google gives the only tab of a document that never had more.
@@ -266,7 +318,10 @@ pub fn default_tab_properties() -> Map<String, Value> {
 }
 
 fn str_field(obj: &Map<String, Value>, key: &str) -> String {
-    obj.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+    obj.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn as_map(v: Option<&Value>) -> Map<String, Value> {
@@ -285,7 +340,11 @@ fn tab_from_json(v: &Value) -> Result<Tab, String> {
         .map(|c| c.iter().map(tab_from_json).collect::<Result<Vec<_>, _>>())
         .transpose()?
         .unwrap_or_default();
-    Ok(Tab { properties: as_map(obj.get("tabProperties")), content, children })
+    Ok(Tab {
+        properties: as_map(obj.get("tabProperties")),
+        content,
+        children,
+    })
 }
 
 fn document_tab_from_json(obj: &Map<String, Value>) -> Result<DocumentTab, String> {
@@ -332,21 +391,38 @@ fn segments_from_json(v: &Value, id_key: &str) -> Result<BTreeMap<String, Segmen
 fn named_ranges_from_json(v: &Value) -> Vec<NamedRange> {
     let mut out = Vec::new();
     for (name, group) in as_map(Some(v)) {
-        for nr in group.get("namedRanges").and_then(Value::as_array).into_iter().flatten() {
+        for nr in group
+            .get("namedRanges")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let ranges = nr
                 .get("ranges")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .map(|r| RangeRef {
-                    segment_id: r.get("segmentId").and_then(Value::as_str).unwrap_or("").into(),
+                    segment_id: r
+                        .get("segmentId")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .into(),
                     start: r.get("startIndex").and_then(Value::as_u64).unwrap_or(0) as usize,
                     end: r.get("endIndex").and_then(Value::as_u64).unwrap_or(0) as usize,
                 })
                 .collect();
             out.push(NamedRange {
-                id: nr.get("namedRangeId").and_then(Value::as_str).unwrap_or("").into(),
-                name: nr.get("name").and_then(Value::as_str).unwrap_or(&name).into(),
+                id: nr
+                    .get("namedRangeId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .into(),
+                name: nr
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&name)
+                    .into(),
                 ranges,
             });
         }
@@ -390,7 +466,10 @@ fn block_from_json(v: &Value) -> Result<Block, String> {
                         let mut cx = as_map(Some(c));
                         strip_indices(&mut cx);
                         cx.remove("content");
-                        Ok(Cell { content: content_from_json(c.get("content"))?, extra: cx })
+                        Ok(Cell {
+                            content: content_from_json(c.get("content"))?,
+                            extra: cx,
+                        })
                     })
                     .collect::<Result<Vec<_>, String>>()?;
                 Ok(Row { cells, extra: rx })
@@ -426,18 +505,32 @@ fn paragraph_from_json(v: &Value) -> Result<Paragraph, String> {
         .iter()
         .map(inline_from_json)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Paragraph { elements, style, bullet, extra })
+    Ok(Paragraph {
+        elements,
+        style,
+        bullet,
+        extra,
+    })
 }
 
 fn inline_from_json(v: &Value) -> Result<Inline, String> {
     let mut m = as_map(Some(v));
     strip_indices(&mut m);
-    let (kind, body) = m.into_iter().next().ok_or("a paragraph element has no content")?;
+    let (kind, body) = m
+        .into_iter()
+        .next()
+        .ok_or("a paragraph element has no content")?;
     let mut body = body.as_object().cloned().unwrap_or_default();
     if kind == "textRun" {
-        let content = body.remove("content").and_then(|c| c.as_str().map(str::to_string));
+        let content = body
+            .remove("content")
+            .and_then(|c| c.as_str().map(str::to_string));
         let style = as_map(body.remove("textStyle").as_ref());
-        return Ok(Inline::Text { content: content.unwrap_or_default(), style, extra: body });
+        return Ok(Inline::Text {
+            content: content.unwrap_or_default(),
+            style,
+            extra: body,
+        });
     }
     Ok(Inline::Object { kind, body })
 }

@@ -10,8 +10,8 @@
 //! * `http` — the axum routes.
 
 pub mod drive_link;
-mod http;
 pub mod edit;
+mod http;
 pub mod ids;
 pub mod import;
 pub mod index;
@@ -112,7 +112,10 @@ impl DocsState {
         person_name: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Value, DocsError> {
         let current = self.docs.get(id).ok_or(DocsError::NotFound)?;
-        if let Some(required) = body.pointer("/writeControl/requiredRevisionId").and_then(Value::as_str) {
+        if let Some(required) = body
+            .pointer("/writeControl/requiredRevisionId")
+            .and_then(Value::as_str)
+        {
             if required != current.revision_id {
                 return Err(DocsError::RevisionMismatch(format!(
                     "The required revision ID '{required}' does not match the latest revision of the document."
@@ -123,12 +126,18 @@ impl DocsState {
             Some(Value::Array(r)) => r.as_slice(),
             None | Some(Value::Null) => &[],
             Some(other) => {
-                return Err(DocsError::Invalid(format!("requests must be a list, got {other}.")))
+                return Err(DocsError::Invalid(format!(
+                    "requests must be a list, got {other}."
+                )))
             }
         };
         let mut doc = current.clone();
-        let mut ctx = requests::Ctx { ids: &mut self.ids, person_name };
-        let replies = requests::apply_all(&mut doc, requests, &mut ctx).map_err(DocsError::Invalid)?;
+        let mut ctx = requests::Ctx {
+            ids: &mut self.ids,
+            person_name,
+        };
+        let replies =
+            requests::apply_all(&mut doc, requests, &mut ctx).map_err(DocsError::Invalid)?;
         if !requests.is_empty() {
             doc.revision_seq += 1;
             doc.revision_id = self.ids.revision();
@@ -165,13 +174,23 @@ fn new_document(id: String, title: &str, revision_id: String) -> Document {
         "columnSeparatorStyle": "NONE", "contentDirection": "LEFT_TO_RIGHT", "sectionType": "CONTINUOUS"
     }}));
     let paragraph = Paragraph {
-        elements: vec![Inline::Text { content: "\n".into(), style: Json::new(), extra: Json::new() }],
+        elements: vec![Inline::Text {
+            content: "\n".into(),
+            style: Json::new(),
+            extra: Json::new(),
+        }],
         style: object(json!({ "namedStyleType": "NORMAL_TEXT", "direction": "LEFT_TO_RIGHT" })),
         bullet: None,
         extra: Json::new(),
     };
     let content = DocumentTab {
-        body: Segment { content: vec![Block::SectionBreak(section_break), Block::Paragraph(paragraph)], extra: Json::new() },
+        body: Segment {
+            content: vec![
+                Block::SectionBreak(section_break),
+                Block::Paragraph(paragraph),
+            ],
+            extra: Json::new(),
+        },
         extra: object(json!({ "documentStyle": {
             "background": { "color": {} },
             "pageNumberStart": 1,
@@ -189,6 +208,10 @@ fn new_document(id: String, title: &str, revision_id: String) -> Document {
         revision_id,
         revision_seq: 0,
         suggestions_view_mode: "SUGGESTIONS_INLINE".into(),
-        tabs: vec![Tab { properties: json::default_tab_properties(), content: Some(content), children: Vec::new() }],
+        tabs: vec![Tab {
+            properties: json::default_tab_properties(),
+            content: Some(content),
+            children: Vec::new(),
+        }],
     }
 }

@@ -39,7 +39,10 @@ pub struct Tab {
 impl Tab {
     /// The `tabId` property, or "" when a capture had none.
     pub fn id(&self) -> &str {
-        self.properties.get("tabId").and_then(Value::as_str).unwrap_or("")
+        self.properties
+            .get("tabId")
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -99,7 +102,11 @@ pub struct Paragraph {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Inline {
     /// A text run; occupies its UTF-16 length.
-    Text { content: String, style: Json, extra: Json },
+    Text {
+        content: String,
+        style: Json,
+        extra: Json,
+    },
     /// Any other element (person, dateElement, richLink, inlineObjectElement,
     /// footnoteReference, pageBreak, horizontalRule, autoText, columnBreak, equation):
     /// the element key and its object; occupies one index.
@@ -181,7 +188,10 @@ impl Document {
         &mut self,
         f: &mut dyn FnMut(&mut Tab) -> Result<(), E>,
     ) -> Result<(), E> {
-        fn walk<E>(tabs: &mut [Tab], f: &mut dyn FnMut(&mut Tab) -> Result<(), E>) -> Result<(), E> {
+        fn walk<E>(
+            tabs: &mut [Tab],
+            f: &mut dyn FnMut(&mut Tab) -> Result<(), E>,
+        ) -> Result<(), E> {
             for tab in tabs {
                 f(tab)?;
                 walk(&mut tab.children, f)?;

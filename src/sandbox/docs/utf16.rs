@@ -67,6 +67,9 @@ mod tests {
 
     #[test]
     fn strips_controls_and_private_use_but_keeps_breaks() {
-        assert_eq!(strip_forbidden("a\u{0001}b\tc\n\u{000B}\u{E000}d"), "ab\tc\n\u{000B}d");
+        assert_eq!(
+            strip_forbidden("a\u{0001}b\tc\n\u{000B}\u{E000}d"),
+            "ab\tc\n\u{000B}d"
+        );
     }
 }

@@ -34,11 +34,25 @@ fn preset_glyphs(preset: &str) -> Option<[Glyph; 3]> {
         "BULLET_DIAMONDX_HOLLOWDIAMOND_SQUARE" => [Symbol("❖"), Symbol("◇"), Symbol("■")],
         "BULLET_DIAMOND_CIRCLE_SQUARE" => [Symbol("◆"), Symbol("○"), Symbol("■")],
         "NUMBERED_DECIMAL_ALPHA_ROMAN" => [n("DECIMAL", "."), n("ALPHA", "."), n("ROMAN", ".")],
-        "NUMBERED_DECIMAL_ALPHA_ROMAN_PARENS" => [n("DECIMAL", ")"), n("ALPHA", ")"), n("ROMAN", ")")],
-        "NUMBERED_DECIMAL_NESTED" => [n("DECIMAL", "nested"), n("DECIMAL", "nested"), n("DECIMAL", "nested")],
-        "NUMBERED_UPPERALPHA_ALPHA_ROMAN" => [n("UPPER_ALPHA", "."), n("ALPHA", "."), n("ROMAN", ".")],
-        "NUMBERED_UPPERROMAN_UPPERALPHA_DECIMAL" => [n("UPPER_ROMAN", "."), n("UPPER_ALPHA", "."), n("DECIMAL", ".")],
-        "NUMBERED_ZERODECIMAL_ALPHA_ROMAN" => [n("ZERO_DECIMAL", "."), n("ALPHA", "."), n("ROMAN", ".")],
+        "NUMBERED_DECIMAL_ALPHA_ROMAN_PARENS" => {
+            [n("DECIMAL", ")"), n("ALPHA", ")"), n("ROMAN", ")")]
+        }
+        "NUMBERED_DECIMAL_NESTED" => [
+            n("DECIMAL", "nested"),
+            n("DECIMAL", "nested"),
+            n("DECIMAL", "nested"),
+        ],
+        "NUMBERED_UPPERALPHA_ALPHA_ROMAN" => {
+            [n("UPPER_ALPHA", "."), n("ALPHA", "."), n("ROMAN", ".")]
+        }
+        "NUMBERED_UPPERROMAN_UPPERALPHA_DECIMAL" => [
+            n("UPPER_ROMAN", "."),
+            n("UPPER_ALPHA", "."),
+            n("DECIMAL", "."),
+        ],
+        "NUMBERED_ZERODECIMAL_ALPHA_ROMAN" => {
+            [n("ZERO_DECIMAL", "."), n("ALPHA", "."), n("ROMAN", ".")]
+        }
         _ => return None,
     })
 }
@@ -96,7 +110,9 @@ fn list_json(glyphs: [Glyph; 3]) -> Json {
 fn leading_tabs(elements: &[Inline]) -> usize {
     let mut n = 0;
     for el in elements {
-        let Inline::Text { content, .. } = el else { break };
+        let Inline::Text { content, .. } = el else {
+            break;
+        };
         let tabs = content.chars().take_while(|&c| c == '\t').count();
         n += tabs;
         if tabs < content.chars().count() {
@@ -108,7 +124,10 @@ fn leading_tabs(elements: &[Inline]) -> usize {
 
 /// createParagraphBullets.
 pub fn create(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Value, String> {
-    let preset = req.get("bulletPreset").and_then(Value::as_str).unwrap_or("");
+    let preset = req
+        .get("bulletPreset")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let glyphs = preset_glyphs(preset).ok_or_else(|| {
         format!(
             "Invalid value at 'requests.create_paragraph_bullets.bullet_preset' \
@@ -135,7 +154,13 @@ pub fn create(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Value, S
     let start = found.first().map_or(s, |&(pos, _)| pos);
     let list_id = joinable_list(&mut target, start, preset).unwrap_or_else(|| {
         let id = ctx.ids.kix();
-        target.tab.lists.insert(id.clone(), List { json: list_json(glyphs), preset: Some(preset.into()) });
+        target.tab.lists.insert(
+            id.clone(),
+            List {
+                json: list_json(glyphs),
+                preset: Some(preset.into()),
+            },
+        );
         id
     });
     let mut level_iter = levels.into_iter();
@@ -161,10 +186,21 @@ fn joinable_list(target: &mut Target, start: usize, preset: &str) -> Option<Stri
         return None;
     }
     let mut prev: Option<String> = None;
-    let _ = edit::visit_paragraphs(&mut target.segment().content, 0, start - 1, start, &mut |p, _| {
-        prev = p.bullet.as_ref().and_then(|b| b.get("listId")).and_then(Value::as_str).map(str::to_string);
-        Ok(())
-    });
+    let _ = edit::visit_paragraphs(
+        &mut target.segment().content,
+        0,
+        start - 1,
+        start,
+        &mut |p, _| {
+            prev = p
+                .bullet
+                .as_ref()
+                .and_then(|b| b.get("listId"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            Ok(())
+        },
+    );
     let id = prev?;
     let list = target.tab.lists.get(&id)?;
     (list.preset.as_deref() == Some(preset)).then_some(id)

@@ -36,7 +36,9 @@ pub fn insert_date(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Val
         .and_then(Value::as_str)
         .ok_or("dateElementProperties.timestamp must be set.")?;
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(stamp)
-        .map_err(|e| format!("dateElementProperties.timestamp {stamp:?} is not an RFC 3339 time: {e}."))?
+        .map_err(|e| {
+            format!("dateElementProperties.timestamp {stamp:?} is not an RFC 3339 time: {e}.")
+        })?
         .with_timezone(&Utc);
     let tz: chrono_tz::Tz = props
         .get("timeZoneId")
@@ -44,7 +46,10 @@ pub fn insert_date(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Val
         .and_then(|z| z.replace(' ', "_").parse().ok())
         .unwrap_or(chrono_tz::UTC);
     let local = at.with_timezone(&tz);
-    let format = props.get("dateFormat").and_then(Value::as_str).unwrap_or("DATE_FORMAT_UNSPECIFIED");
+    let format = props
+        .get("dateFormat")
+        .and_then(Value::as_str)
+        .unwrap_or("DATE_FORMAT_UNSPECIFIED");
     let pattern = match format {
         "DATE_FORMAT_ISO8601" => "%Y-%m-%d",
         "DATE_FORMAT_MONTH_DAY_ABBREVIATED" => "%b %-d",
@@ -53,7 +58,10 @@ pub fn insert_date(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Val
         "DATE_FORMAT_DAY_OF_WEEK_MONTH_DAY_YEAR_ABBREVIATED" => "%a, %b %-d, %Y",
         _ => "%b %-d, %Y",
     };
-    props.insert("displayText".into(), json!(local.format(pattern).to_string()));
+    props.insert(
+        "displayText".into(),
+        json!(local.format(pattern).to_string()),
+    );
     let body = object(json!({ "dateId": ctx.ids.kix(), "dateElementProperties": props }));
     insert_object(doc, req, ctx, "dateElement", body)
 }
@@ -65,11 +73,22 @@ fn object(v: Value) -> Json {
     }
 }
 
-fn insert_object(doc: &mut Document, req: &Value, ctx: &mut Ctx, kind: &str, body: Json) -> Result<Value, String> {
+fn insert_object(
+    doc: &mut Document,
+    req: &Value,
+    ctx: &mut Ctx,
+    kind: &str,
+    body: Json,
+) -> Result<Value, String> {
     let (mut target, idx) = insertion_point(doc, req)?;
-    let what = Insertion::Object { kind: kind.into(), body };
+    let what = Insertion::Object {
+        kind: kind.into(),
+        body,
+    };
     let ids = &mut *ctx.ids;
-    edit::insert(&mut target.segment().content, 0, idx, &what, &mut || ids.heading())?;
+    edit::insert(&mut target.segment().content, 0, idx, &what, &mut || {
+        ids.heading()
+    })?;
     target.shift_insert(idx, 1);
     Ok(empty_reply())
 }

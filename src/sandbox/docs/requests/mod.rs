@@ -24,19 +24,43 @@ pub struct Ctx<'a> {
 
 /// Requests Google has that the sandbox does not implement (named, not "unknown").
 const UNIMPLEMENTED: [&str; 27] = [
-    "addDocumentTab", "createFooter", "createFootnote", "createHeader", "deleteFooter",
-    "deleteHeader", "deletePositionedObject", "deleteTab", "deleteTableColumn", "deleteTableRow",
-    "insertInlineImage", "insertPageBreak", "insertSectionBreak", "insertTable",
-    "insertTableColumn", "insertTableRow", "mergeTableCells", "pinTableHeaderRows",
-    "replaceImage", "replaceNamedRangeContent", "unmergeTableCells", "updateDocumentStyle",
-    "updateDocumentTabProperties", "updateSectionStyle", "updateTableCellStyle",
-    "updateTableColumnProperties", "updateTableRowStyle",
+    "addDocumentTab",
+    "createFooter",
+    "createFootnote",
+    "createHeader",
+    "deleteFooter",
+    "deleteHeader",
+    "deletePositionedObject",
+    "deleteTab",
+    "deleteTableColumn",
+    "deleteTableRow",
+    "insertInlineImage",
+    "insertPageBreak",
+    "insertSectionBreak",
+    "insertTable",
+    "insertTableColumn",
+    "insertTableRow",
+    "mergeTableCells",
+    "pinTableHeaderRows",
+    "replaceImage",
+    "replaceNamedRangeContent",
+    "unmergeTableCells",
+    "updateDocumentStyle",
+    "updateDocumentTabProperties",
+    "updateSectionStyle",
+    "updateTableCellStyle",
+    "updateTableColumnProperties",
+    "updateTableRowStyle",
 ];
 
 /// Applies `requests` to `doc` in order and returns one reply per request, or Google's
 /// message for the first invalid request (the document is then in an unspecified state and
 /// must be discarded by the caller).
-pub fn apply_all(doc: &mut Document, requests: &[Value], ctx: &mut Ctx) -> Result<Vec<Value>, String> {
+pub fn apply_all(
+    doc: &mut Document,
+    requests: &[Value],
+    ctx: &mut Ctx,
+) -> Result<Vec<Value>, String> {
     requests
         .iter()
         .enumerate()
@@ -45,13 +69,17 @@ pub fn apply_all(doc: &mut Document, requests: &[Value], ctx: &mut Ctx) -> Resul
 }
 
 fn apply_one(doc: &mut Document, i: usize, req: &Value, ctx: &mut Ctx) -> Result<Value, String> {
-    let obj = req.as_object().ok_or_else(|| format!("Invalid requests[{i}]: a request must be an object."))?;
+    let obj = req
+        .as_object()
+        .ok_or_else(|| format!("Invalid requests[{i}]: a request must be an object."))?;
     let mut kinds = obj.iter();
     let (kind, body) = match (kinds.next(), kinds.next()) {
         (Some(one), None) => one,
         (None, _) => return Err(format!("Invalid requests[{i}]: No request set.")),
         (Some(_), Some(_)) => {
-            return Err(format!("Invalid requests[{i}]: a request must set exactly one kind."))
+            return Err(format!(
+                "Invalid requests[{i}]: a request must set exactly one kind."
+            ))
         }
     };
     let result = match kind.as_str() {

@@ -11,14 +11,20 @@ pub fn create(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Value, S
     let name = req.get("name").and_then(Value::as_str).unwrap_or("");
     let len = utf16::len(name);
     if !(1..=256).contains(&len) {
-        return Err(format!("The name must be between 1 and 256 characters long, got {len}."));
+        return Err(format!(
+            "The name must be between 1 and 256 characters long, got {len}."
+        ));
     }
     let (target, s, e) = range(doc, req)?;
     let id = ctx.ids.kix();
     target.tab.named_ranges.push(NamedRange {
         id: id.clone(),
         name: name.to_string(),
-        ranges: vec![RangeRef { segment_id: target.segment_id.clone(), start: s, end: e }],
+        ranges: vec![RangeRef {
+            segment_id: target.segment_id.clone(),
+            start: s,
+            end: e,
+        }],
     });
     Ok(json!({ "createNamedRange": { "namedRangeId": id } }))
 }
@@ -31,7 +37,12 @@ pub fn delete(doc: &mut Document, req: &Value) -> Result<Value, String> {
     let tab_ids: Option<Vec<String>> = req
         .pointer("/tabsCriteria/tabIds")
         .and_then(Value::as_array)
-        .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        });
     let matches = |nr: &NamedRange| match (id, name) {
         (Some(id), _) => nr.id == id,
         (None, Some(name)) => nr.name == name,
@@ -42,7 +53,9 @@ pub fn delete(doc: &mut Document, req: &Value) -> Result<Value, String> {
     }
     let mut removed = 0;
     doc.visit_tabs_mut::<String>(&mut |tab| {
-        let selected = tab_ids.as_ref().is_none_or(|ids| ids.iter().any(|t| t == tab.id()));
+        let selected = tab_ids
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|t| t == tab.id()));
         if let (true, Some(content)) = (selected, tab.content.as_mut()) {
             let before = content.named_ranges.len();
             content.named_ranges.retain(|nr| !matches(nr));

@@ -19,21 +19,39 @@ pub fn replace_all_text(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Resul
     if text.is_empty() {
         return Err("containsText.text must not be empty.".into());
     }
-    let match_case = criteria.get("matchCase").and_then(Value::as_bool).unwrap_or(false);
-    let by_regex = criteria.get("searchByRegex").and_then(Value::as_bool).unwrap_or(false);
-    let pattern = if by_regex { text.to_string() } else { regex::escape(text) };
+    let match_case = criteria
+        .get("matchCase")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let by_regex = criteria
+        .get("searchByRegex")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let pattern = if by_regex {
+        text.to_string()
+    } else {
+        regex::escape(text)
+    };
     let re = RegexBuilder::new(&pattern)
         .case_insensitive(!match_case)
         .build()
         .map_err(|e| format!("containsText.text is not a valid regular expression: {e}"))?;
-    let replacement = utf16::strip_forbidden(req.get("replaceText").and_then(Value::as_str).unwrap_or(""));
+    let replacement =
+        utf16::strip_forbidden(req.get("replaceText").and_then(Value::as_str).unwrap_or(""));
     let tab_ids: Option<Vec<String>> = req
         .pointer("/tabsCriteria/tabIds")
         .and_then(Value::as_array)
-        .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        });
     let mut count = 0usize;
     doc.visit_tabs_mut::<String>(&mut |tab| {
-        let selected = tab_ids.as_ref().is_none_or(|ids| ids.iter().any(|t| t == tab.id()));
+        let selected = tab_ids
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|t| t == tab.id()));
         if let (true, Some(content)) = (selected, tab.content.as_mut()) {
             count += replace_in_tab(content, &re, &replacement, ctx)?;
         }
@@ -45,14 +63,22 @@ pub fn replace_all_text(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Resul
     Ok(json!({ "replaceAllText": { "occurrencesChanged": count } }))
 }
 
-fn replace_in_tab(tab: &mut DocumentTab, re: &Regex, rep: &str, ctx: &mut Ctx) -> Result<usize, String> {
+fn replace_in_tab(
+    tab: &mut DocumentTab,
+    re: &Regex,
+    rep: &str,
+    ctx: &mut Ctx,
+) -> Result<usize, String> {
     let mut segment_ids = vec![String::new()];
     segment_ids.extend(tab.headers.keys().cloned());
     segment_ids.extend(tab.footers.keys().cloned());
     segment_ids.extend(tab.footnotes.keys().cloned());
     let mut count = 0;
     for segment_id in segment_ids {
-        let mut target = Target { tab: &mut *tab, segment_id };
+        let mut target = Target {
+            tab: &mut *tab,
+            segment_id,
+        };
         let mut matches = Vec::new();
         collect_matches(&target.segment().content, 0, re, &mut matches);
         count += matches.len();
@@ -64,7 +90,14 @@ fn replace_in_tab(tab: &mut DocumentTab, re: &Regex, rep: &str, ctx: &mut Ctx) -
 }
 
 /// Deletes `[a, b)` and puts `rep` there in the style the matched text had.
-fn replace_one(target: &mut Target, a: usize, b: usize, style: &Json, rep: &str, ctx: &mut Ctx) -> Result<(), String> {
+fn replace_one(
+    target: &mut Target,
+    a: usize,
+    b: usize,
+    style: &Json,
+    rep: &str,
+    ctx: &mut Ctx,
+) -> Result<(), String> {
     edit::delete(&mut target.segment().content, 0, a, b)?;
     target.shift_delete(a, b);
     if rep.is_empty() {
@@ -72,10 +105,14 @@ fn replace_one(target: &mut Target, a: usize, b: usize, style: &Json, rep: &str,
     }
     let what = Insertion::Text(rep.to_string());
     let ids = &mut *ctx.ids;
-    edit::insert(&mut target.segment().content, 0, a, &what, &mut || ids.heading())?;
-    target.shift_insert(a, what.len());
-    let end = a + what.len();
-    edit::visit_text_styles(&mut target.segment().content, 0, a, end, &mut |s| *s = style.clone())
+    edit::insert(&mut target.segment().content, 0, a, &what, &mut || {
+        ids.heading()
+    })?;
+    target.shift_insert(a, what.units());
+    let end = a + what.units();
+    edit::visit_text_styles(&mut target.segment().content, 0, a, end, &mut |s| {
+        *s = style.clone()
+    })
 }
 
 /// Absolute `[start, end)` of every match, in document order, with the first matched
@@ -86,7 +123,11 @@ fn collect_matches(blocks: &[Block], base: usize, re: &Regex, out: &mut Vec<(usi
         match b {
             Block::Paragraph(p) => paragraph_matches(p, pos, re, out),
             Block::Table(t) => {
-                for (row, starts) in t.rows.iter().zip(crate::sandbox::docs::index::cell_content_starts(t, pos)) {
+                for (row, starts) in t
+                    .rows
+                    .iter()
+                    .zip(crate::sandbox::docs::index::cell_content_starts(t, pos))
+                {
                     for (cell, (cs, _)) in row.cells.iter().zip(starts) {
                         collect_matches(&cell.content, cs, re, out);
                     }
@@ -123,7 +164,11 @@ fn style_at(p: &Paragraph, offset: usize) -> Json {
         if offset < pos + len {
             return match el {
                 Inline::Text { style, .. } => style.clone(),
-                Inline::Object { body, .. } => body.get("textStyle").and_then(Value::as_object).cloned().unwrap_or_default(),
+                Inline::Object { body, .. } => body
+                    .get("textStyle")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default(),
             };
         }
         pos += len;

@@ -29,7 +29,11 @@ impl Target<'_> {
     /// when it is inserted strictly inside them.
     pub fn shift_insert(&mut self, idx: usize, len: usize) {
         for nr in &mut self.tab.named_ranges {
-            for r in nr.ranges.iter_mut().filter(|r| r.segment_id == self.segment_id) {
+            for r in nr
+                .ranges
+                .iter_mut()
+                .filter(|r| r.segment_id == self.segment_id)
+            {
                 if r.start >= idx {
                     r.start += len;
                 }
@@ -43,9 +47,21 @@ impl Target<'_> {
     /// Named ranges shrink with deleted text; a range whose content is all deleted
     /// disappears, and a named range left without ranges goes with it.
     pub fn shift_delete(&mut self, s: usize, e: usize) {
-        let map = |x: usize| if x <= s { x } else if x >= e { x - (e - s) } else { s };
+        let map = |x: usize| {
+            if x <= s {
+                x
+            } else if x >= e {
+                x - (e - s)
+            } else {
+                s
+            }
+        };
         for nr in &mut self.tab.named_ranges {
-            for r in nr.ranges.iter_mut().filter(|r| r.segment_id == self.segment_id) {
+            for r in nr
+                .ranges
+                .iter_mut()
+                .filter(|r| r.segment_id == self.segment_id)
+            {
                 r.start = map(r.start);
                 r.end = map(r.end);
             }
@@ -70,18 +86,30 @@ fn segment_of<'t>(tab: &'t mut DocumentTab, id: &str) -> &'t mut Segment {
 }
 
 fn has_segment(tab: &DocumentTab, id: &str) -> bool {
-    id.is_empty() || tab.headers.contains_key(id) || tab.footers.contains_key(id) || tab.footnotes.contains_key(id)
+    id.is_empty()
+        || tab.headers.contains_key(id)
+        || tab.footers.contains_key(id)
+        || tab.footnotes.contains_key(id)
 }
 
 /// The tab (`tabId`, default the first) and segment (`segmentId`, default the body) that a
 /// location or range object names.
 pub fn resolve<'d>(doc: &'d mut Document, spec: &Value) -> Result<Target<'d>, String> {
-    let segment_id = spec.get("segmentId").and_then(Value::as_str).unwrap_or("").to_string();
+    let segment_id = spec
+        .get("segmentId")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let tab = match spec.get("tabId").and_then(Value::as_str) {
-        Some(id) => doc.tab_mut(id).ok_or_else(|| format!("The tab with ID {id} was not found."))?,
+        Some(id) => doc
+            .tab_mut(id)
+            .ok_or_else(|| format!("The tab with ID {id} was not found."))?,
         None => doc.tabs.first_mut().ok_or("The document has no tabs.")?,
     };
-    let tab = tab.content.as_mut().ok_or("The tab has no document content.")?;
+    let tab = tab
+        .content
+        .as_mut()
+        .ok_or("The tab has no document content.")?;
     if !has_segment(tab, &segment_id) {
         return Err(format!("The segment with ID {segment_id} was not found."));
     }
@@ -91,13 +119,18 @@ pub fn resolve<'d>(doc: &'d mut Document, spec: &Value) -> Result<Target<'d>, St
 /// A non-negative integer field (`index`, `startIndex`, `endIndex`).
 pub fn index_field(v: &Value, name: &str) -> Result<usize, String> {
     let raw = v.get(name).ok_or_else(|| format!("{name} must be set."))?;
-    let n = raw.as_i64().ok_or_else(|| format!("{name} must be an integer, got {raw}."))?;
+    let n = raw
+        .as_i64()
+        .ok_or_else(|| format!("{name} must be an integer, got {raw}."))?;
     usize::try_from(n).map_err(|_| format!("Index {n} must not be negative."))
 }
 
 /// Where an insertion goes: `location` (checked against the segment) or
 /// `endOfSegmentLocation` (just before the segment's final newline).
-pub fn insertion_point<'d>(doc: &'d mut Document, req: &Value) -> Result<(Target<'d>, usize), String> {
+pub fn insertion_point<'d>(
+    doc: &'d mut Document,
+    req: &Value,
+) -> Result<(Target<'d>, usize), String> {
     match (req.get("location"), req.get("endOfSegmentLocation")) {
         (Some(loc), None) => {
             let idx = index_field(loc, "index")?;
@@ -115,7 +148,9 @@ pub fn insertion_point<'d>(doc: &'d mut Document, req: &Value) -> Result<(Target
             let idx = target.end().saturating_sub(1);
             Ok((target, idx))
         }
-        (Some(_), Some(_)) => Err("Only one of location or endOfSegmentLocation may be set.".into()),
+        (Some(_), Some(_)) => {
+            Err("Only one of location or endOfSegmentLocation may be set.".into())
+        }
         (None, None) => Err("Either location or endOfSegmentLocation must be set.".into()),
     }
 }
@@ -129,7 +164,9 @@ pub fn range<'d>(doc: &'d mut Document, req: &Value) -> Result<(Target<'d>, usiz
     let mut target = resolve(doc, r)?;
     let end = target.end();
     if s > e {
-        return Err(format!("The start index {s} must not be greater than the end index {e}."));
+        return Err(format!(
+            "The start index {s} must not be greater than the end index {e}."
+        ));
     }
     if s == e {
         return Err("The range should not be empty.".into());

@@ -18,8 +18,10 @@ pub fn insert_text(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Val
     let (mut target, idx) = insertion_point(doc, req)?;
     let what = Insertion::Text(text);
     let ids = &mut *ctx.ids;
-    edit::insert(&mut target.segment().content, 0, idx, &what, &mut || ids.heading())?;
-    target.shift_insert(idx, what.len());
+    edit::insert(&mut target.segment().content, 0, idx, &what, &mut || {
+        ids.heading()
+    })?;
+    target.shift_insert(idx, what.units());
     Ok(empty_reply())
 }
 
