@@ -215,3 +215,28 @@ fn new_document(id: String, title: &str, revision_id: String) -> Document {
         }],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `/_sandbox/state` saves and restores the whole world: documents must survive it, and
+    /// ids handed out afterwards must stay unique.
+    #[test]
+    fn state_survives_a_serde_round_trip() {
+        let mut s = DocsState::default();
+        let id = s.create("Saved");
+        let no_names = |_: &str| None;
+        let reqs = json!({ "requests": [
+            { "insertText": { "text": "a😀\nb", "location": { "index": 1 } } },
+            { "createNamedRange": { "name": "n", "range": { "startIndex": 1, "endIndex": 3 } } },
+        ] });
+        s.batch_update(&id, &reqs, &no_names).expect("applies");
+        let saved = serde_json::to_string(&s).expect("serializes");
+        let mut restored: DocsState = serde_json::from_str(&saved).expect("deserializes");
+        assert_eq!(restored.get_json(&id, true), s.get_json(&id, true));
+        let next = restored.create("next");
+        assert_ne!(next, id, "the id counter was restored");
+        assert_eq!(restored.len(), 2);
+    }
+}
