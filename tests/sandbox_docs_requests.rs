@@ -456,3 +456,23 @@ fn edits_inside_table_cells_keep_the_table_consistent() {
     .expect("whole table");
     assert_eq!(paragraphs(&s, &id), ["\n", "\n"]);
 }
+
+#[test]
+fn a_bullet_range_ending_inside_leading_tabs_still_covers_that_paragraph() {
+    let (mut s, id) = setup();
+    run(&mut s, &id, json!([insert("a\n\t\tb", 1), { "createParagraphBullets": {
+        "range": { "startIndex": 1, "endIndex": 4 }, "bulletPreset": "BULLET_DISC_CIRCLE_SQUARE" } }]))
+    .expect("applies");
+    assert_eq!(paragraphs(&s, &id), ["a\n", "b\n"]);
+    let b = body(&s, &id);
+    assert!(b[1]["paragraph"]["bullet"].get("nestingLevel").is_none());
+    assert_eq!(b[2]["paragraph"]["bullet"]["nestingLevel"], 2);
+    let doc = s.get_json(&id, false).expect("doc");
+    let list = b[2]["paragraph"]["bullet"]["listId"]
+        .as_str()
+        .expect("list");
+    assert_eq!(
+        doc["lists"][list]["listProperties"]["nestingLevels"][2]["glyphSymbol"],
+        "■"
+    );
+}

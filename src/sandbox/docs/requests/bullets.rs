@@ -134,25 +134,33 @@ pub fn create(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Value, S
              (type.googleapis.com/google.apps.docs.v1.CreateParagraphBulletsRequest.BulletGlyphPreset), \"{preset}\""
         )
     })?;
-    let (mut target, s, mut e) = range(doc, req)?;
-    // Count and remove leading tabs, last paragraph first so earlier positions stay valid.
+    let (mut target, s, e) = range(doc, req)?;
     let mut found: Vec<(usize, usize)> = Vec::new();
     edit::visit_paragraphs(&mut target.segment().content, 0, s, e, &mut |p, pos| {
         found.push((pos, leading_tabs(&p.elements)));
         Ok(())
     })?;
-    let mut levels = Vec::with_capacity(found.len());
+    // Remove the leading tabs, last paragraph first so earlier positions stay valid; then
+    // each paragraph starts earlier by the tabs removed before it.
     for &(pos, tabs) in found.iter().rev() {
         if tabs > 0 {
             edit::delete(&mut target.segment().content, 0, pos, pos + tabs)?;
             target.shift_delete(pos, pos + tabs);
-            e -= tabs.min(e.saturating_sub(pos));
         }
-        levels.push(tabs.min(8));
     }
-    levels.reverse();
-    let start = found.first().map_or(s, |&(pos, _)| pos);
-    let list_id = joinable_list(&mut target, start, preset).unwrap_or_else(|| {
+    let mut removed = 0;
+    let placed: Vec<(usize, usize)> = found
+        .iter()
+        .map(|&(pos, tabs)| {
+            let start = pos - removed;
+            removed += tabs;
+            (start, tabs.min(8))
+        })
+        .collect();
+    let Some(&(first, _)) = placed.first() else {
+        return Ok(empty_reply());
+    };
+    let list_id = joinable_list(&mut target, first, preset).unwrap_or_else(|| {
         let id = ctx.ids.kix();
         target.tab.lists.insert(
             id.clone(),
@@ -163,20 +171,25 @@ pub fn create(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Value, S
         );
         id
     });
-    let mut level_iter = levels.into_iter();
-    let end = e.max(start + 1);
-    edit::visit_paragraphs(&mut target.segment().content, 0, start, end, &mut |p, _| {
-        let level = level_iter.next().unwrap_or(0);
-        let mut bullet = json!({ "listId": list_id, "textStyle": {} });
-        if level > 0 {
-            bullet["nestingLevel"] = json!(level);
-        }
-        p.bullet = bullet.as_object().cloned();
-        let (first, start) = indents(level);
-        p.style.insert("indentFirstLine".into(), first);
-        p.style.insert("indentStart".into(), start);
-        Ok(())
-    })?;
+    for (start, level) in placed {
+        edit::visit_paragraphs(
+            &mut target.segment().content,
+            0,
+            start,
+            start + 1,
+            &mut |p, _| {
+                let mut bullet = json!({ "listId": list_id, "textStyle": {} });
+                if level > 0 {
+                    bullet["nestingLevel"] = json!(level);
+                }
+                p.bullet = bullet.as_object().cloned();
+                let (first_line, indent) = indents(level);
+                p.style.insert("indentFirstLine".into(), first_line);
+                p.style.insert("indentStart".into(), indent);
+                Ok(())
+            },
+        )?;
+    }
     Ok(empty_reply())
 }
 
