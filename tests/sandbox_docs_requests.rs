@@ -117,12 +117,15 @@ fn out_of_range_index_is_rejected_with_googles_message_and_nothing_applies() {
 }
 
 #[test]
-fn emoji_count_two_units_and_cannot_be_split() {
+fn emoji_count_two_units_and_cannot_be_split_by_a_delete() {
     let (mut s, id) = setup();
     run(&mut s, &id, json!([insert("a😀b", 1)])).expect("applies");
     assert_eq!(body(&s, &id)[1]["endIndex"], 6);
-    let err = run(&mut s, &id, json!([insert("x", 3)])).expect_err("inside a surrogate pair");
-    assert!(matches!(err, DocsError::Invalid(m) if m.contains("surrogate")));
+    // Google moves an insertion inside a grapheme cluster to just after it.
+    run(&mut s, &id, json!([insert("x", 3)])).expect("moved after the emoji");
+    assert_eq!(paragraphs(&s, &id), ["a😀xb\n"]);
+    let x = json!([{ "deleteContentRange": { "range": { "startIndex": 4, "endIndex": 5 } } }]);
+    run(&mut s, &id, x).expect("x removed");
     let err = run(
         &mut s,
         &id,
@@ -136,6 +139,22 @@ fn emoji_count_two_units_and_cannot_be_split() {
     )
     .expect("whole pair");
     assert_eq!(paragraphs(&s, &id), ["ab\n"]);
+}
+
+#[test]
+fn insertions_never_split_combining_sequences_and_named_ranges_follow_the_moved_index() {
+    let (mut s, id) = setup();
+    run(
+        &mut s,
+        &id,
+        json!([insert("ae\u{0301}b", 1), { "createNamedRange": {
+        "name": "tail", "range": { "startIndex": 4, "endIndex": 5 } } }, insert("X", 3)]),
+    )
+    .expect("applies");
+    assert_eq!(paragraphs(&s, &id), ["ae\u{0301}Xb\n"]);
+    let doc = s.get_json(&id, false).expect("doc");
+    let range = &doc["namedRanges"]["tail"]["namedRanges"][0]["ranges"][0];
+    assert_eq!(range, &json!({ "startIndex": 5, "endIndex": 6 }));
 }
 
 #[test]

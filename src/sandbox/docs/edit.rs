@@ -8,6 +8,7 @@
 use super::index::{block_starts, cell_content_starts, inline_len, paragraph_len};
 use super::model::{Block, Inline, Json, Paragraph};
 use super::utf16;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Google's message for an insertion outside every paragraph.
 pub const NOT_IN_PARAGRAPH: &str = "The insertion index must be inside the bounds of an existing \
@@ -40,23 +41,26 @@ impl Insertion {
 /// Source of fresh `h.` heading ids for paragraphs created by a split.
 pub type HeadingIds<'a> = &'a mut dyn FnMut() -> String;
 
-/// Inserts at `idx`, which must fall inside a paragraph (possibly in a table cell).
+/// Inserts at `idx`, which must fall inside a paragraph (possibly in a table cell), and
+/// returns the index actually used: like Google, an index inside a grapheme cluster (a
+/// surrogate pair, a letter with combining marks, an emoji sequence) moves to just after it.
 pub fn insert(
     blocks: &mut Vec<Block>,
     base: usize,
     idx: usize,
     what: &Insertion,
     heading_ids: HeadingIds,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     for (i, (pos, len)) in block_starts(blocks, base).into_iter().enumerate() {
         if idx < pos || idx >= pos + len {
             continue;
         }
         match &mut blocks[i] {
             Block::Paragraph(p) => {
-                let new = insert_in_paragraph(p, idx - pos, what, heading_ids)?;
+                let at = grapheme_boundary_at_or_after(p, idx - pos);
+                let new = insert_in_paragraph(p, at, what, heading_ids)?;
                 blocks.splice(i..=i, new.into_iter().map(Block::Paragraph));
-                return Ok(());
+                return Ok(pos + at);
             }
             Block::Table(t) => {
                 let starts = cell_content_starts(t, pos);
@@ -93,6 +97,26 @@ fn inherited_style(elements: &[Inline], split: usize) -> Json {
             .unwrap_or_default(),
         None => Json::new(),
     }
+}
+
+/// The first grapheme-cluster boundary of the paragraph's text at or after `offset`
+/// (non-text elements count as one cluster each).
+fn grapheme_boundary_at_or_after(p: &Paragraph, offset: usize) -> usize {
+    let mut text = String::new();
+    for el in &p.elements {
+        match el {
+            Inline::Text { content, .. } => text.push_str(content),
+            Inline::Object { .. } => text.push('\u{FFFC}'),
+        }
+    }
+    let mut pos = 0;
+    for g in text.graphemes(true) {
+        if pos >= offset {
+            return pos;
+        }
+        pos += utf16::len(g);
+    }
+    pos.max(offset)
 }
 
 fn insert_in_paragraph(
@@ -416,6 +440,17 @@ pub fn visit_text_styles(
         let to = e.saturating_sub(pos).min(plen);
         let a = split_elements(&mut p.elements, from)?;
         let b = split_elements(&mut p.elements, to)?;
+        // Google: a list paragraph fully inside the range gets the style on its bullet too.
+        if from == 0 && to == plen {
+            if let Some(bullet) = p.bullet.as_mut() {
+                let entry = bullet
+                    .entry("textStyle")
+                    .or_insert_with(|| serde_json::Value::Object(Json::new()));
+                if let serde_json::Value::Object(style) = entry {
+                    f(style);
+                }
+            }
+        }
         for el in &mut p.elements[a..b] {
             match el {
                 Inline::Text { style, .. } => f(style),

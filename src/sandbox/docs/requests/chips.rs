@@ -86,7 +86,7 @@ fn insert_object(
         body,
     };
     let ids = &mut *ctx.ids;
-    edit::insert(&mut target.segment().content, 0, idx, &what, &mut || {
+    let idx = edit::insert(&mut target.segment().content, 0, idx, &what, &mut || {
         ids.heading()
     })?;
     target.shift_insert(idx, 1);

@@ -105,7 +105,7 @@ fn replace_one(
     }
     let what = Insertion::Text(rep.to_string());
     let ids = &mut *ctx.ids;
-    edit::insert(&mut target.segment().content, 0, a, &what, &mut || {
+    let a = edit::insert(&mut target.segment().content, 0, a, &what, &mut || {
         ids.heading()
     })?;
     target.shift_insert(a, what.units());

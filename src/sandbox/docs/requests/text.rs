@@ -18,7 +18,7 @@ pub fn insert_text(doc: &mut Document, req: &Value, ctx: &mut Ctx) -> Result<Val
     let (mut target, idx) = insertion_point(doc, req)?;
     let what = Insertion::Text(text);
     let ids = &mut *ctx.ids;
-    edit::insert(&mut target.segment().content, 0, idx, &what, &mut || {
+    let idx = edit::insert(&mut target.segment().content, 0, idx, &what, &mut || {
         ids.heading()
     })?;
     target.shift_insert(idx, what.units());
