@@ -5,8 +5,8 @@
 //! * [`index`] / [`utf16`] — how many UTF-16 units each element occupies.
 //! * [`edit`] — insertions, deletions and range visits that keep the structure valid.
 //! * `requests` — `documents.batchUpdate`, one file per request family.
-//! * [`json`] — the model as `documents.get` JSON (legacy and tabs forms) and back.
-//! * [`import`] — loading captured documents.
+//! * [`json`] — the model as `documents.get` JSON (legacy and tabs forms).
+//! * [`import`] — parsing captured `documents.get` JSON (indices ignored, recomputed).
 //! * `http` — the axum routes.
 
 pub mod drive_link;
