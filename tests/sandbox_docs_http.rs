@@ -150,3 +150,50 @@ async fn imported_documents_belong_to_their_owner() {
     .await;
     assert_eq!(status, 403, "a read-only scope cannot write");
 }
+
+#[tokio::test]
+async fn a_drive_file_token_opens_only_documents_its_app_created() {
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("starts");
+    grant(&sandbox, "alice-app1", "alice@example.com", "drive.file");
+    grant(&sandbox, "alice-docs", "alice@example.com", "documents");
+    {
+        // The same user through another app.
+        let mut w = sandbox.state.lock();
+        let mut other = w.oauth.tokens.get("alice-app1").cloned().expect("granted");
+        other.client_id = "app-2".into();
+        w.oauth.tokens.insert("alice-app2".into(), other);
+    }
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", sandbox.url);
+    let (status, created) = send(
+        http.post(url("v1/documents"))
+            .bearer_auth("alice-app1")
+            .json(&json!({ "title": "t" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["documentId"].as_str().expect("id").to_string();
+    let (status, _) = send(
+        http.get(url(&format!("v1/documents/{id}")))
+            .bearer_auth("alice-app1"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = send(
+        http.get(url(&format!("v1/documents/{id}")))
+            .bearer_auth("alice-app2"),
+    )
+    .await;
+    assert_eq!(status, 403, "drive.file sees only its own app's files");
+    let (status, _) = send(
+        http.get(url(&format!("v1/documents/{id}")))
+            .bearer_auth("alice-docs"),
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "the documents scope opens any document the user can read"
+    );
+}
