@@ -18,5 +18,7 @@
 //!   Docs v1, Drive v3 and OAuth that oneonone touches, served over HTTP for tests and the demo.
 //!   It shares no logic with the daemon.
 
+pub mod cli;
+pub mod clock;
 pub mod domain;
 pub mod sandbox;

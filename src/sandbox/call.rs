@@ -1,6 +1,24 @@
-//! TEMPORARY SHIM (sandbox-drive): replaced by the lead's call.rs on `git merge main`.
-use std::collections::BTreeSet;
+//! The one path every Google API call takes through the sandbox.
+//!
+//! Keeping stats, faults, authentication, scope checks, locking, error counting and push
+//! delivery in one function means each API module only writes the part that is Google's
+//! behaviour for that method, and no handler can forget to count a call or check a scope.
 
+use super::access;
+use super::error::ApiError;
+use super::state::{Notification, World};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use http_body_util::Full;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Who is calling: the user the token was issued for, the OAuth client (app) it was issued to
+/// and the scopes it carries.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Caller {
     pub email: String,
     pub client_id: String,
@@ -8,14 +26,21 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Whether the token carries `short` (e.g. `"drive.file"`).
     pub fn has_scope(&self, short: &str) -> bool {
-        self.scopes.contains(&format!("https://www.googleapis.com/auth/{short}"))
+        self.scopes
+            .iter()
+            .any(|s| s.strip_prefix(access::SCOPE_PREFIX) == Some(short))
     }
 }
 
+/// A successful answer.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Json(serde_json::Value),
+    /// Google answers creates with 200 too; kept distinct for readability at call sites.
     Created(serde_json::Value),
+    /// 204, as `events.delete` and `channels.stop` answer.
     NoContent,
 }
 
@@ -23,4 +48,157 @@ impl From<serde_json::Value> for Reply {
     fn from(v: serde_json::Value) -> Self {
         Reply::Json(v)
     }
+}
+
+type PushClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<bytes::Bytes>>;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub world: Arc<Mutex<World>>,
+    /// Sends `events.watch` notifications (plain HTTP to loopback only).
+    push: PushClient,
+}
+
+impl AppState {
+    pub fn new(world: World) -> Self {
+        AppState {
+            world: Arc::new(Mutex::new(world)),
+            push: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
+    /// Locks the world. A panic in another handler poisons the mutex; the world is still
+    /// consistent (every mutation is applied to a clone or completes before returning), so the
+    /// poison is ignored rather than taking the whole sandbox down.
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The one entry point of every Google API handler: count, inject faults, authenticate,
+    /// check scopes, run `f` on the locked world, count errors, deliver push notifications.
+    pub async fn call<F>(&self, method: &'static str, headers: &HeaderMap, f: F) -> Response
+    where
+        F: FnOnce(&mut World, &Caller) -> Result<Reply, ApiError>,
+    {
+        let fault = {
+            let mut world = self.lock();
+            world.stats.record_call(method);
+            world.faults.next(method)
+        };
+        if let Some(fault) = fault {
+            if let Some(delay) = fault.delay {
+                tokio::time::sleep(delay).await;
+            }
+            if let Some(status) = fault.status {
+                self.lock().stats.record_error(method);
+                return injected_error(status).into_response();
+            }
+            if fault.drop_connection {
+                self.lock().stats.record_error(method);
+                return injected_error(StatusCode::SERVICE_UNAVAILABLE).into_response();
+            }
+        }
+
+        let (result, outbox) = {
+            let mut world = self.lock();
+            let result =
+                authenticate(&world, method, headers).and_then(|caller| f(&mut world, &caller));
+            if result.is_err() {
+                world.stats.record_error(method);
+            }
+            (result, std::mem::take(&mut world.outbox))
+        };
+        self.deliver(outbox);
+        match result {
+            Ok(Reply::Json(v)) | Ok(Reply::Created(v)) => {
+                (StatusCode::OK, axum::Json(v)).into_response()
+            }
+            Ok(Reply::NoContent) => StatusCode::NO_CONTENT.into_response(),
+            Err(e) => e.into_response(),
+        }
+    }
+
+    /// POSTs queued notifications in the background, as Google does (asynchronously, possibly
+    /// out of order, and without retrying a receiver that is down).
+    fn deliver(&self, outbox: Vec<Notification>) {
+        for note in outbox {
+            let client = self.push.clone();
+            tokio::spawn(async move {
+                let mut request = hyper::Request::post(note.address.as_str());
+                for (name, value) in &note.headers {
+                    request = request.header(name.as_str(), value.as_str());
+                }
+                if let Ok(request) = request.body(Full::new(bytes::Bytes::new())) {
+                    let sent = tokio::time::timeout(
+                        std::time::Duration::from_secs(5),
+                        client.request(request),
+                    )
+                    .await;
+                    if !matches!(sent, Ok(Ok(_))) {
+                        tracing::debug!(address = %note.address, "push notification not delivered");
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// Checks the bearer token and its scopes for `method`.
+fn authenticate(world: &World, method: &str, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(ApiError::unauthenticated)?;
+    let grant = world
+        .oauth
+        .grant_for(token)
+        .filter(|g| g.expires_at_real > std::time::SystemTime::now())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "authError",
+                "Request had invalid authentication credentials. Expected OAuth 2 access token, \
+                 login cookie or other valid authentication credential.",
+            )
+        })?;
+    if !access::allows(method, &grant.scopes) {
+        return Err(ApiError::insufficient_scopes());
+    }
+    Ok(Caller {
+        email: grant.email.clone(),
+        client_id: grant.client_id.clone(),
+        scopes: grant.scopes.clone(),
+    })
+}
+
+/// The error a scripted or random fault answers with, shaped as Google's.
+fn injected_error(status: StatusCode) -> ApiError {
+    match status.as_u16() {
+        429 => ApiError::new(status, "rateLimitExceeded", "Rate Limit Exceeded"),
+        403 => ApiError::new(status, "userRateLimitExceeded", "User Rate Limit Exceeded"),
+        500..=599 => ApiError::new(status, "backendError", "Backend Error"),
+        _ => ApiError::new(status, "injectedFault", "Fault injected by the sandbox"),
+    }
+}
+
+/// Parses a JSON request body, answering malformed JSON or unknown fields the way Google's
+/// front end does.
+pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.is_empty() {
+        return serde_json::from_slice(b"{}").map_err(|e| {
+            ApiError::bad_request("required", format!("Request body is required: {e}"))
+        });
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request("parseError", format!("Invalid JSON payload received. {e}"))
+    })
 }

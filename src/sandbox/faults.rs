@@ -16,7 +16,7 @@ use std::time::Duration;
 pub struct FaultAction {
     /// Wait this long first.
     pub delay: Option<Duration>,
-    /// Answer with this status in Google's error shape (see [`error_reason`]).
+    /// Answer with this status in Google's error shape.
     pub status: Option<StatusCode>,
     /// Close the connection without answering (after `delay`).
     pub drop_connection: bool,
@@ -240,21 +240,6 @@ impl Faults {
             }
             None => false,
         }
-    }
-}
-
-/// Google's error `reason` for an injected status: quota errors for 403/429, `backendError`
-/// for 5xx, the generic reason of the status otherwise.
-pub fn error_reason(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        403 | 429 => "rateLimitExceeded",
-        500..=599 => "backendError",
-        400 => "badRequest",
-        401 => "authError",
-        404 => "notFound",
-        409 => "conflict",
-        410 => "deleted",
-        _ => "unknown",
     }
 }
 

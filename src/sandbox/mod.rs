@@ -1,8 +1,37 @@
-//! The sandbox: an in-memory Google (Calendar v3, Docs v1, Drive v3, OAuth token endpoint).
+//! The sandbox: an independent, in-memory implementation of the parts of Google Calendar v3,
+//! Docs v1, Drive v3 and the OAuth token endpoint that oneonone touches, served over HTTP.
+//!
+//! Every test of the daemon, the `demo` command and every benchmark run against it, through the
+//! real generated crates pointed at it by base URL. It deliberately shares no code with the
+//! daemon's logic: it is a second implementation of Google's documented behaviour, so a test
+//! that passes proves two independent readings agree.
+//!
+//! * [`server`] — the router and the [`Sandbox`] handle; [`call`] — the single path of every API
+//!   call (stats, faults, auth, scopes, locking); [`error`] — Google's error JSON;
+//!   [`access`] — which scopes allow which method; [`state`] — the in-memory world;
+//!   [`clock`] — simulated time.
+//! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
+//!   `/_sandbox/` test controls; [`faults`], [`stats`].
+//! * [`calendar`], [`docs`], [`drive`] — the three APIs.
 
-pub mod drive;
+pub mod access;
+pub mod admin;
+pub mod calendar;
 pub mod call;
+pub mod client;
+pub mod clock;
+pub mod docs;
+pub mod drive;
 pub mod error;
 pub mod faults;
-pub mod stats;
 pub mod oauth;
+pub mod people;
+pub mod server;
+pub mod state;
+pub mod stats;
+
+pub use call::{AppState, Caller, Reply};
+pub use client::SandboxClient;
+pub use error::ApiError;
+pub use server::{Sandbox, SandboxOptions};
+pub use state::World;

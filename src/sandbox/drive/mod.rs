@@ -14,9 +14,10 @@
 //! only to the app (OAuth client) that set them.
 
 pub mod changes;
+pub mod docs_link;
 pub mod fields;
 pub mod files;
-// pub mod http; (after merge)
+pub mod http;
 pub mod multipart;
 pub mod permissions;
 pub mod query;
@@ -27,7 +28,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-// pub use http::routes;
+pub use http::routes;
 
 /// MIME type of a Google Doc.
 pub const DOC_MIME: &str = "application/vnd.google-apps.document";

@@ -12,7 +12,7 @@
 //! never by the simulated clock.
 
 pub mod grant;
-// pub mod http; (after merge)
+pub mod http;
 pub mod jwt;
 pub mod keys;
 
@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
 pub use grant::{OAuthError, OAuthErrorKind, TokenResponse};
-// pub use http::routes;
+pub use http::routes;
 
 /// Lifetime Google gives access tokens (it answers `expires_in: 3599`).
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(3599);

@@ -1,0 +1,90 @@
+//! `oneonone sandbox`: serve the in-memory Google until SIGINT/SIGTERM.
+
+use crate::sandbox::{Sandbox, SandboxOptions, World};
+use anyhow::{bail, Context};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on; port 0 picks a free port. Loopback only unless --allow-remote.
+    #[arg(long, default_value = "127.0.0.1:8089")]
+    listen: SocketAddr,
+    /// The Workspace domain the sandbox pretends to be.
+    #[arg(long, default_value = "example.com")]
+    domain: String,
+    /// Start from a saved `GET /_sandbox/state`.
+    #[arg(long)]
+    seed_file: Option<PathBuf>,
+    /// Allow listening on a non-loopback address (the sandbox has no real security).
+    #[arg(long)]
+    allow_remote: bool,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if !args.listen.ip().is_loopback() && !args.allow_remote {
+        bail!(
+            "--listen {}: the sandbox binds to loopback only (127.0.0.1 or [::1]); it hands out \
+             tokens to anyone who asks. Pass --allow-remote if you really mean it.",
+            args.listen
+        );
+    }
+    let seed = match &args.seed_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("--seed-file {}: cannot read", path.display()))?;
+            let world: World = serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "--seed-file {}: not a saved sandbox state (expected the JSON of \
+                     GET /_sandbox/state)",
+                    path.display()
+                )
+            })?;
+            Some(world)
+        }
+        None => None,
+    };
+    let sandbox = Sandbox::start(SandboxOptions {
+        listen: args.listen,
+        domain: args.domain,
+        seed,
+    })
+    .await
+    .with_context(|| format!("--listen {}: cannot bind", args.listen))?;
+    // The first stdout line is a contract: scripts read the URL from it.
+    let mut out = std::io::stdout();
+    writeln!(
+        out,
+        "sandbox listening on {}",
+        sandbox.url.trim_end_matches('/')
+    )?;
+    out.flush()?;
+    shutdown_signal().await;
+    tracing::info!("sandbox stopping");
+    sandbox.stop().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

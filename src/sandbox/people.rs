@@ -1,0 +1,246 @@
+//! Acting as a person in the sandbox — a manager creating a recurring 1-1, a report typing notes
+//! into the doc — through the real generated crates with a token from `/_sandbox/tokens`.
+//!
+//! The demo and the end-to-end tests use this to play the humans around the daemon. It is
+//! deliberately not the daemon's adapter code: people don't use least-privilege scopes or
+//! retries, and sharing code here would hide bugs in the daemon's adapters.
+
+use super::client::{ControlError, SandboxClient};
+use chrono::{DateTime, Utc};
+use google_calendar3::api::{Event, EventAttachment, EventAttendee, EventDateTime};
+use google_calendar3::CalendarHub;
+use google_docs1::api::{BatchUpdateDocumentRequest, Document, Request};
+use google_docs1::Docs;
+use google_drive3::DriveHub;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+/// The scopes a person's own Google session has (full access, as the web UI does).
+pub const PERSON_SCOPES: &[&str] = &["calendar", "documents", "drive"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum PersonError {
+    #[error(transparent)]
+    Control(#[from] ControlError),
+    #[error("{person}: {call} failed: {message}")]
+    Api {
+        person: String,
+        call: &'static str,
+        message: String,
+    },
+}
+
+/// One human with their own Calendar, Docs and Drive clients.
+pub struct Person {
+    pub email: String,
+    pub token: String,
+    pub calendar: CalendarHub<HttpConnector>,
+    pub docs: Docs<HttpConnector>,
+    pub drive: DriveHub<HttpConnector>,
+}
+
+impl Person {
+    /// Signs `email` in (the user must exist in the sandbox).
+    pub async fn sign_in(sandbox: &SandboxClient, email: &str) -> Result<Person, PersonError> {
+        let token = sandbox.token(email, PERSON_SCOPES).await?;
+        let base = sandbox.base_url().to_string();
+        let client = Client::builder(TokioExecutor::new()).build_http();
+        let mut calendar = CalendarHub::new(client.clone(), token.clone());
+        calendar.base_url(format!("{base}calendar/v3/"));
+        calendar.root_url(base.clone());
+        let mut docs = Docs::new(client.clone(), token.clone());
+        docs.base_url(base.clone());
+        docs.root_url(base.clone());
+        let mut drive = DriveHub::new(client, token.clone());
+        drive.base_url(format!("{base}drive/v3/"));
+        drive.root_url(base);
+        Ok(Person {
+            email: email.to_string(),
+            token,
+            calendar,
+            docs,
+            drive,
+        })
+    }
+
+    fn api_error(&self, call: &'static str, e: impl std::fmt::Display) -> PersonError {
+        PersonError::Api {
+            person: self.email.clone(),
+            call,
+            message: e.to_string(),
+        }
+    }
+
+    /// Creates a recurring event on the person's calendar, organised by them.
+    pub async fn create_recurring(
+        &self,
+        summary: &str,
+        attendees: &[&str],
+        start: DateTime<Utc>,
+        minutes: i64,
+        time_zone: &str,
+        recurrence: &[&str],
+    ) -> Result<Event, PersonError> {
+        let at = |t: DateTime<Utc>| EventDateTime {
+            date_time: Some(t),
+            time_zone: Some(time_zone.to_string()),
+            ..Default::default()
+        };
+        let mut people: Vec<EventAttendee> = vec![EventAttendee {
+            email: Some(self.email.clone()),
+            organizer: Some(true),
+            response_status: Some("accepted".into()),
+            ..Default::default()
+        }];
+        people.extend(attendees.iter().map(|a| EventAttendee {
+            email: Some(a.to_string()),
+            ..Default::default()
+        }));
+        let event = Event {
+            summary: Some(summary.to_string()),
+            start: Some(at(start)),
+            end: Some(at(start + chrono::Duration::minutes(minutes))),
+            recurrence: Some(recurrence.iter().map(|r| r.to_string()).collect()),
+            attendees: Some(people),
+            ..Default::default()
+        };
+        let (_, created) = self
+            .calendar
+            .events()
+            .insert(event, "primary")
+            .supports_attachments(true)
+            .doit()
+            .await
+            .map_err(|e| self.api_error("calendar.events.insert", e))?;
+        Ok(created)
+    }
+
+    /// Patches an event or one instance (`<masterId>_<UTC basic time>`) on the person's calendar.
+    pub async fn patch_event(&self, event_id: &str, patch: Event) -> Result<Event, PersonError> {
+        let (_, event) = self
+            .calendar
+            .events()
+            .patch(patch, "primary", event_id)
+            .supports_attachments(true)
+            .doit()
+            .await
+            .map_err(|e| self.api_error("calendar.events.patch", e))?;
+        Ok(event)
+    }
+
+    /// Deletes an event or one instance (which cancels that occurrence).
+    pub async fn delete_event(&self, event_id: &str) -> Result<(), PersonError> {
+        self.calendar
+            .events()
+            .delete("primary", event_id)
+            .doit()
+            .await
+            .map_err(|e| self.api_error("calendar.events.delete", e))?;
+        Ok(())
+    }
+
+    /// Creates an empty Google Doc the way the Docs UI does.
+    pub async fn create_doc(&self, title: &str) -> Result<Document, PersonError> {
+        let (_, doc) = self
+            .docs
+            .documents()
+            .create(Document {
+                title: Some(title.to_string()),
+                ..Default::default()
+            })
+            .doit()
+            .await
+            .map_err(|e| self.api_error("docs.documents.create", e))?;
+        Ok(doc)
+    }
+
+    /// Attaches a doc to an event (keeping what is attached), as the Calendar UI does.
+    pub async fn attach_doc(
+        &self,
+        event_id: &str,
+        doc_id: &str,
+        title: &str,
+    ) -> Result<Event, PersonError> {
+        let (_, current) = self
+            .calendar
+            .events()
+            .get("primary", event_id)
+            .doit()
+            .await
+            .map_err(|e| self.api_error("calendar.events.get", e))?;
+        let mut attachments = current.attachments.unwrap_or_default();
+        attachments.push(EventAttachment {
+            file_id: Some(doc_id.to_string()),
+            file_url: Some(format!("https://docs.google.com/document/d/{doc_id}/edit")),
+            mime_type: Some("application/vnd.google-apps.document".into()),
+            title: Some(title.to_string()),
+            ..Default::default()
+        });
+        self.patch_event(
+            event_id,
+            Event {
+                attachments: Some(attachments),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn get_doc(&self, doc_id: &str) -> Result<Document, PersonError> {
+        let (_, doc) = self
+            .docs
+            .documents()
+            .get(doc_id)
+            .doit()
+            .await
+            .map_err(|e| self.api_error("docs.documents.get", e))?;
+        Ok(doc)
+    }
+
+    /// Sends raw Docs requests, as the Docs editor would while the person types.
+    pub async fn edit_doc(&self, doc_id: &str, requests: Vec<Request>) -> Result<(), PersonError> {
+        self.docs
+            .documents()
+            .batch_update(
+                BatchUpdateDocumentRequest {
+                    requests: Some(requests),
+                    ..Default::default()
+                },
+                doc_id,
+            )
+            .doit()
+            .await
+            .map_err(|e| self.api_error("docs.documents.batchUpdate", e))?;
+        Ok(())
+    }
+}
+
+/// The plain text of a document body, paragraph by paragraph (chips shown as their email or
+/// display text) — what a person sees, for printing and assertions.
+pub fn doc_text(doc: &Document) -> String {
+    let mut out = String::new();
+    let content = doc
+        .body
+        .as_ref()
+        .and_then(|b| b.content.as_ref())
+        .cloned()
+        .unwrap_or_default();
+    for element in content {
+        let Some(paragraph) = element.paragraph else {
+            continue;
+        };
+        for e in paragraph.elements.unwrap_or_default() {
+            if let Some(run) = e.text_run {
+                out.push_str(run.content.as_deref().unwrap_or(""));
+            } else if let Some(person) = e.person {
+                let props = person.person_properties.unwrap_or_default();
+                out.push_str(props.email.as_deref().unwrap_or("@?"));
+            } else if let Some(date) = e.date_element {
+                let props = date.date_element_properties.unwrap_or_default();
+                out.push_str(props.display_text.as_deref().unwrap_or("[date]"));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,117 @@
+//! Serving the sandbox: the router, request limits, and a handle to stop it.
+
+use super::call::AppState;
+use super::error::ApiError;
+use super::state::World;
+use super::{admin, calendar, docs, drive, oauth};
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::Router;
+use std::net::SocketAddr;
+use tokio::sync::oneshot;
+
+/// Google refuses request bodies far smaller than this for the methods we serve; anything
+/// larger is an attack or a bug, and answering it from memory would let one test exhaust RAM.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    pub listen: SocketAddr,
+    pub domain: String,
+    /// A saved `/_sandbox/state` to start from.
+    pub seed: Option<World>,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            domain: "example.com".to_string(),
+            seed: None,
+        }
+    }
+}
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    /// `http://127.0.0.1:PORT/` — with the trailing slash the generated crates need.
+    pub url: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Binds and starts serving in the background on the current tokio runtime.
+    pub async fn start(options: SandboxOptions) -> std::io::Result<Sandbox> {
+        let listener = tokio::net::TcpListener::bind(options.listen).await?;
+        let addr = listener.local_addr()?;
+        let url = format!("http://{addr}/");
+        let world = match options.seed {
+            Some(mut seeded) => {
+                seeded.base_url = url.clone();
+                seeded
+            }
+            None => World::new(&options.domain, &url),
+        };
+        let state = AppState::new(world);
+        let app = router(state.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        Ok(Sandbox {
+            url,
+            addr,
+            state,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+
+    /// Stops accepting connections and waits for in-flight requests to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Every route of every API, plus Google-shaped answers for unknown paths and oversize bodies.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(oauth::routes())
+        .merge(admin::routes())
+        .merge(calendar::routes())
+        .merge(docs::routes())
+        .merge(drive::routes())
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "notFound",
+                "The requested URL was not found on this server.",
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
