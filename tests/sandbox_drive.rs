@@ -37,8 +37,7 @@ async fn service_account_key(control: &SandboxClient) -> yup_oauth2::ServiceAcco
 }
 
 fn auth_client() -> yup_oauth2::CustomHyperClientBuilder<HttpConnector> {
-    let client: Client<HttpConnector, String> =
-        Client::builder(TokioExecutor::new()).build_http();
+    let client: Client<HttpConnector, String> = Client::builder(TokioExecutor::new()).build_http();
     yup_oauth2::CustomHyperClientBuilder::from(client)
 }
 
@@ -174,7 +173,10 @@ async fn installed_app_refresh_grant() {
             ("grant_type", "refresh_token".to_string()),
             ("client_id", secret.client_id.clone()),
             ("client_secret", secret_value.to_string()),
-            ("refresh_token", refresh["refresh_token"].as_str().unwrap().to_string()),
+            (
+                "refresh_token",
+                refresh["refresh_token"].as_str().unwrap().to_string(),
+            ),
         ]
     };
     let http = reqwest::Client::new();
@@ -188,7 +190,13 @@ async fn installed_app_refresh_grant() {
         .await
         .unwrap();
     let token = ok["access_token"].as_str().expect("access token");
-    let grant = sandbox.state.lock().oauth.grant_for(token).cloned().unwrap();
+    let grant = sandbox
+        .state
+        .lock()
+        .oauth
+        .grant_for(token)
+        .cloned()
+        .unwrap();
     assert_eq!(grant.email, "alice@example.com");
     assert_eq!(grant.client_id, secret.client_id);
     let refused = http
@@ -243,7 +251,11 @@ async fn create_find_share_and_follow_changes_through_google_drive3() {
         Some(format!("https://docs.google.com/document/d/{id}/edit").as_str())
     );
     assert_eq!(
-        created.app_properties.as_ref().and_then(|p| p.get("oneononeSeries")).map(String::as_str),
+        created
+            .app_properties
+            .as_ref()
+            .and_then(|p| p.get("oneononeSeries"))
+            .map(String::as_str),
         Some("primary:abc123")
     );
 
@@ -405,7 +417,10 @@ async fn admin_controls_faults_state_and_reset() {
         )
         .await
         .unwrap();
-    let token = control.token("alice@example.com", &["drive"]).await.unwrap();
+    let token = control
+        .token("alice@example.com", &["drive"])
+        .await
+        .unwrap();
     let client = Client::builder(TokioExecutor::new()).build_http();
     let mut hub = DriveHub::new(client, token);
     hub.base_url(format!("{}drive/v3/", sandbox.url));
@@ -431,7 +446,10 @@ async fn admin_controls_faults_state_and_reset() {
         .await
         .is_ok());
     assert!(control
-        .post("_sandbox/faults", json!({"rate": 2.0, "statuses": [500], "seed": 1}))
+        .post(
+            "_sandbox/faults",
+            json!({"rate": 2.0, "statuses": [500], "seed": 1})
+        )
         .await
         .is_err());
 

@@ -52,21 +52,36 @@ impl World {
     }
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
+pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Response> {
+/// A refused admin request: `{"error": "…"}` with a status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        error(self.status, self.message)
+    }
+}
+
+/// Parses an admin JSON body (an empty body reads as `{}`).
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+) -> Result<T, AdminError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
         body
     };
-    serde_json::from_slice(body).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            format!("{what}: invalid JSON body: {e}"),
-        )
+    serde_json::from_slice(body).map_err(|e| AdminError {
+        status: StatusCode::BAD_REQUEST,
+        message: format!("{what}: invalid JSON body: {e}"),
     })
 }
 
@@ -83,9 +98,9 @@ struct NewUser {
 }
 
 async fn add_user(State(s): State<AppState>, body: Bytes) -> Response {
-    let req: NewUser = match parse(&body, "user") {
+    let req: NewUser = match parse_json(&body, "user") {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(e) => return e.into_response(),
     };
     let email = req.email.trim().to_ascii_lowercase();
     let valid = email
@@ -134,9 +149,9 @@ struct ClockMove {
 }
 
 async fn set_clock(State(s): State<AppState>, body: Bytes) -> Response {
-    let req: ClockMove = match parse(&body, "clock") {
+    let req: ClockMove = match parse_json(&body, "clock") {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(e) => return e.into_response(),
     };
     let mut w = s.lock();
     match (req.now, req.advance_seconds) {
@@ -178,9 +193,9 @@ struct RandomSpec {
 }
 
 async fn add_fault(State(s): State<AppState>, body: Bytes) -> Response {
-    let raw: Value = match parse(&body, "fault") {
+    let raw: Value = match parse_json(&body, "fault") {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(e) => return e.into_response(),
     };
     let mut w = s.lock();
     let added = if raw.get("rate").is_some() {

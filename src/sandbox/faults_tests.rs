@@ -13,8 +13,13 @@ fn scripted(method: &str, kind: FaultKind, status: Option<u16>, times: u32) -> S
 #[test]
 fn scripted_status_hits_exactly_times_calls_of_its_method() {
     let mut f = Faults::default();
-    f.add_scripted(scripted("drive.files.list", FaultKind::Status, Some(429), 2))
-        .unwrap();
+    f.add_scripted(scripted(
+        "drive.files.list",
+        FaultKind::Status,
+        Some(429),
+        2,
+    ))
+    .unwrap();
     assert_eq!(f.next("drive.files.get"), None);
     for _ in 0..2 {
         let a = f.next("drive.files.list").unwrap();
@@ -35,7 +40,10 @@ fn wildcards_timeouts_and_revision_bumps() {
     // A revision bump is not a transport fault.
     let a = f.next("docs.documents.batchUpdate").unwrap();
     assert!(a.drop_connection);
-    assert_eq!(a.delay, Some(Duration::from_millis(DEFAULT_TIMEOUT_DELAY_MS)));
+    assert_eq!(
+        a.delay,
+        Some(Duration::from_millis(DEFAULT_TIMEOUT_DELAY_MS))
+    );
     assert!(!f.take_revision_bump("calendar.events.list"));
     assert!(f.take_revision_bump("docs.documents.batchUpdate"));
     assert!(!f.take_revision_bump("docs.documents.batchUpdate"));
@@ -72,7 +80,11 @@ fn random_faults_are_reproducible_and_roughly_at_rate() {
     assert!((200..400).contains(&hits), "{hits} of 1000 at rate 0.3");
     let mut f = Faults::default();
     f.set_random(RandomFaults::new(1.0, vec![500], 1, None).unwrap());
-    assert_eq!(f.next("oauth2.token"), None, "token endpoint spared by default");
+    assert_eq!(
+        f.next("oauth2.token"),
+        None,
+        "token endpoint spared by default"
+    );
 }
 
 #[test]

@@ -37,9 +37,7 @@ impl DriveState {
             .page_token
             .as_deref()
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::bad_request("required", "Required parameter: pageToken")
-            })?;
+            .ok_or_else(|| ApiError::bad_request("required", "Required parameter: pageToken"))?;
         let start = token
             .parse::<usize>()
             .ok()

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 /// Default mask of `files.get`, `files.create` and `files.update`.
 pub const FILE_DEFAULT: &str = "kind,id,name,mimeType";
 /// Default mask of `files.list`.
-pub const FILE_LIST_DEFAULT: &str = "kind,nextPageToken,incompleteSearch,files(kind,id,name,mimeType)";
+pub const FILE_LIST_DEFAULT: &str =
+    "kind,nextPageToken,incompleteSearch,files(kind,id,name,mimeType)";
 /// Default mask of `permissions.*`.
 pub const PERMISSION_DEFAULT: &str = "kind,id,type,role,emailAddress,domain,allowFileDiscovery";
 /// Default mask of `permissions.list`.
@@ -69,7 +70,10 @@ impl Mask {
             self.0.insert(first.clone(), sub);
             return;
         }
-        let entry = self.0.entry(first.clone()).or_insert_with(|| Some(Mask::default()));
+        let entry = self
+            .0
+            .entry(first.clone())
+            .or_insert_with(|| Some(Mask::default()));
         if let Some(m) = entry {
             m.insert_path(rest, sub);
         }
@@ -78,7 +82,10 @@ impl Mask {
 
 /// Masks `value` with `fields` if given, else with `default`.
 pub fn select(value: &Value, fields: Option<&str>, default: &str) -> Result<Value, MaskError> {
-    let text = fields.map(str::trim).filter(|f| !f.is_empty()).unwrap_or(default);
+    let text = fields
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .unwrap_or(default);
     Ok(Mask::parse(text)?.apply(value))
 }
 
@@ -156,7 +163,10 @@ mod tests {
             json!({"nextPageToken": "t", "files": [{"id": "1", "owners": [{"emailAddress": "x"}]}]})
         );
         assert_eq!(select(&v, Some("*"), "").unwrap(), v);
-        assert_eq!(select(&v, None, "kind").unwrap(), json!({"kind": "drive#fileList"}));
+        assert_eq!(
+            select(&v, None, "kind").unwrap(),
+            json!({"kind": "drive#fileList"})
+        );
     }
 
     #[test]

@@ -6,9 +6,7 @@
 //! its id: a Google Doc has one id in Drive and Docs.
 
 use super::query::{Candidate, Query};
-use super::{
-    insufficient, not_found, root_id, DriveFile, DriveState, Role, DOC_MIME, FOLDER_MIME,
-};
+use super::{insufficient, not_found, root_id, DriveFile, DriveState, Role, DOC_MIME, FOLDER_MIME};
 use crate::sandbox::call::Caller;
 use crate::sandbox::error::ApiError;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -81,7 +79,12 @@ fn app_properties(
     let map = match meta.get("appProperties") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Object(map)) => map,
-        Some(other) => return Err(invalid("appProperties", format!("expected an object, got {other}"))),
+        Some(other) => {
+            return Err(invalid(
+                "appProperties",
+                format!("expected an object, got {other}"),
+            ))
+        }
     };
     let mut out = BTreeMap::new();
     for (key, value) in map {
@@ -252,7 +255,9 @@ impl DriveState {
             ));
         }
         if role < Role::Writer {
-            return Err(insufficient("adding to the parent folder needs writer access"));
+            return Err(insufficient(
+                "adding to the parent folder needs writer access",
+            ));
         }
         Ok(folder.id.clone())
     }
@@ -311,7 +316,10 @@ impl DriveState {
                 .into_iter()
                 .filter_map(|(k, v)| Some((k, v?)))
                 .collect(),
-            starred: meta.get("starred").and_then(Value::as_bool).unwrap_or(false),
+            starred: meta
+                .get("starred")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             size: media.filter(|_| !google_native).map(|(_, len)| len),
         })
     }
@@ -356,7 +364,9 @@ impl DriveState {
     /// `files.list`: every file the caller may see that matches `q`, in id order, paged.
     pub fn list(&self, caller: &Caller, params: &ListParams) -> Result<Value, ApiError> {
         let query = match params.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            Some(q) => Some(Query::parse(q).map_err(|e| ApiError::bad_request("invalid", e.to_string()))?),
+            Some(q) => {
+                Some(Query::parse(q).map_err(|e| ApiError::bad_request("invalid", e.to_string()))?)
+            }
             None => None,
         };
         let page_size = parse_page_size(params.page_size.as_deref())?;
@@ -365,7 +375,12 @@ impl DriveState {
             Some(t) => t
                 .strip_prefix("files:")
                 .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| invalid("pageToken", format!("'{t}' is not a page token of this listing")))?,
+                .ok_or_else(|| {
+                    invalid(
+                        "pageToken",
+                        format!("'{t}' is not a page token of this listing"),
+                    )
+                })?,
         };
         let matching: Vec<(&DriveFile, Role)> = self
             .files
@@ -439,7 +454,13 @@ impl DriveState {
         }
         let removed: Vec<String> = split(&params.remove_parents)
             .into_iter()
-            .map(|p| if p == "root" { root_id(&caller.email) } else { p })
+            .map(|p| {
+                if p == "root" {
+                    root_id(&caller.email)
+                } else {
+                    p
+                }
+            })
             .collect();
 
         let file = self.files.get_mut(id).ok_or_else(|| not_found(id))?;

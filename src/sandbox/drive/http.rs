@@ -96,7 +96,9 @@ fn metadata_and_media(
         }
         Some(other) => Err(ApiError::bad_request(
             "badRequest",
-            format!("uploadType={other} is not supported by the sandbox; use uploadType=multipart."),
+            format!(
+                "uploadType={other} is not supported by the sandbox; use uploadType=multipart."
+            ),
         )),
     }
 }
@@ -115,11 +117,9 @@ fn create(
     body: &[u8],
 ) -> Result<Reply, ApiError> {
     let (meta, media) = metadata_and_media(params, headers, body)?;
-    let plan = w.drive.plan_create(
-        caller,
-        &meta,
-        media.as_ref().map(|(m, n)| (m.as_str(), *n)),
-    )?;
+    let plan = w
+        .drive
+        .plan_create(caller, &meta, media.as_ref().map(|(m, n)| (m.as_str(), *n)))?;
     // A Google Doc has one id in Drive and Docs: Docs mints it.
     let id = if plan.is_google_doc() {
         docs_link::create_document(w, &plan.name)
@@ -194,7 +194,11 @@ async fn files_update(
         };
         let (file, renamed) = w.drive.update(&id, caller, &meta, &update, now)?;
         if let Some(name) = renamed {
-            if w.drive.files.get(&id).is_some_and(|f| f.mime_type == super::DOC_MIME) {
+            if w.drive
+                .files
+                .get(&id)
+                .is_some_and(|f| f.mime_type == super::DOC_MIME)
+            {
                 docs_link::retitle(w, &id, &name);
             }
         }
@@ -218,7 +222,9 @@ async fn permissions_create(
             transfer_ownership: flag(&params, "transferOwnership")?.unwrap_or(false),
         };
         let now = w.now();
-        let p = w.drive.create_permission(&id, caller, &body, &create, now)?;
+        let p = w
+            .drive
+            .create_permission(&id, caller, &body, &create, now)?;
         mask(&p, &params, fields::PERMISSION_DEFAULT)
     })
     .await
@@ -244,7 +250,8 @@ async fn permissions_delete(
 ) -> Response {
     s.call("drive.permissions.delete", &headers, move |w, caller| {
         let now = w.now();
-        w.drive.delete_permission(&id, &permission_id, caller, now)?;
+        w.drive
+            .delete_permission(&id, &permission_id, caller, now)?;
         Ok(Reply::NoContent)
     })
     .await
@@ -255,13 +262,17 @@ async fn changes_start(
     headers: HeaderMap,
     Query(params): Query<Params>,
 ) -> Response {
-    s.call("drive.changes.getStartPageToken", &headers, move |w, _caller| {
-        mask(
-            &w.drive.start_page_token_json(),
-            &params,
-            "kind,startPageToken",
-        )
-    })
+    s.call(
+        "drive.changes.getStartPageToken",
+        &headers,
+        move |w, _caller| {
+            mask(
+                &w.drive.start_page_token_json(),
+                &params,
+                "kind,startPageToken",
+            )
+        },
+    )
     .await
 }
 

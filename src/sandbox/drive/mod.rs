@@ -196,9 +196,14 @@ impl DriveFile {
     /// Whether the caller's app may see this file: any broad Drive scope, or `drive.file`
     /// for files the app created.
     pub fn app_can_see(&self, caller: &Caller) -> bool {
-        ["drive", "drive.readonly", "drive.metadata", "drive.metadata.readonly"]
-            .iter()
-            .any(|s| caller.has_scope(s))
+        [
+            "drive",
+            "drive.readonly",
+            "drive.metadata",
+            "drive.metadata.readonly",
+        ]
+        .iter()
+        .any(|s| caller.has_scope(s))
             || self.app_clients.contains(&caller.client_id)
     }
 

@@ -62,7 +62,10 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, MultipartErro
             return Ok(parts);
         };
         let raw = body.get(pos..next).unwrap_or_default();
-        let raw = raw.strip_prefix(b"\r\n").or_else(|| raw.strip_prefix(b"\n")).unwrap_or(raw);
+        let raw = raw
+            .strip_prefix(b"\r\n")
+            .or_else(|| raw.strip_prefix(b"\n"))
+            .unwrap_or(raw);
         let (head_end, sep_len) = match find(raw, b"\r\n\r\n", 0) {
             Some(i) => (i, 4),
             None if raw.starts_with(b"\r\n") => (0, 2),

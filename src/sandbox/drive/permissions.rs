@@ -56,7 +56,11 @@ fn required(field: &str) -> ApiError {
 }
 
 fn grantee_from(body: &Value) -> Result<Grantee, ApiError> {
-    let text = |k: &str| body.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let text = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
     let kind = text("type").ok_or_else(|| required("type"))?;
     match kind {
         "user" | "group" => {
@@ -75,12 +79,16 @@ fn grantee_from(body: &Value) -> Result<Grantee, ApiError> {
             })
         }
         "domain" => Ok(Grantee::Domain {
-            domain: text("domain").ok_or_else(|| required("domain"))?.to_string(),
+            domain: text("domain")
+                .ok_or_else(|| required("domain"))?
+                .to_string(),
         }),
         "anyone" => Ok(Grantee::Anyone),
         other => Err(ApiError::bad_request(
             "invalid",
-            format!("Invalid Value: permission type '{other}'; expected user, group, domain or anyone."),
+            format!(
+                "Invalid Value: permission type '{other}'; expected user, group, domain or anyone."
+            ),
         )),
     }
 }
@@ -156,7 +164,11 @@ impl DriveState {
             if !file.owner.eq_ignore_ascii_case(&caller.email) {
                 return Err(insufficient("only the owner can transfer ownership"));
             }
-            for p in file.permissions.iter_mut().filter(|p| p.role == Role::Owner) {
+            for p in file
+                .permissions
+                .iter_mut()
+                .filter(|p| p.role == Role::Owner)
+            {
                 p.role = Role::Writer;
             }
             file.owner = email.clone();
@@ -225,7 +237,11 @@ impl DriveState {
             .ok_or_else(|| {
                 ApiError::not_found(format!("Permission not found: {permission_id}."))
             })?;
-        if file.permissions.get(index).is_some_and(|p| p.role == Role::Owner) {
+        if file
+            .permissions
+            .get(index)
+            .is_some_and(|p| p.role == Role::Owner)
+        {
             return Err(ApiError::forbidden(
                 "cannotDeletePermission",
                 "The owner of a file cannot be removed.",

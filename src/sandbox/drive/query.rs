@@ -48,7 +48,10 @@ pub enum Term {
     InWriters(String),
     InReaders(String),
     /// Matches only the calling app's private properties.
-    AppProperty { key: String, value: String },
+    AppProperty {
+        key: String,
+        value: String,
+    },
 }
 
 /// Operators allowed on string fields.
@@ -100,7 +103,11 @@ pub struct QueryError {
 
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Invalid Value: q at offset {}: {}", self.offset, self.message)
+        write!(
+            f,
+            "Invalid Value: q at offset {}: {}",
+            self.offset, self.message
+        )
     }
 }
 
@@ -364,7 +371,9 @@ impl Parser {
         let t = self.next()?;
         match t.kind {
             Kind::Str(s) => Ok(s),
-            other => Err(self.error_at(t.offset, format!("expected a quoted string, found {other}"))),
+            other => {
+                Err(self.error_at(t.offset, format!("expected a quoted string, found {other}")))
+            }
         }
     }
 
@@ -404,7 +413,13 @@ impl Parser {
             self.pos += 1;
             return Ok(Query::Not(Box::new(self.unary()?)));
         }
-        if matches!(self.peek(), Some(Token { kind: Kind::LParen, .. })) {
+        if matches!(
+            self.peek(),
+            Some(Token {
+                kind: Kind::LParen,
+                ..
+            })
+        ) {
             self.pos += 1;
             let inner = self.or()?;
             self.expect(Kind::RParen)?;
@@ -456,7 +471,10 @@ impl Parser {
             Kind::Op(CmpOp::Eq) => Ok(StrOp::Eq),
             Kind::Op(CmpOp::Ne) => Ok(StrOp::Ne),
             Kind::Word(w) if w.eq_ignore_ascii_case("contains") => Ok(StrOp::Contains),
-            other => Err(self.error_at(t.offset, format!("expected =, != or contains, found {other}"))),
+            other => Err(self.error_at(
+                t.offset,
+                format!("expected =, != or contains, found {other}"),
+            )),
         }
     }
 
@@ -471,8 +489,14 @@ impl Parser {
     /// `field`, `field = true|false` or `field != true|false`; a bare field means `= true`.
     fn flag(&mut self) -> Result<bool, QueryError> {
         let negate = match self.peek() {
-            Some(Token { kind: Kind::Op(CmpOp::Eq), .. }) => false,
-            Some(Token { kind: Kind::Op(CmpOp::Ne), .. }) => true,
+            Some(Token {
+                kind: Kind::Op(CmpOp::Eq),
+                ..
+            }) => false,
+            Some(Token {
+                kind: Kind::Op(CmpOp::Ne),
+                ..
+            }) => true,
             _ => return Ok(true),
         };
         self.pos += 1;
@@ -480,7 +504,11 @@ impl Parser {
         let value = match &t.kind {
             Kind::Word(w) if w.eq_ignore_ascii_case("true") => true,
             Kind::Word(w) if w.eq_ignore_ascii_case("false") => false,
-            other => return Err(self.error_at(t.offset, format!("expected true or false, found {other}"))),
+            other => {
+                return Err(
+                    self.error_at(t.offset, format!("expected true or false, found {other}"))
+                )
+            }
         };
         Ok(value != negate)
     }

@@ -78,8 +78,20 @@ fn eval(q: &str, f: &F) -> bool {
 fn the_marker_lookup_the_daemon_sends() {
     let q = "appProperties has { key='oneononeSeries' and value='cal:evt1' } and trashed = false";
     assert!(eval(q, &F::default()));
-    assert!(!eval(q, &F { trashed: true, ..F::default() }));
-    assert!(!eval(q, &F { props: vec![], ..F::default() }));
+    assert!(!eval(
+        q,
+        &F {
+            trashed: true,
+            ..F::default()
+        }
+    ));
+    assert!(!eval(
+        q,
+        &F {
+            props: vec![],
+            ..F::default()
+        }
+    ));
     assert!(!eval(
         q,
         &F {
@@ -98,19 +110,34 @@ fn escaped_quotes_in_names() {
     assert!(eval(r"name = 'Bob\'s 1:1'", &f));
     assert!(!eval(r"name = 'Bob\'s 1:2'", &f));
     assert!(eval(r#"name = "Bob's 1:1""#, &f));
-    assert!(eval(r"name = 'a\\b'", &F { name: r"a\b", ..F::default() }));
+    assert!(eval(
+        r"name = 'a\\b'",
+        &F {
+            name: r"a\b",
+            ..F::default()
+        }
+    ));
 }
 
 #[test]
 fn operators_and_precedence() {
     let f = F::default();
     // `and` binds tighter than `or`.
-    assert!(eval("name = 'x' or mimeType = 'application/vnd.google-apps.document' and trashed = false", &f));
-    assert!(!eval("(name = 'x' or mimeType = 'application/vnd.google-apps.document') and trashed = true", &f));
+    assert!(eval(
+        "name = 'x' or mimeType = 'application/vnd.google-apps.document' and trashed = false",
+        &f
+    ));
+    assert!(!eval(
+        "(name = 'x' or mimeType = 'application/vnd.google-apps.document') and trashed = true",
+        &f
+    ));
     assert!(eval("not trashed", &f));
     assert!(eval("NOT name = 'x' AND 'folder1' in parents", &f));
     assert!(!eval("'folder2' in parents", &f));
-    assert!(eval("'bob@example.com' in writers and 'carol@example.com' in readers", &f));
+    assert!(eval(
+        "'bob@example.com' in writers and 'carol@example.com' in readers",
+        &f
+    ));
     assert!(!eval("'carol@example.com' in writers", &f));
     assert!(eval("'alice@example.com' in owners", &f));
     assert!(eval("mimeType != 'application/vnd.google-apps.folder'", &f));

@@ -50,7 +50,8 @@ fn list(d: &DriveState, c: &Caller, q: &str) -> Vec<String> {
         .collect()
 }
 
-const MARKER: &str = "appProperties has { key='oneononeSeries' and value='s1' } and trashed = false";
+const MARKER: &str =
+    "appProperties has { key='oneononeSeries' and value='s1' } and trashed = false";
 
 #[test]
 fn create_a_doc_with_a_marker_and_find_it() {
@@ -64,7 +65,10 @@ fn create_a_doc_with_a_marker_and_find_it() {
                "appProperties": {"oneononeSeries": "s1"}}),
     );
     assert_eq!(v["mimeType"], DOC_MIME);
-    assert_eq!(v["webViewLink"], "https://docs.google.com/document/d/doc1/edit");
+    assert_eq!(
+        v["webViewLink"],
+        "https://docs.google.com/document/d/doc1/edit"
+    );
     assert_eq!(v["appProperties"]["oneononeSeries"], "s1");
     assert!(v.get("size").is_none(), "native docs have no size");
     assert_eq!(list(&d, &a, MARKER), vec!["doc1"]);
@@ -75,7 +79,12 @@ fn create_a_doc_with_a_marker_and_find_it() {
 #[test]
 fn app_properties_are_private_to_their_app() {
     let mut d = DriveState::default();
-    create(&mut d, &app_alice(), "doc1", json!({"appProperties": {"oneononeSeries": "s1"}}));
+    create(
+        &mut d,
+        &app_alice(),
+        "doc1",
+        json!({"appProperties": {"oneononeSeries": "s1"}}),
+    );
     let other_app = caller("alice@example.com", "other", &["drive"]);
     let seen = d.get("doc1", &other_app).unwrap();
     assert!(seen.get("appProperties").is_none());
@@ -121,7 +130,13 @@ fn sharing_gives_access_and_readers_cannot_write() {
     assert_eq!(d.role_of("doc1", "BOB@example.com"), Some(Role::Reader));
     assert!(d.get("doc1", &bob).is_ok());
     let err = d
-        .update("doc1", &bob, &json!({"name": "x"}), &UpdateParams::default(), t(2))
+        .update(
+            "doc1",
+            &bob,
+            &json!({"name": "x"}),
+            &UpdateParams::default(),
+            t(2),
+        )
         .unwrap_err();
     assert_eq!(err.reason, "insufficientFilePermissions");
     // Re-sharing the same user updates the permission instead of adding one.
@@ -135,12 +150,20 @@ fn sharing_gives_access_and_readers_cannot_write() {
     .unwrap();
     assert_eq!(d.files["doc1"].permissions.len(), 2);
     assert!(d
-        .update("doc1", &bob, &json!({"name": "x"}), &UpdateParams::default(), t(4))
+        .update(
+            "doc1",
+            &bob,
+            &json!({"name": "x"}),
+            &UpdateParams::default(),
+            t(4)
+        )
         .is_ok());
     let list = d.list_permissions("doc1", &a).unwrap();
     assert_eq!(list["permissions"].as_array().unwrap().len(), 2);
     let owner_perm = user_permission_id("alice@example.com");
-    let err = d.delete_permission("doc1", &owner_perm, &a, t(5)).unwrap_err();
+    let err = d
+        .delete_permission("doc1", &owner_perm, &a, t(5))
+        .unwrap_err();
     assert_eq!(err.code.as_u16(), 403);
     d.delete_permission("doc1", &user_permission_id("bob@example.com"), &a, t(6))
         .unwrap();
@@ -172,7 +195,10 @@ fn permission_requests_are_validated() {
         t(1),
     )
     .unwrap();
-    assert_eq!(d.role_of("doc1", "carol@example.com"), Some(Role::Commenter));
+    assert_eq!(
+        d.role_of("doc1", "carol@example.com"),
+        Some(Role::Commenter)
+    );
     assert_eq!(d.role_of("doc1", "carol@other.org"), None);
 }
 
@@ -180,8 +206,18 @@ fn permission_requests_are_validated() {
 fn update_merges_app_properties_moves_parents_and_trashes() {
     let mut d = DriveState::default();
     let a = app_alice();
-    create(&mut d, &a, "folder", json!({"name": "1:1 notes", "mimeType": FOLDER_MIME}));
-    create(&mut d, &a, "doc1", json!({"appProperties": {"k1": "v1", "k2": "v2"}}));
+    create(
+        &mut d,
+        &a,
+        "folder",
+        json!({"name": "1:1 notes", "mimeType": FOLDER_MIME}),
+    );
+    create(
+        &mut d,
+        &a,
+        "doc1",
+        json!({"appProperties": {"k1": "v1", "k2": "v2"}}),
+    );
     let (v, renamed) = d
         .update(
             "doc1",
@@ -199,12 +235,27 @@ fn update_merges_app_properties_moves_parents_and_trashes() {
     assert_eq!(v["parents"], json!(["folder"]));
     assert_eq!(list(&d, &a, "'folder' in parents"), vec!["doc1"]);
     assert!(list(&d, &a, "'root' in parents").contains(&"folder".to_string()));
-    d.update("doc1", &a, &json!({"trashed": true}), &UpdateParams::default(), t(2))
-        .unwrap();
+    d.update(
+        "doc1",
+        &a,
+        &json!({"trashed": true}),
+        &UpdateParams::default(),
+        t(2),
+    )
+    .unwrap();
     assert!(list(&d, &a, "name = 'new' and trashed = false").is_empty());
-    assert_eq!(list(&d, &a, "name = 'new' and trashed = true"), vec!["doc1"]);
+    assert_eq!(
+        list(&d, &a, "name = 'new' and trashed = true"),
+        vec!["doc1"]
+    );
     let err = d
-        .update("doc1", &a, &json!({"parents": ["x"]}), &UpdateParams::default(), t(3))
+        .update(
+            "doc1",
+            &a,
+            &json!({"parents": ["x"]}),
+            &UpdateParams::default(),
+            t(3),
+        )
         .unwrap_err();
     assert_eq!(err.reason, "fieldNotWritable");
 }
@@ -347,11 +398,21 @@ fn unsharing_shows_up_as_removed_for_the_former_reader() {
 #[test]
 fn register_doc_makes_a_docs_document_a_drive_file() {
     let mut d = DriveState::default();
-    d.register_doc("d1", "Made in Docs", "alice@example.com", "Alice", "app", t(0));
+    d.register_doc(
+        "d1",
+        "Made in Docs",
+        "alice@example.com",
+        "Alice",
+        "app",
+        t(0),
+    );
     let a = app_alice();
     let v = d.get("d1", &a).unwrap();
     assert_eq!(v["name"], "Made in Docs");
     assert_eq!(v["owners"][0]["displayName"], "Alice");
     assert_eq!(d.name_of("d1"), Some("Made in Docs"));
-    assert_eq!(list(&d, &a, &format!("mimeType = '{DOC_MIME}'")), vec!["d1"]);
+    assert_eq!(
+        list(&d, &a, &format!("mimeType = '{DOC_MIME}'")),
+        vec!["d1"]
+    );
 }

@@ -92,7 +92,10 @@ pub fn exchange(
     match field("grant_type") {
         Some(JWT_BEARER) => {
             let assertion = field("assertion").ok_or_else(|| {
-                OAuthError::new(OAuthErrorKind::InvalidRequest, "Missing required parameter: assertion")
+                OAuthError::new(
+                    OAuthErrorKind::InvalidRequest,
+                    "Missing required parameter: assertion",
+                )
             })?;
             jwt_bearer(state, assertion, ctx)
         }
@@ -181,7 +184,10 @@ fn refresh(
         .get(client_id)
         .is_some_and(|c| Some(c.client_secret.as_str()) == field("client_secret"));
     if !secret_ok {
-        return Err(OAuthError::new(OAuthErrorKind::InvalidClient, "Unauthorized"));
+        return Err(OAuthError::new(
+            OAuthErrorKind::InvalidClient,
+            "Unauthorized",
+        ));
     }
     let grant = state
         .refresh_tokens
@@ -189,7 +195,10 @@ fn refresh(
         .filter(|g| g.client_id == client_id)
         .cloned()
         .ok_or_else(|| {
-            OAuthError::new(OAuthErrorKind::InvalidGrant, "Token has been expired or revoked.")
+            OAuthError::new(
+                OAuthErrorKind::InvalidGrant,
+                "Token has been expired or revoked.",
+            )
         })?;
     // A refresh may narrow the scopes, never widen them.
     let scopes = match field("scope") {

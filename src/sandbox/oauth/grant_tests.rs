@@ -32,7 +32,8 @@ fn ctx() -> GrantContext<'static> {
 
 fn jwt_form(iss: &str, sub: Option<&str>, scope: &str) -> BTreeMap<String, String> {
     let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem()).unwrap();
-    let mut claims = json!({"iss": iss, "aud": TOKEN_URL, "iat": NOW, "exp": NOW + 3595, "scope": scope});
+    let mut claims =
+        json!({"iss": iss, "aud": TOKEN_URL, "iat": NOW, "exp": NOW + 3595, "scope": scope});
     if let Some(sub) = sub {
         claims["sub"] = json!(sub);
     }
@@ -45,21 +46,34 @@ fn jwt_form(iss: &str, sub: Option<&str>, scope: &str) -> BTreeMap<String, Strin
 #[test]
 fn delegation_issues_a_token_for_the_subject_with_the_app_identity() {
     let (mut s, iss, client_id) = state();
-    let scope = "https://www.googleapis.com/auth/drive.file https://www.googleapis.com/auth/documents";
-    let got = exchange(&mut s, &jwt_form(&iss, Some("alice@example.com"), scope), &ctx()).unwrap();
+    let scope =
+        "https://www.googleapis.com/auth/drive.file https://www.googleapis.com/auth/documents";
+    let got = exchange(
+        &mut s,
+        &jwt_form(&iss, Some("alice@example.com"), scope),
+        &ctx(),
+    )
+    .unwrap();
     assert_eq!(got.token_type, "Bearer");
     assert_eq!(got.expires_in, 3599);
     let grant = s.grant_for(&got.access_token).unwrap();
     assert_eq!(grant.email, "alice@example.com");
     assert_eq!(grant.client_id, client_id);
-    assert!(grant.scopes.contains("https://www.googleapis.com/auth/documents"));
+    assert!(grant
+        .scopes
+        .contains("https://www.googleapis.com/auth/documents"));
     assert_eq!(grant.scopes.len(), 2);
 }
 
 #[test]
 fn without_sub_the_service_account_acts_as_itself() {
     let (mut s, iss, _) = state();
-    let got = exchange(&mut s, &jwt_form(&iss, None, "https://www.googleapis.com/auth/drive"), &ctx()).unwrap();
+    let got = exchange(
+        &mut s,
+        &jwt_form(&iss, None, "https://www.googleapis.com/auth/drive"),
+        &ctx(),
+    )
+    .unwrap();
     assert_eq!(s.grant_for(&got.access_token).unwrap().email, iss);
 }
 
@@ -67,13 +81,33 @@ fn without_sub_the_service_account_acts_as_itself() {
 fn refuses_unknown_or_foreign_subjects_and_bad_scopes() {
     let (mut s, iss, _) = state();
     let scope = "https://www.googleapis.com/auth/drive.file";
-    let err = exchange(&mut s, &jwt_form(&iss, Some("nobody@example.com"), scope), &ctx()).unwrap_err();
+    let err = exchange(
+        &mut s,
+        &jwt_form(&iss, Some("nobody@example.com"), scope),
+        &ctx(),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, OAuthErrorKind::InvalidGrant);
-    let err = exchange(&mut s, &jwt_form(&iss, Some("eve@other.org"), scope), &ctx()).unwrap_err();
+    let err = exchange(
+        &mut s,
+        &jwt_form(&iss, Some("eve@other.org"), scope),
+        &ctx(),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, OAuthErrorKind::UnauthorizedClient);
-    let err = exchange(&mut s, &jwt_form(&iss, Some("alice@example.com"), ""), &ctx()).unwrap_err();
+    let err = exchange(
+        &mut s,
+        &jwt_form(&iss, Some("alice@example.com"), ""),
+        &ctx(),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, OAuthErrorKind::InvalidScope);
-    let err = exchange(&mut s, &jwt_form(&iss, None, "https://evil.example/x"), &ctx()).unwrap_err();
+    let err = exchange(
+        &mut s,
+        &jwt_form(&iss, None, "https://evil.example/x"),
+        &ctx(),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, OAuthErrorKind::InvalidScope);
     assert!(s.grants.is_empty());
 }
@@ -83,9 +117,17 @@ fn delegation_limited_to_authorised_scopes() {
     let mut s = OAuthState::default();
     let allowed = BTreeSet::from(["https://www.googleapis.com/auth/drive.file".to_string()]);
     let sa = s.add_service_account("narrow", pem().to_string(), "example.com", Some(allowed));
-    let ok = jwt_form(&sa.client_email, Some("alice@example.com"), "https://www.googleapis.com/auth/drive.file");
+    let ok = jwt_form(
+        &sa.client_email,
+        Some("alice@example.com"),
+        "https://www.googleapis.com/auth/drive.file",
+    );
     assert!(exchange(&mut s, &ok, &ctx()).is_ok());
-    let wide = jwt_form(&sa.client_email, Some("alice@example.com"), "https://www.googleapis.com/auth/drive");
+    let wide = jwt_form(
+        &sa.client_email,
+        Some("alice@example.com"),
+        "https://www.googleapis.com/auth/drive",
+    );
     assert_eq!(
         exchange(&mut s, &wide, &ctx()).unwrap_err().kind,
         OAuthErrorKind::UnauthorizedClient
@@ -111,7 +153,10 @@ fn refresh_grant_checks_client_secret_and_token() {
     assert_eq!(grant.scopes, scopes);
     assert_eq!(grant.client_id, client.client_id);
     let err = exchange(&mut s, &form("wrong", &rt), &ctx()).unwrap_err();
-    assert_eq!((err.kind, err.status()), (OAuthErrorKind::InvalidClient, StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        (err.kind, err.status()),
+        (OAuthErrorKind::InvalidClient, StatusCode::UNAUTHORIZED)
+    );
     let err = exchange(&mut s, &form(&client.client_secret, "1//nope"), &ctx()).unwrap_err();
     assert_eq!(err.kind, OAuthErrorKind::InvalidGrant);
     assert_eq!(err.body()["error"], "invalid_grant");

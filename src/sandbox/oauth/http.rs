@@ -9,7 +9,10 @@
 //! (`oauth2.token`) and fault handling instead of going through `AppState::call`.
 
 use super::grant::{exchange, parse_scopes, GrantContext};
-use super::keys::{self, InstalledClientFile, InstalledClientSecret, KeyPair, ServiceAccountKeyFile};
+use super::keys::{
+    self, InstalledClientFile, InstalledClientSecret, KeyPair, ServiceAccountKeyFile,
+};
+use crate::sandbox::admin::{error, parse_json};
 use crate::sandbox::call::AppState;
 use crate::sandbox::state::World;
 use axum::body::Bytes;
@@ -36,32 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/_sandbox/refresh-tokens", post(mint_refresh_token))
 }
 
-/// An admin error: `{"error": "…"}` with the given status.
-fn admin_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({"error": message.into()}))).into_response()
-}
-
-fn parse_admin<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Response> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
-    serde_json::from_slice(body).map_err(|e| {
-        admin_error(
-            StatusCode::BAD_REQUEST,
-            format!("{what}: invalid JSON body: {e}"),
-        )
-    })
-}
-
-fn lock(s: &AppState) -> std::sync::MutexGuard<'_, World> {
-    s.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 async fn token(State(s): State<AppState>, body: Bytes) -> Response {
     let fault = {
-        let mut w = lock(&s);
+        let mut w = s.lock();
         w.stats.record_call(METHOD);
         w.faults.next(METHOD)
     };
@@ -70,7 +50,7 @@ async fn token(State(s): State<AppState>, body: Bytes) -> Response {
             tokio::time::sleep(delay).await;
         }
         if let Some(status) = fault.status {
-            lock(&s).stats.record_error(METHOD);
+            s.lock().stats.record_error(METHOD);
             let body = json!({"error": "internal_failure", "error_description": "Injected fault."});
             return (status, Json(body)).into_response();
         }
@@ -79,7 +59,7 @@ async fn token(State(s): State<AppState>, body: Bytes) -> Response {
     let now_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    let mut w = lock(&s);
+    let mut w = s.lock();
     let World {
         oauth,
         users,
@@ -118,33 +98,33 @@ fn valid_account_name(name: &str) -> bool {
 }
 
 async fn create_service_account(State(s): State<AppState>, body: Bytes) -> Response {
-    let req: NewServiceAccount = match parse_admin(&body, "service account") {
+    let req: NewServiceAccount = match parse_json(&body, "service account") {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(e) => return e.into_response(),
     };
     if let Some(name) = req.name.as_deref().filter(|n| !valid_account_name(n)) {
-        return admin_error(
+        return error(
             StatusCode::BAD_REQUEST,
             format!("service account name '{name}' must be 1-30 characters of a-z, 0-9 and '-'"),
         );
     }
     let scopes = match req.scopes.map(|s| parse_scopes(&s.join(" "))).transpose() {
         Ok(s) => s,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e.description),
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.description),
     };
     // RSA key generation takes a while: off the async threads, outside the world lock.
     let key = match tokio::task::spawn_blocking(KeyPair::generate).await {
         Ok(Ok(key)) => key,
-        Ok(Err(e)) => return admin_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-        Err(e) => return admin_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Ok(Err(e)) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     };
-    let mut w = lock(&s);
+    let mut w = s.lock();
     let name = req
         .name
         .unwrap_or_else(|| format!("oneonone-{}", w.oauth.serial + 1));
     let email = format!("{name}@{}.iam.gserviceaccount.com", keys::PROJECT_ID);
     if w.oauth.service_accounts.contains_key(&email) {
-        return admin_error(
+        return error(
             StatusCode::CONFLICT,
             format!("service account {email} already exists"),
         );
@@ -185,19 +165,22 @@ fn known_identity(w: &World, email: &str) -> bool {
 }
 
 async fn mint_token(State(s): State<AppState>, body: Bytes) -> Response {
-    let req: MintToken = match parse_admin(&body, "token") {
+    let req: MintToken = match parse_json(&body, "token") {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(e) => return e.into_response(),
     };
     let scopes: BTreeSet<String> = match parse_scopes(&req.scopes.join(" ")) {
         Ok(s) => s,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e.description),
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.description),
     };
-    let mut w = lock(&s);
+    let mut w = s.lock();
     if !known_identity(&w, &req.email) {
-        return admin_error(
+        return error(
             StatusCode::BAD_REQUEST,
-            format!("{} is not a sandbox user; add it with POST /_sandbox/users first", req.email),
+            format!(
+                "{} is not a sandbox user; add it with POST /_sandbox/users first",
+                req.email
+            ),
         );
     }
     let client_id = req.client_id.unwrap_or_else(|| TEST_CLIENT_ID.to_string());
@@ -206,7 +189,7 @@ async fn mint_token(State(s): State<AppState>, body: Bytes) -> Response {
 }
 
 async fn create_client(State(s): State<AppState>) -> Response {
-    let mut w = lock(&s);
+    let mut w = s.lock();
     let client = w.oauth.add_installed_client();
     let file = InstalledClientFile {
         installed: InstalledClientSecret {
@@ -230,28 +213,35 @@ struct MintRefreshToken {
 }
 
 async fn mint_refresh_token(State(s): State<AppState>, body: Bytes) -> Response {
-    let req: MintRefreshToken = match parse_admin(&body, "refresh token") {
+    let req: MintRefreshToken = match parse_json(&body, "refresh token") {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(e) => return e.into_response(),
     };
     let scopes = match parse_scopes(&req.scopes.join(" ")) {
         Ok(s) => s,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e.description),
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.description),
     };
-    let mut w = lock(&s);
+    let mut w = s.lock();
     if !w.oauth.clients.contains_key(&req.client_id) {
-        return admin_error(
+        return error(
             StatusCode::BAD_REQUEST,
-            format!("unknown client_id {}; create one with POST /_sandbox/oauth-clients", req.client_id),
+            format!(
+                "unknown client_id {}; create one with POST /_sandbox/oauth-clients",
+                req.client_id
+            ),
         );
     }
     if !known_identity(&w, &req.email) {
-        return admin_error(
+        return error(
             StatusCode::BAD_REQUEST,
-            format!("{} is not a sandbox user; add it with POST /_sandbox/users first", req.email),
+            format!(
+                "{} is not a sandbox user; add it with POST /_sandbox/users first",
+                req.email
+            ),
         );
     }
-    let token = w.oauth.issue_refresh_token(&req.client_id, &req.email, scopes);
+    let token = w
+        .oauth
+        .issue_refresh_token(&req.client_id, &req.email, scopes);
     Json(json!({"refresh_token": token})).into_response()
 }
-

@@ -81,8 +81,10 @@ fn refuses_wrong_audience_unknown_issuer_and_bad_times() {
         Err(JwtError::UnknownIssuer(_))
     ));
 
-    let expired = json!({"iss": ISS, "aud": AUD, "iat": NOW - 4000, "exp": NOW - 400, "scope": "x"});
-    let future = json!({"iss": ISS, "aud": AUD, "iat": NOW + 1000, "exp": NOW + 2000, "scope": "x"});
+    let expired =
+        json!({"iss": ISS, "aud": AUD, "iat": NOW - 4000, "exp": NOW - 400, "scope": "x"});
+    let future =
+        json!({"iss": ISS, "aud": AUD, "iat": NOW + 1000, "exp": NOW + 2000, "scope": "x"});
     let too_long = json!({"iss": ISS, "aud": AUD, "iat": NOW, "exp": NOW + 7200, "scope": "x"});
     for c in [expired, future, too_long] {
         assert_eq!(
@@ -105,7 +107,10 @@ fn refuses_other_algorithms_and_garbage() {
         Err(JwtError::Algorithm("none".into()))
     );
     assert_eq!(verify("a.b", lookup, AUD, NOW), Err(JwtError::Malformed));
-    assert_eq!(verify("a.b.c.d", lookup, AUD, NOW), Err(JwtError::Malformed));
+    assert_eq!(
+        verify("a.b.c.d", lookup, AUD, NOW),
+        Err(JwtError::Malformed)
+    );
     assert_eq!(
         verify("!!.b.c", lookup, AUD, NOW),
         Err(JwtError::BadSegment("header"))
