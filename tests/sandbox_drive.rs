@@ -464,3 +464,65 @@ async fn admin_controls_faults_state_and_reset() {
     let stats = control.stats().await.unwrap();
     assert_eq!(stats["total_calls"], 0);
 }
+
+#[tokio::test]
+async fn metadata_only_create_on_the_plain_endpoint_and_upload_types() {
+    let (sandbox, control) = start().await;
+    let token = control
+        .token("alice@example.com", &["drive.file"])
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let folder: Value = http
+        .post(format!(
+            "{}drive/v3/files?fields=id,mimeType,parents",
+            sandbox.url
+        ))
+        .bearer_auth(&token)
+        .json(&json!({"name": "1:1 notes", "mimeType": "application/vnd.google-apps.folder"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let folder_id = folder["id"].as_str().expect("folder id").to_string();
+    let doc: Value = http
+        .post(format!("{}drive/v3/files?fields=id,parents", sandbox.url))
+        .bearer_auth(&token)
+        .json(&json!({"name": "n", "mimeType": DOC_MIME, "parents": [folder_id]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["parents"], json!([folder_id]));
+    let missing_parent = http
+        .post(format!("{}drive/v3/files", sandbox.url))
+        .bearer_auth(&token)
+        .json(&json!({"name": "n", "parents": ["nope"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing_parent.status().as_u16(), 404);
+    let body: Value = missing_parent.json().await.unwrap();
+    assert_eq!(body["error"]["message"], "File not found: nope.");
+    let resumable = http
+        .post(format!(
+            "{}upload/drive/v3/files?uploadType=resumable",
+            sandbox.url
+        ))
+        .bearer_auth(&token)
+        .json(&json!({"name": "n"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resumable.status().as_u16(), 400);
+    let unauthenticated = http
+        .get(format!("{}drive/v3/files", sandbox.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthenticated.status().as_u16(), 401);
+}

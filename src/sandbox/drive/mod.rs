@@ -309,7 +309,11 @@ impl DriveFile {
             parents: vec![root_id(owner)],
             owner: owner.to_string(),
             owner_name: owner_name.to_string(),
-            app_clients: BTreeSet::from([client_id.to_string()]),
+            // An empty client id (a document imported by a test) opens under no app.
+            app_clients: BTreeSet::from([client_id.to_string()])
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .collect(),
             app_properties: BTreeMap::new(),
             permissions: vec![Permission {
                 id: user_permission_id(owner),

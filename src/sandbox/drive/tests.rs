@@ -416,3 +416,49 @@ fn register_doc_makes_a_docs_document_a_drive_file() {
         vec!["d1"]
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// However the log is paged, every file changed since the token is reported exactly
+        /// once, and the last page carries the token that sees nothing new.
+        #[test]
+        fn paging_reports_each_changed_file_once(
+            touches in proptest::collection::vec(0usize..6, 0..40),
+            page in 1usize..5,
+        ) {
+            let mut d = DriveState::default();
+            let a = app_alice();
+            for i in 0..6 {
+                create(&mut d, &a, &format!("f{i}"), json!({}));
+            }
+            let start = d.start_page_token();
+            for (n, i) in touches.iter().enumerate() {
+                d.touch(&format!("f{i}"), t((n % 60) as u32));
+            }
+            let mut token = start;
+            let mut seen = Vec::new();
+            let last = loop {
+                let v = changes(&d, &a, &token, Some(&page.to_string()));
+                for c in v["changes"].as_array().unwrap() {
+                    seen.push(c["fileId"].as_str().unwrap().to_string());
+                }
+                match v.get("nextPageToken").and_then(Value::as_str) {
+                    Some(next) => token = next.to_string(),
+                    None => break v,
+                }
+            };
+            let expected: BTreeSet<String> = touches.iter().map(|i| format!("f{i}")).collect();
+            let unique: BTreeSet<String> = seen.iter().cloned().collect();
+            prop_assert_eq!(seen.len(), unique.len());
+            prop_assert_eq!(unique, expected);
+            let fresh = last["newStartPageToken"].as_str().unwrap().to_string();
+            prop_assert_eq!(changes(&d, &a, &fresh, None)["changes"].as_array().unwrap().len(), 0);
+        }
+    }
+}
