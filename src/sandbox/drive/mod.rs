@@ -2,11 +2,13 @@
 //! permissions and changes.
 //!
 //! * [`query`] — the `q` search language;
-//! * [`files`] — files.create/get/list/update and the file JSON;
+//! * [`files`] — files.create/get/list/update;
+//! * [`view`] — a file as one caller sees it (its JSON, and what `q` matches against);
 //! * [`permissions`] — sharing;
 //! * [`changes`] — the change log behind `changes.getStartPageToken`/`changes.list`;
 //! * [`fields`] — the `fields` partial-response mask;
 //! * [`multipart`] — the `multipart/related` upload body the generated client sends;
+//! * [`docs_link`] — where a Google Doc created or renamed through Drive reaches into Docs;
 //! * [`http`] — the axum routes.
 //!
 //! Access follows Drive: a user sees a file they own or hold a permission on; an app holding
@@ -21,6 +23,7 @@ pub mod http;
 pub mod multipart;
 pub mod permissions;
 pub mod query;
+pub mod view;
 
 use crate::sandbox::call::Caller;
 use crate::sandbox::error::ApiError;
