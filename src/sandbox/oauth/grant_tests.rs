@@ -109,7 +109,7 @@ fn refuses_unknown_or_foreign_subjects_and_bad_scopes() {
     )
     .unwrap_err();
     assert_eq!(err.kind, OAuthErrorKind::InvalidScope);
-    assert!(s.grants.is_empty());
+    assert!(s.tokens.is_empty());
 }
 
 #[test]

@@ -41,7 +41,7 @@ pub struct OAuthState {
     /// Refresh tokens (the token string is the key) for installed-app clients.
     pub refresh_tokens: BTreeMap<String, RefreshGrant>,
     /// Issued access tokens (the token string is the key).
-    pub grants: BTreeMap<String, Grant>,
+    pub tokens: BTreeMap<String, Grant>,
     /// Counter behind client ids and key ids, so they are unique and stable in a seed file.
     pub serial: u64,
 }
@@ -92,7 +92,7 @@ pub struct Grant {
 impl OAuthState {
     /// The live grant behind a bearer token; `None` when unknown or expired (by real time).
     pub fn grant_for(&self, access_token: &str) -> Option<&Grant> {
-        self.grants
+        self.tokens
             .get(access_token)
             .filter(|g| g.expires_at_real > SystemTime::now())
     }
@@ -106,10 +106,10 @@ impl OAuthState {
     ) -> String {
         let now = SystemTime::now();
         // Forget long-dead tokens so a long test run does not grow the map without bound.
-        self.grants
+        self.tokens
             .retain(|_, g| g.expires_at_real + ACCESS_TOKEN_LIFETIME > now);
         let token = format!("ya29.sandbox-{}", random_chars(40));
-        self.grants.insert(
+        self.tokens.insert(
             token.clone(),
             Grant {
                 email: email.to_string(),
