@@ -9,7 +9,6 @@ use super::DriveState;
 use crate::sandbox::call::Caller;
 use crate::sandbox::error::ApiError;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 /// Query parameters of `changes.list`.
 #[derive(Debug, Clone, Default)]
@@ -52,15 +51,15 @@ impl DriveState {
         let include_removed = params.include_removed.unwrap_or(true);
         let me = caller.email.to_lowercase();
 
-        // The latest log position of every file, so each file is reported once.
-        let mut latest: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, c) in self.changes.iter().enumerate() {
-            latest.insert(c.file_id.as_str(), i);
-        }
         let mut out = Vec::new();
         let mut next = None;
         for (i, change) in self.changes.iter().enumerate().skip(start - 1) {
-            if latest.get(change.file_id.as_str()) != Some(&i) {
+            // Report a file once, at its latest change (sequence number = index + 1).
+            let is_latest = self
+                .files
+                .get(&change.file_id)
+                .is_none_or(|f| f.last_change == i + 1 || f.last_change == 0);
+            if !is_latest {
                 continue;
             }
             let entry = match self.files.get(&change.file_id) {

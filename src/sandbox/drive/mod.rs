@@ -71,6 +71,10 @@ pub struct DriveFile {
     pub version: u64,
     /// Bytes of uploaded content (Google-native files have none).
     pub size: Option<u64>,
+    /// Sequence number of its latest entry in the change log, so `changes.list` can report
+    /// each file once without rescanning the whole log.
+    #[serde(default)]
+    pub last_change: usize,
 }
 
 /// A role on a file, weakest first (so `Ord` compares power).
@@ -259,6 +263,10 @@ impl DriveState {
             time: now,
             audience,
         });
+        let seq = self.changes.len();
+        if let Some(file) = self.files.get_mut(file_id) {
+            file.last_change = seq;
+        }
     }
 
     /// Makes a document created through the Docs API (`documents.create`) a Drive file owned
@@ -333,6 +341,7 @@ impl DriveFile {
             modified_time: now,
             version: 1,
             size: None,
+            last_change: 0,
         }
     }
 }
