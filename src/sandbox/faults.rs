@@ -1,25 +1,248 @@
-//! Scripted and random faults. (Stub by the lead; the admin helper owns this file.)
+//! Fault injection: scripted faults ("the next 2 calls of `docs.documents.batchUpdate` answer
+//! 429") and seeded random faults ("5 % of all calls answer 500 or 503"), so fault tests are
+//! reproducible.
+//!
+//! `AppState::call` asks [`Faults::next`] before running a handler; the Docs `batchUpdate`
+//! handler asks [`Faults::take_revision_bump`] to simulate a concurrent edit.
 
 use axum::http::StatusCode;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
-/// What to do to one call.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What the core should do to one call instead of (or before) answering it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaultAction {
-    pub delay: Option<std::time::Duration>,
+    /// Wait this long first.
+    pub delay: Option<Duration>,
+    /// Answer with this status in Google's error shape.
     pub status: Option<StatusCode>,
+    /// Close the connection without answering (after `delay`).
     pub drop_connection: bool,
 }
 
+/// The kind of a scripted fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Answer with `status`.
+    Status,
+    /// Wait `delay_ms` (default [`DEFAULT_TIMEOUT_DELAY_MS`]) then drop the connection.
+    Timeout,
+    /// Make the document look edited by someone else just before a Docs write.
+    RevisionBump,
+}
+
+/// Delay of a `timeout` fault without an explicit `delay_ms`.
+pub const DEFAULT_TIMEOUT_DELAY_MS: u64 = 1_000;
+
+/// One scripted fault, as posted to `POST /_sandbox/faults`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptedFault {
+    /// Google method id; `*` for any method, `drive.*` for every method under `drive.`.
+    pub method: String,
+    #[serde(default = "default_kind")]
+    pub kind: FaultKind,
+    /// Status for `status` faults (default 503); `timeout` answers 500 if it cannot drop.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// How many matching calls it hits; default 1.
+    #[serde(default = "default_times")]
+    pub times: u32,
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
+}
+
+fn default_kind() -> FaultKind {
+    FaultKind::Status
+}
+
+fn default_times() -> u32 {
+    1
+}
+
+/// Seeded random faults, as posted to `POST /_sandbox/faults`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RandomFaults {
+    /// Probability in [0, 1] that a call fails.
+    pub rate: f64,
+    /// Statuses drawn uniformly for failing calls.
+    pub statuses: Vec<u16>,
+    pub seed: u64,
+    /// Method patterns it applies to (as [`ScriptedFault::method`]); default: every method
+    /// except `oauth2.token`, whose failures client libraries do not retry.
+    #[serde(default)]
+    pub methods: Option<Vec<String>>,
+    /// Draws made so far, so a reloaded state continues the same sequence.
+    #[serde(default)]
+    pub draws: u64,
+    #[serde(skip)]
+    rng: Option<StdRng>,
+}
+
+/// A refused fault specification.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FaultSpecError {
+    #[error("fault status {0} is not an HTTP error status (400..=599)")]
+    Status(u16),
+    #[error("random fault rate {0} must be within 0.0..=1.0")]
+    Rate(String),
+    #[error("random faults need at least one status in \"statuses\"")]
+    NoStatuses,
+    #[error("fault \"method\" must not be empty; use \"*\" for every method")]
+    EmptyMethod,
+}
+
+/// All configured faults.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Faults {}
+pub struct Faults {
+    /// Consumed front to back; the first matching fault with calls left applies.
+    pub scripted: Vec<ScriptedFault>,
+    pub random: Option<RandomFaults>,
+}
 
-impl Faults {
-    pub fn next(&mut self, _method: &str) -> Option<FaultAction> {
-        None
-    }
-
-    pub fn take_revision_bump(&mut self, _method: &str) -> bool {
-        false
+fn method_matches(pattern: &str, method: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => method.starts_with(prefix),
+        None => pattern == method,
     }
 }
+
+fn error_status(code: u16) -> Result<StatusCode, FaultSpecError> {
+    StatusCode::from_u16(code)
+        .ok()
+        .filter(|s| s.is_client_error() || s.is_server_error())
+        .ok_or(FaultSpecError::Status(code))
+}
+
+impl RandomFaults {
+    pub fn new(
+        rate: f64,
+        statuses: Vec<u16>,
+        seed: u64,
+        methods: Option<Vec<String>>,
+    ) -> Result<Self, FaultSpecError> {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(FaultSpecError::Rate(rate.to_string()));
+        }
+        if statuses.is_empty() {
+            return Err(FaultSpecError::NoStatuses);
+        }
+        for s in &statuses {
+            error_status(*s)?;
+        }
+        Ok(RandomFaults {
+            rate,
+            statuses,
+            seed,
+            methods,
+            draws: 0,
+            rng: None,
+        })
+    }
+
+    fn applies_to(&self, method: &str) -> bool {
+        match &self.methods {
+            Some(patterns) => patterns.iter().any(|p| method_matches(p, method)),
+            None => method != "oauth2.token",
+        }
+    }
+
+    fn draw(&mut self) -> Option<StatusCode> {
+        let draws = self.draws;
+        let seed = self.seed;
+        let rng = self.rng.get_or_insert_with(|| {
+            // Rebuild the sequence after a reload: same seed, skip what was drawn.
+            let mut rng = StdRng::seed_from_u64(seed);
+            for _ in 0..draws {
+                let _: (f64, usize) = (rng.gen(), rng.gen());
+            }
+            rng
+        });
+        let (roll, pick): (f64, usize) = (rng.gen(), rng.gen());
+        self.draws += 1;
+        if roll >= self.rate {
+            return None;
+        }
+        let code = self.statuses.get(pick % self.statuses.len().max(1))?;
+        StatusCode::from_u16(*code).ok()
+    }
+}
+
+impl Faults {
+    /// Adds a scripted fault after validating it.
+    pub fn add_scripted(&mut self, fault: ScriptedFault) -> Result<(), FaultSpecError> {
+        if fault.method.is_empty() {
+            return Err(FaultSpecError::EmptyMethod);
+        }
+        if let Some(s) = fault.status {
+            error_status(s)?;
+        }
+        self.scripted.push(fault);
+        Ok(())
+    }
+
+    pub fn set_random(&mut self, random: RandomFaults) {
+        self.random = Some(random);
+    }
+
+    pub fn clear(&mut self) {
+        *self = Faults::default();
+    }
+
+    /// The fault for this call of `method`, if any; consumes one use of a scripted fault.
+    pub fn next(&mut self, method: &str) -> Option<FaultAction> {
+        let hit = self.scripted.iter_mut().find(|f| {
+            f.times > 0 && f.kind != FaultKind::RevisionBump && method_matches(&f.method, method)
+        });
+        if let Some(f) = hit {
+            f.times -= 1;
+            let action = match f.kind {
+                FaultKind::Timeout => FaultAction {
+                    delay: Some(Duration::from_millis(
+                        f.delay_ms.unwrap_or(DEFAULT_TIMEOUT_DELAY_MS),
+                    )),
+                    status: Some(StatusCode::INTERNAL_SERVER_ERROR),
+                    drop_connection: true,
+                },
+                _ => FaultAction {
+                    delay: f.delay_ms.map(Duration::from_millis),
+                    status: Some(
+                        f.status
+                            .and_then(|s| StatusCode::from_u16(s).ok())
+                            .unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                    ),
+                    drop_connection: false,
+                },
+            };
+            self.scripted.retain(|f| f.times > 0);
+            return Some(action);
+        }
+        let random = self.random.as_mut().filter(|r| r.applies_to(method))?;
+        random.draw().map(|status| FaultAction {
+            delay: None,
+            status: Some(status),
+            drop_connection: false,
+        })
+    }
+
+    /// Whether a scripted `revision_bump` fault applies to this call of `method` (consumes one).
+    pub fn take_revision_bump(&mut self, method: &str) -> bool {
+        let hit = self.scripted.iter_mut().find(|f| {
+            f.times > 0 && f.kind == FaultKind::RevisionBump && method_matches(&f.method, method)
+        });
+        match hit {
+            Some(f) => {
+                f.times -= 1;
+                self.scripted.retain(|f| f.times > 0);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "faults_tests.rs"]
+mod tests;
