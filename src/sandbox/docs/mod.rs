@@ -46,9 +46,6 @@ pub enum DocsError {
 pub struct DocsState {
     docs: BTreeMap<String, Document>,
     ids: IdGen,
-    /// TEMPORARY SHIM until the Drive branch is merged (see `drive_link`).
-    #[serde(default)]
-    pub(crate) shim_acl: drive_link::ShimAcl,
 }
 
 impl DocsState {
