@@ -179,17 +179,25 @@ impl Reconciler<'_> {
         let mut next_due: Option<DateTime<Utc>> = None;
         let mut changed_docs = harvest::ChangedDocs::default();
         for view in &views {
-            let doc = match series_doc::ensure(self, clients, view, now, &mut report).await {
-                Ok(Some(doc)) => doc,
-                Ok(None) => continue,
-                Err(problem) => {
-                    report.problems.push(problem);
-                    continue;
-                }
-            };
+            let (doc, newly_known) =
+                match series_doc::ensure(self, clients, view, now, &mut report).await {
+                    Ok(Some(found)) => found,
+                    Ok(None) => continue,
+                    Err(problem) => {
+                        report.problems.push(problem);
+                        continue;
+                    }
+                };
             let occurrences = view.occurrences(now);
             if !self.dry_run {
                 series::record_occurrences(self, user, view, &occurrences)?;
+            }
+            if newly_known && !self.dry_run {
+                if let Err(problem) =
+                    section::recover(self, clients, &doc, view, &occurrences, now).await
+                {
+                    report.problems.push(problem);
+                }
             }
             let states = series::section_states(self, user, view)?;
             let revision = changed_docs

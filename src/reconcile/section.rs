@@ -163,3 +163,35 @@ fn mark_prepared(
     })
     .map_err(|e| problem(view.key.as_str(), "store", &e))
 }
+
+/// A doc the store did not know (a deleted store, an adopted doc): sections already in it for
+/// past occurrences are recorded as prepared, so the schedule harvests them again and the
+/// ledger is rebuilt from the docs. Costs one `documents.get`, once per series.
+pub(super) async fn recover(
+    r: &Reconciler<'_>,
+    clients: &Clients,
+    doc: &SeriesDoc,
+    view: &SeriesView,
+    occurrences: &[Occurrence],
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let past: Vec<&Occurrence> = occurrences
+        .iter()
+        .filter(|o| !o.cancelled && o.end <= now)
+        .collect();
+    if past.is_empty() {
+        return Ok(());
+    }
+    let mut work = DocWork::new(clients, doc);
+    let read = work
+        .read()
+        .await
+        .map_err(|e| problem(view.key.as_str(), "read the doc", &e))?;
+    let revision = read.revision_id.clone().unwrap_or_default();
+    for occ in past {
+        if find_section(read, occ.key.as_str(), local_date(occ)).is_some() {
+            mark_prepared(r, view, occ, now, &revision)?;
+        }
+    }
+    Ok(())
+}

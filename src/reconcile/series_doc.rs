@@ -27,14 +27,16 @@ pub struct SeriesDoc {
 }
 
 /// Finds, adopts or creates the series' doc; makes sure it is shared with the other person and
-/// attached to every master of the series. `Ok(None)`: a dry run with no doc yet.
+/// attached to every master of the series. Returns the doc and whether the store did not know
+/// it before this pass (a new series, an adopted doc, or a deleted store); `Ok(None)`: a dry
+/// run with no doc yet.
 pub(super) async fn ensure(
     r: &Reconciler<'_>,
     clients: &Clients,
     view: &SeriesView,
     now: DateTime<Utc>,
     report: &mut PassReport,
-) -> Result<Option<SeriesDoc>, String> {
+) -> Result<Option<(SeriesDoc, bool)>, String> {
     let user = view.user.as_str();
     let key = view.key.as_str();
     let fail = |step: &str, e: &dyn std::fmt::Display| problem(key, step, e);
@@ -99,7 +101,7 @@ pub(super) async fn ensure(
             .map_err(|e| fail("store", &e))?;
     }
     attach(r, clients, view, &doc, report).await?;
-    Ok(Some(doc))
+    Ok(Some((doc, newly_known)))
 }
 
 fn doc_title(r: &Reconciler<'_>, view: &SeriesView) -> String {

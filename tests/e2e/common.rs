@@ -170,3 +170,17 @@ pub async fn text_of(person: &Person, doc_id: &str) -> String {
 pub fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
+
+/// How many Google Docs `person` owns or can see in Drive (not trashed).
+pub async fn docs_in_drive(person: &Person) -> usize {
+    let (_, list) = person
+        .drive
+        .files()
+        .list()
+        .q("mimeType = 'application/vnd.google-apps.document' and trashed = false")
+        .param("fields", "files(id,name)")
+        .doit()
+        .await
+        .expect("files.list");
+    list.files.unwrap_or_default().len()
+}

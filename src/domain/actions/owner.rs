@@ -245,7 +245,29 @@ pub(super) fn leading(line: &Line, at: usize, dir: &Directory) -> Option<Found> 
             return Some(Found::new(found, at..at + end));
         }
     }
-    None
+    // "We agree on …", "Both review …", "I send …": with no separator, a pronoun followed
+    // straight by the verb still names the owner (names need a separator: "Bob sends" is too
+    // loose to trust).
+    leading_pronoun(rest, dir).map(|(claim, len)| Found::new(claim, at..at + len))
+}
+
+/// A leading "we"/"both"/"I" followed by a space and more words: the claim and the byte length
+/// of the pronoun and the space after it.
+fn leading_pronoun(rest: &str, dir: &Directory) -> Option<(Claim, usize)> {
+    let word_len = rest.find(char::is_whitespace)?;
+    let word = rest.get(..word_len)?;
+    if !["we", "both", "i"]
+        .iter()
+        .any(|p| word.eq_ignore_ascii_case(p))
+    {
+        return None;
+    }
+    let after = rest.get(word_len..)?;
+    let spaces = after.len() - after.trim_start().len();
+    if after.trim().is_empty() {
+        return None;
+    }
+    claim(dir.who(word)).map(|c| (c, word_len + spaces))
 }
 
 /// The owner written at the end of `text[window]`: "(Bob)", "[Bob]", "— Bob", "- @Bob", or a

@@ -141,3 +141,18 @@ fn writer_resolution() {
         Owner::Unassigned
     );
 }
+
+#[test]
+fn a_leading_pronoun_owns_the_item_without_a_separator() {
+    let both = Claim::Owner(Owner::Both);
+    assert_eq!(
+        lead("we agree on the rota"),
+        Some((both.clone(), "agree on the rota"))
+    );
+    assert_eq!(
+        lead("Both review the budget"),
+        Some((both, "review the budget"))
+    );
+    assert_eq!(lead("I send it"), Some((Claim::Writer, "send it")));
+    assert_eq!(lead("Wednesday review"), None);
+}
