@@ -160,7 +160,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("  moves Dan's 1:1 of Thu 10 Dec to Fri 11 Dec 15:00");
 
     let daemon = Daemon::start(config).await?;
-    let mut scenes = vec![
+    let mut scenes = [
         Scene {
             at: utc(2026, 12, 1, 9, 20)?,
             what: "bob-types",
@@ -249,9 +249,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("(written as Markdown to {})", args.out.display());
 
-    let store = daemon.store.lock().unwrap_or_else(|p| p.into_inner());
-    let rows = super::actions::rows(&store, &super::actions::Args::default())?;
-    drop(store);
+    let rows = {
+        let store = daemon.store.lock().unwrap_or_else(|p| p.into_inner());
+        super::actions::rows(&store, &super::actions::Args::default())?
+    };
     println!("\nAlice's action items (`oneonone actions`):");
     println!("{}", to_table(&rows, now.date_naive()));
 

@@ -49,7 +49,7 @@ pub enum ReconcileError {
     Store {
         user: String,
         #[source]
-        source: StoreError,
+        source: Box<StoreError>,
     },
 }
 
@@ -158,7 +158,7 @@ impl Reconciler<'_> {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut store).map_err(|source| ReconcileError::Store {
             user: user.to_string(),
-            source,
+            source: Box::new(source),
         })
     }
 
