@@ -17,7 +17,9 @@ use crate::store::{LedgerEntry, LedgerItem, LedgerOwner, LedgerQuery, StoreError
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
-/// The docs Drive says changed since the last pass, fetched at most once per user per pass.
+/// The docs Drive says changed since the last look, fetched at most once per user per pass and
+/// at most once per re-harvest debounce period (a re-harvest is not due more often anyway), so
+/// most idle polls stay a single Calendar call.
 #[derive(Default)]
 pub(super) struct ChangedDocs {
     /// `None` until asked; `Some(None)` when Drive could not say (treat all as changed).
@@ -33,11 +35,12 @@ impl ChangedDocs {
         clients: &Clients,
         doc: &SeriesDoc,
         states: &SectionStates,
+        now: DateTime<Utc>,
         report: &mut PassReport,
     ) -> Option<String> {
         let last = states.last_harvested_revision.clone()?;
         if self.changed.is_none() {
-            self.changed = Some(self.fetch(r, clients, report).await);
+            self.changed = Some(self.fetch(r, clients, now, report).await);
         }
         match &self.changed {
             Some(Some(ids)) if !ids.contains(&doc.id) => Some(last),
@@ -49,24 +52,28 @@ impl ChangedDocs {
         &self,
         r: &Reconciler<'_>,
         clients: &Clients,
+        now: DateTime<Utc>,
         report: &mut PassReport,
     ) -> Option<HashSet<String>> {
         let user = clients.user.as_str();
-        let token = r.with_store(user, |s| s.drive_page_token(user)).ok()?;
-        let Some(token) = token else {
+        let stored = r.with_store(user, |s| s.drive_page_token_at(user)).ok()?;
+        let Some((token, looked_at)) = stored else {
             // First look: remember where Drive is now; everything counts as changed once.
             if let Ok(start) = clients.drive.changes_start_token().await {
                 if !r.dry_run {
-                    let now = Utc::now();
                     let _ = r.with_store(user, |s| s.set_drive_page_token(user, &start, now));
                 }
             }
             return None;
         };
+        if now - looked_at < r.schedule_config().reharvest_debounce {
+            // Looked recently: nothing counts as changed yet; the token is not advanced, so
+            // the next look still sees every change since the last one.
+            return Some(HashSet::new());
+        }
         match clients.drive.changes_since(&token).await {
             Ok(changes) => {
                 if !r.dry_run {
-                    let now = Utc::now();
                     let _ = r.with_store(user, |s| {
                         s.set_drive_page_token(user, &changes.new_start_token, now)
                     });

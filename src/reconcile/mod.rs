@@ -170,7 +170,7 @@ impl Reconciler<'_> {
     ) -> Result<UserOutcome, ReconcileError> {
         let user = clients.user.as_str();
         let mut report = PassReport::default();
-        sync::sync_calendar(self, clients, &mut report).await?;
+        sync::sync_calendar(self, clients, now, &mut report).await?;
 
         let views = series::load(self, user, now)?;
         series::record_departures(self, user, &views, now)?;
@@ -201,7 +201,7 @@ impl Reconciler<'_> {
             }
             let states = series::section_states(self, user, view)?;
             let revision = changed_docs
-                .revision_hint(self, clients, &doc, &states, &mut report)
+                .revision_hint(self, clients, &doc, &states, now, &mut report)
                 .await;
             let plan = schedule::plan(
                 now,

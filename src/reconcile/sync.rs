@@ -14,6 +14,7 @@ use serde_json::Value;
 pub(super) async fn sync_calendar(
     r: &Reconciler<'_>,
     clients: &Clients,
+    now: chrono::DateTime<chrono::Utc>,
     report: &mut PassReport,
 ) -> Result<(), ReconcileError> {
     let user = clients.user.as_str();
@@ -48,7 +49,6 @@ pub(super) async fn sync_calendar(
         return Ok(());
     }
     let cached: Vec<CachedEvent> = synced.items.iter().filter_map(cached_event).collect();
-    let now = chrono::Utc::now();
     r.with_store(user, |s| {
         s.apply_calendar_page(user, user, &cached, synced.next_sync_token.as_deref(), now)
     })?;

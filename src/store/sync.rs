@@ -55,6 +55,18 @@ impl Store {
     }
 
     /// Records the Drive changes page token (`newStartPageToken` or the last `nextPageToken`).
+    /// The Drive page token and when it was last written (the last look at the changes feed).
+    pub fn drive_page_token_at(&self, user: &str) -> Result<Option<(String, DateTime<Utc>)>> {
+        self.conn
+            .query_row(
+                "SELECT page_token, updated_at FROM drive_sync WHERE user = ?1",
+                params![user],
+                |r| Ok((r.get::<_, String>(0)?, super::columns::ts(r, "updated_at")?)),
+            )
+            .optional()
+            .map_err(self.sql_err("read the Drive page token"))
+    }
+
     pub fn set_drive_page_token(
         &mut self,
         user: &str,
