@@ -141,6 +141,7 @@ pub(super) async fn harvest(
     let key = view.key.as_str();
     let fail = |step: &str, e: &dyn std::fmt::Display| problem(key, step, e);
     let doc_url = work.doc.url.clone();
+    let doc_id = work.doc.id.clone();
     let doc = work.read().await.map_err(|e| fail("read the doc", &e))?;
     let revision = doc.revision_id.clone().unwrap_or_default();
     let ctx = meeting_context(r, view, occ);
@@ -182,7 +183,7 @@ pub(super) async fn harvest(
             s.replace_occurrence_items(user, key, occ.key.as_str(), &items, now)?;
             let mut closed = 0;
             for update in harvest.carried.iter().filter(|u| u.done) {
-                for original in find_items(s, user, key, &update.key)? {
+                for original in find_items(s, user, key, &doc_id, &update.key)? {
                     if !original.item.done && s.set_item_done(&original.key, true, now)? {
                         closed += 1;
                     }
@@ -196,29 +197,62 @@ pub(super) async fn harvest(
     Ok(())
 }
 
+/// The series that share one doc: a series split by a "this and following" edit continues in
+/// the same doc under a new series key, and its open items carry over from the old one.
+fn family(
+    s: &crate::store::Store,
+    user: &str,
+    series_key: &str,
+    doc_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let mut keys: Vec<String> = s
+        .series_list(user, None)?
+        .into_iter()
+        .filter(|rec| rec.doc_id.as_deref() == Some(doc_id))
+        .map(|rec| rec.series_key)
+        .collect();
+    if !keys.iter().any(|k| k == series_key) {
+        keys.push(series_key.to_string());
+    }
+    Ok(keys)
+}
+
+/// Ledger entries with `item_key` in any series sharing the doc.
 fn find_items(
     s: &crate::store::Store,
     user: &str,
     series_key: &str,
+    doc_id: &str,
     item_key: &str,
 ) -> Result<Vec<LedgerEntry>, StoreError> {
-    s.ledger(&LedgerQuery {
-        user: Some(user.to_string()),
-        series_key: Some(series_key.to_string()),
-        item_key: Some(item_key.to_string()),
-        ..LedgerQuery::default()
-    })
+    let mut found = Vec::new();
+    for key in family(s, user, series_key, doc_id)? {
+        found.extend(s.ledger(&LedgerQuery {
+            user: Some(user.to_string()),
+            series_key: Some(key),
+            item_key: Some(item_key.to_string()),
+            ..LedgerQuery::default()
+        })?);
+    }
+    Ok(found)
 }
 
 /// The still-open items of earlier meetings of the series, as carry-forward lines.
 pub(super) fn carry_lines(
     r: &Reconciler<'_>,
     view: &SeriesView,
+    doc_id: &str,
     occ: &Occurrence,
 ) -> Result<Vec<String>, super::ReconcileError> {
     let user = view.user.as_str();
+    let before = occ.original_start.min(occ.start);
     let open = r.with_store(user, |s| {
-        s.open_items_before(user, view.key.as_str(), occ.original_start.min(occ.start))
+        let mut open = Vec::new();
+        for key in family(s, user, view.key.as_str(), doc_id)? {
+            open.extend(s.open_items_before(user, &key, before)?);
+        }
+        open.sort_by_key(|e| e.meeting_start);
+        Ok(open)
     })?;
     let names = |owner: &Owner| match owner {
         Owner::Email(e) if e.eq_ignore_ascii_case(&view.user) => view.organizer_name.clone(),

@@ -79,7 +79,8 @@ pub(super) async fn prepare(
     let key = view.key.as_str();
     let fail = |step: &str, e: &dyn std::fmt::Display| problem(key, step, e);
     let date = local_date(occ);
-    let open_items = super::harvest::carry_lines(r, view, occ).map_err(|e| fail("store", &e))?;
+    let open_items =
+        super::harvest::carry_lines(r, view, &work.doc.id, occ).map_err(|e| fail("store", &e))?;
     let ctx = TemplateContext {
         date_label: heading_date_label(occ),
         date,

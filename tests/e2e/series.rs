@@ -275,3 +275,102 @@ async fn a_third_person_added_later_leaves_the_series_and_its_doc_alone() {
         Some(doc_id)
     );
 }
+
+#[tokio::test]
+async fn a_series_split_by_this_and_following_keeps_its_doc() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let old = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
+    let daemon = co.daemon().await;
+    co.run_until(&daemon, utc(2026, 12, 8, 9, 10)).await;
+    let doc_id = alice.attached_doc(&old).await.expect("event").expect("doc");
+    let bob = co.person("bob@example.com").await;
+    assert!(bob
+        .type_under_heading(&doc_id, "Action items", &["Bob to send the budget by Friday"])
+        .await
+        .expect("type"));
+
+    // "This and following" from Tue 15 Dec, moved to 14:00: the old series ends, a new one
+    // starts carrying the same attachments (as Calendar does when it splits a series).
+    alice
+        .patch_event(
+            &old,
+            Event {
+                recurrence: Some(vec![
+                    "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20261214T225959Z".into()
+                ]),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("end the old series");
+    let (_, old_event) = alice
+        .calendar
+        .events()
+        .get("primary", &old)
+        .doit()
+        .await
+        .expect("old");
+    let start = utc(2026, 12, 15, 13, 0);
+    let at = |t| google_calendar3::api::EventDateTime {
+        date_time: Some(t),
+        time_zone: Some(TZ.into()),
+        ..Default::default()
+    };
+    let (_, new_series) = alice
+        .calendar
+        .events()
+        .insert(
+            Event {
+                summary: old_event.summary.clone(),
+                start: Some(at(start)),
+                end: Some(at(start + chrono::Duration::minutes(30))),
+                recurrence: Some(vec!["RRULE:FREQ=WEEKLY;BYDAY=TU".into()]),
+                attendees: old_event.attendees.clone(),
+                attachments: old_event.attachments.clone(),
+                ..Default::default()
+            },
+            "primary",
+        )
+        .supports_attachments(true)
+        .doit()
+        .await
+        .expect("new series");
+    let new_id = new_series.id.expect("id");
+
+    co.reset_stats().await;
+    co.run_until(&daemon, utc(2026, 12, 15, 12, 0)).await;
+    assert_eq!(
+        co.stats().await["calls"]["drive.files.create"],
+        serde_json::Value::Null,
+        "no new doc"
+    );
+    assert_eq!(
+        alice.attached_doc(&new_id).await.expect("event"),
+        Some(doc_id.clone())
+    );
+    let text = text_of(&alice, &doc_id).await;
+    assert!(
+        text.contains("Tue 8 Dec 2026 · 1:1"),
+        "old series' last meeting: {text}"
+    );
+    assert!(
+        text.contains("Tue 15 Dec 2026 · 1:1"),
+        "new series' first meeting, same doc: {text}"
+    );
+    assert_eq!(count(&text, "Tue 15 Dec 2026 · 1:1"), 1, "{text}");
+    let newest = &text[..text.find("Tue 8 Dec 2026 · 1:1").expect("8 Dec")];
+    assert!(newest.contains("send the budget"), "open item carried across the split: {newest}");
+    let (_, attached) = alice
+        .calendar
+        .events()
+        .get("primary", &new_id)
+        .doit()
+        .await
+        .expect("new");
+    assert_eq!(
+        attached.attachments.unwrap_or_default().len(),
+        1,
+        "not attached twice"
+    );
+}
