@@ -31,6 +31,15 @@ pub enum PersonError {
     },
 }
 
+/// A paragraph of a document body as a person reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeenParagraph {
+    pub start: i32,
+    pub end: i32,
+    /// The text runs' text, chips left out, ending with the paragraph's newline.
+    pub text: String,
+}
+
 /// One human with their own Calendar, Docs and Drive clients.
 pub struct Person {
     pub email: String,
@@ -255,9 +264,22 @@ impl Person {
         heading: &str,
         lines: &[&str],
     ) -> Result<bool, PersonError> {
+        let paragraphs = self.paragraphs(doc_id).await?;
+        let Some(at) = paragraphs.iter().position(|p| p.text.trim() == heading) else {
+            return Ok(false);
+        };
+        let Some(below) = paragraphs.get(at + 1) else {
+            return Ok(false);
+        };
+        self.type_at(doc_id, below.start, &lines.join("\n")).await?;
+        Ok(true)
+    }
+
+    /// The body's paragraphs as the person sees them: range and text runs' text.
+    pub async fn paragraphs(&self, doc_id: &str) -> Result<Vec<SeenParagraph>, PersonError> {
         let doc = self.get_doc(doc_id).await?;
         let content = doc.body.and_then(|b| b.content).unwrap_or_default();
-        let paragraphs: Vec<(i32, String)> = content
+        Ok(content
             .iter()
             .filter_map(|e| {
                 let p = e.paragraph.as_ref()?;
@@ -267,31 +289,29 @@ impl Person {
                     .flatten()
                     .filter_map(|el| el.text_run.as_ref()?.content.clone())
                     .collect();
-                Some((e.start_index.unwrap_or(0), text))
+                Some(SeenParagraph {
+                    start: e.start_index.unwrap_or(0),
+                    end: e.end_index.unwrap_or(0),
+                    text,
+                })
             })
-            .collect();
-        let Some(at) = paragraphs
-            .iter()
-            .position(|(_, text)| text.trim() == heading)
-        else {
-            return Ok(false);
-        };
-        let Some((index, _)) = paragraphs.get(at + 1) else {
-            return Ok(false);
-        };
+            .collect())
+    }
+
+    /// Types `text` at `index`.
+    pub async fn type_at(&self, doc_id: &str, index: i32, text: &str) -> Result<(), PersonError> {
         let request = Request {
             insert_text: Some(google_docs1::api::InsertTextRequest {
                 location: Some(google_docs1::api::Location {
-                    index: Some(*index),
+                    index: Some(index),
                     ..Default::default()
                 }),
-                text: Some(lines.join("\n")),
+                text: Some(text.to_string()),
                 ..Default::default()
             }),
             ..Default::default()
         };
-        self.edit_doc(doc_id, vec![request]).await?;
-        Ok(true)
+        self.edit_doc(doc_id, vec![request]).await
     }
 
     /// The id of the Google Doc attached to an event on this person's calendar.
@@ -323,33 +343,11 @@ impl Person {
     /// are newest first) — how people mark an item done when checkbox state is invisible to the
     /// API. Returns false if no paragraph contains it.
     pub async fn mark_done(&self, doc_id: &str, text: &str) -> Result<bool, PersonError> {
-        let doc = self.get_doc(doc_id).await?;
-        let content = doc.body.and_then(|b| b.content).unwrap_or_default();
-        let found = content.iter().find_map(|e| {
-            let p = e.paragraph.as_ref()?;
-            let joined: String = p
-                .elements
-                .iter()
-                .flatten()
-                .filter_map(|el| el.text_run.as_ref()?.content.clone())
-                .collect();
-            joined.contains(text).then_some(e.start_index.unwrap_or(1))
-        });
-        let Some(index) = found else {
+        let paragraphs = self.paragraphs(doc_id).await?;
+        let Some(found) = paragraphs.iter().find(|p| p.text.contains(text)) else {
             return Ok(false);
         };
-        let request = Request {
-            insert_text: Some(google_docs1::api::InsertTextRequest {
-                location: Some(google_docs1::api::Location {
-                    index: Some(index),
-                    ..Default::default()
-                }),
-                text: Some("✅ ".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        self.edit_doc(doc_id, vec![request]).await?;
+        self.type_at(doc_id, found.start, "✅ ").await?;
         Ok(true)
     }
 }

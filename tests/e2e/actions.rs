@@ -41,23 +41,10 @@ fn find<'a>(items: &'a [Value], task_start: &str) -> &'a Value {
 
 /// The start index of the first paragraph whose text contains `needle`, and its end.
 async fn paragraph_with(person: &Person, doc_id: &str, needle: &str) -> (i32, i32) {
-    let doc = person.get_doc(doc_id).await.expect("doc");
-    doc.body
-        .and_then(|b| b.content)
-        .unwrap_or_default()
-        .iter()
-        .find_map(|e| {
-            let p = e.paragraph.as_ref()?;
-            let text: String = p
-                .elements
-                .iter()
-                .flatten()
-                .filter_map(|el| el.text_run.as_ref()?.content.clone())
-                .collect();
-            text.contains(needle)
-                .then(|| (e.start_index.unwrap_or(0), e.end_index.unwrap_or(0)))
-        })
-        .unwrap_or_else(|| panic!("no paragraph contains {needle:?}"))
+    let paragraphs = person.paragraphs(doc_id).await.expect("doc");
+    let found = paragraphs.iter().find(|p| p.text.contains(needle));
+    let found = found.unwrap_or_else(|| panic!("no paragraph contains {needle:?}"));
+    (found.start, found.end)
 }
 
 /// Bob, during the Tue 1 Dec meeting, types items in every shape.

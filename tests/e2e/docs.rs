@@ -3,21 +3,6 @@
 use super::common::*;
 use chrono::Duration;
 use google_calendar3::api::{Event, EventDateTime};
-use google_docs1::api::{InsertTextRequest, Location, Request};
-
-fn insert(index: i32, text: &str) -> Request {
-    Request {
-        insert_text: Some(InsertTextRequest {
-            location: Some(Location {
-                index: Some(index),
-                ..Default::default()
-            }),
-            text: Some(text.to_string()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
 
 #[tokio::test]
 async fn sections_follow_the_calendar_newest_first_skipping_cancelled_and_dating_moved_ones() {
@@ -94,9 +79,7 @@ async fn what_people_write_around_the_sections_is_preserved_byte_for_byte() {
     // Bob writes a note at the very top (above the dated sections) with emoji and combining
     // marks, and a line inside the section.
     let top = "Ground rules 🙂: agenda owned by Bob; café ☕ talk allowed.\n";
-    bob.edit_doc(&doc_id, vec![insert(1, top)])
-        .await
-        .expect("bob writes");
+    bob.type_at(&doc_id, 1, top).await.expect("bob writes");
     assert!(bob
         .type_under_heading(&doc_id, "Notes", &["Bob: 👩🏽‍💻 shipped the migration"])
         .await
@@ -131,27 +114,17 @@ async fn a_renamed_heading_is_still_recognised_by_its_named_range() {
         .await
         .expect("event")
         .expect("doc");
-    let doc = alice.get_doc(&doc_id).await.expect("doc");
-    let heading_start = doc
-        .body
-        .and_then(|b| b.content)
-        .unwrap_or_default()
+    let heading_start = alice
+        .paragraphs(&doc_id)
+        .await
+        .expect("doc")
         .iter()
-        .find(|e| {
-            e.paragraph.as_ref().is_some_and(|p| {
-                p.elements.iter().flatten().any(|el| {
-                    el.text_run
-                        .as_ref()
-                        .and_then(|r| r.content.as_deref())
-                        .is_some_and(|c| c.contains("Tue 1 Dec 2026"))
-                })
-            })
-        })
-        .and_then(|e| e.start_index)
-        .expect("heading");
+        .find(|p| p.text.contains("Tue 1 Dec 2026"))
+        .expect("heading")
+        .start;
     // Alice renames the heading by typing in front of it.
     alice
-        .edit_doc(&doc_id, vec![insert(heading_start, "Kick-off! ")])
+        .type_at(&doc_id, heading_start, "Kick-off! ")
         .await
         .expect("rename");
     co.delete_store();
