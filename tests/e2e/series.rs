@@ -381,3 +381,19 @@ async fn a_series_split_by_this_and_following_keeps_its_doc() {
         "not attached twice"
     );
 }
+
+#[tokio::test]
+async fn a_deleted_series_is_left_alone_and_its_doc_kept() {
+    let co = Company::new(&["alice@example.com"], "").await;
+    let alice = co.person("alice@example.com").await;
+    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
+    let daemon = co.daemon().await;
+    co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
+    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
+    alice.delete_event(&series).await.expect("delete the series");
+    let report = co.run_until(&daemon, utc(2026, 12, 14, 12, 0)).await;
+    assert_eq!(report.series_found, 0);
+    assert_eq!(report.sections_written, 0);
+    let text = text_of(&alice, &doc_id).await;
+    assert_eq!(count(&text, "· 1:1"), 1, "only the section written before: {text}");
+}
