@@ -22,7 +22,10 @@ use url::Url;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read at all.
-    #[error("cannot read the configuration file {path}: {source}")]
+    #[error(
+        "cannot read the configuration file {path}: {source} (pass --config FILE or set \
+         ONEONONE_CONFIG; config/oneonone.example.toml is a documented starting point)"
+    )]
     Read {
         path: PathBuf,
         #[source]

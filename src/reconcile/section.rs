@@ -112,12 +112,14 @@ pub(super) async fn prepare(
         }
         let ops = plan_section(doc, &blocks, occ.key.as_str())
             .map_err(|e| fail("plan the section", &e))?;
+        let requests =
+            to_requests(&ops).map_err(|e| fail("turn the plan into Docs requests", &e))?;
         let revision = doc.revision_id.clone();
         let doc_id = work.doc.id.clone();
         let written = work
             .clients()
             .docs
-            .batch_update(&doc_id, to_requests(&ops), revision)
+            .batch_update(&doc_id, requests, revision)
             .await;
         work.invalidate();
         match written {

@@ -389,11 +389,22 @@ async fn a_deleted_series_is_left_alone_and_its_doc_kept() {
     let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
     let daemon = co.daemon().await;
     co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
-    let doc_id = alice.attached_doc(&series).await.expect("event").expect("doc");
-    alice.delete_event(&series).await.expect("delete the series");
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    alice
+        .delete_event(&series)
+        .await
+        .expect("delete the series");
     let report = co.run_until(&daemon, utc(2026, 12, 14, 12, 0)).await;
     assert_eq!(report.series_found, 0);
     assert_eq!(report.sections_written, 0);
     let text = text_of(&alice, &doc_id).await;
-    assert_eq!(count(&text, "· 1:1"), 1, "only the section written before: {text}");
+    assert_eq!(
+        count(&text, "· 1:1"),
+        1,
+        "only the section written before: {text}"
+    );
 }
