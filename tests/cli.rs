@@ -144,8 +144,7 @@ async fn once_dry_run_prints_the_plan_and_changes_nothing() {
     let out = w.cli(&["once", "--dry-run"]).await;
     out.expect_code(0);
     assert!(
-        out.stdout
-            .contains("would create doc \"Alice Moreau / Bob Okafor"),
+        out.stdout.contains("would create doc \"Alice Moreau / "),
         "plans the doc: {}",
         out.stdout
     );
@@ -185,6 +184,20 @@ async fn once_dry_run_prints_the_plan_and_changes_nothing() {
         out.stdout
     );
     assert!(alice.attached_doc(&series).await.expect("event").is_some());
+
+    // A dry run on an existing store (copied, not touched) finds nothing left to do.
+    let writes = w.calls("docs.documents.batchUpdate").await;
+    let out = w.cli(&["once", "--dry-run"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("dry run: nothing to do") && !out.stdout.contains("would "),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(w.calls("docs.documents.batchUpdate").await, writes);
+    let out = w.cli(&["once"]).await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("0 written"), "{}", out.stdout);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,8 +261,22 @@ async fn check_names_a_user_the_key_cannot_act_as_and_the_fix() {
         "only zed fails: {}",
         out.stdout
     );
+    assert_eq!(
+        failing.len(),
+        1,
+        "one refused token, one line: {}",
+        out.stdout
+    );
     assert!(
-        out.stdout.contains("fix:") && out.stdout.contains("domain-wide delegation"),
+        failing[0].contains("zed@example.com: token"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("fix: no token could be issued for zed@example.com")
+            && out.stdout.contains("google.users")
+            && out.stdout.contains("domain-wide delegation"),
         "says how to fix: {}",
         out.stdout
     );
@@ -338,6 +365,19 @@ async fn explain_shows_each_rule_by_title_and_by_event_id() {
         failing[0]
     );
     assert!(!out.stdout.contains("Alice / Bob"), "{}", out.stdout);
+
+    // A served user whose calendar cannot be read is named, and does not hide the others.
+    w.write_config(&[ALICE, "zed@example.com"], "");
+    let out = w.cli(&["explain", "alice / bob"]).await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("a 1-1 series"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("cannot read the calendar of zed@example.com"),
+        "{}",
+        out.stderr
+    );
+    w.write_config(&[ALICE], "");
 
     let out = w.cli(&["explain", "no such meeting"]).await;
     out.expect_code(1);
