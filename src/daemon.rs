@@ -15,6 +15,7 @@ use crate::reconcile::{PassReport, Reconciler};
 use crate::store::Store;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -27,6 +28,8 @@ pub struct Daemon {
     pub rules: DetectionRules,
     pub clients: Vec<Clients>,
     pub clock: Clock,
+    /// A dry run's scratch copy of the store, removed when the daemon is dropped.
+    _scratch: Option<ScratchDir>,
 }
 
 /// The result of one pass over all users.
@@ -47,6 +50,23 @@ impl Daemon {
                 config.daemon.state_dir.display()
             )
         })?;
+        Daemon::with_store(config, store, None).await
+    }
+
+    /// Like [`Daemon::start`], for [`Daemon::pass`] with `dry_run`: the store is a scratch
+    /// copy of the real one (or an empty one when there is none yet), so the dry run can fill
+    /// its event cache and plan exactly as a real pass would, while the real store — and the
+    /// state directory, if missing — stay untouched.
+    pub async fn start_dry_run(config: Config) -> anyhow::Result<Daemon> {
+        let (store, scratch) = scratch_store(&config.daemon.state_dir)?;
+        Daemon::with_store(config, store, scratch).await
+    }
+
+    async fn with_store(
+        config: Config,
+        store: Store,
+        scratch: Option<ScratchDir>,
+    ) -> anyhow::Result<Daemon> {
         let template = load_template(&config)?;
         let rules = DetectionRules {
             include_titles: config.detection.include_titles.clone(),
@@ -63,6 +83,7 @@ impl Daemon {
             rules,
             clients,
             clock,
+            _scratch: scratch,
         })
     }
 
@@ -138,6 +159,54 @@ fn jitter(d: Duration) -> Duration {
     use rand::Rng;
     let factor = rand::thread_rng().gen_range(0.75..=1.25);
     d.mul_f64(factor).max(Duration::from_secs(1))
+}
+
+/// A private temporary directory, removed on drop.
+struct ScratchDir(PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.0) {
+            tracing::debug!(dir = %self.0.display(), error = %e, "cannot remove the dry run's scratch store");
+        }
+    }
+}
+
+/// A copy of the store in `state_dir` (a consistent snapshot via `VACUUM INTO`, WAL included)
+/// in a fresh private temp directory; an in-memory store when there is no store yet.
+fn scratch_store(state_dir: &Path) -> anyhow::Result<(Store, Option<ScratchDir>)> {
+    let real = state_dir.join(crate::store::DB_FILE_NAME);
+    if !real.exists() {
+        let store = Store::open_in_memory().context("cannot open a scratch store in memory")?;
+        return Ok((store, None));
+    }
+    let dir = std::env::temp_dir().join(format!("oneonone-dry-run-{}", uuid::Uuid::new_v4()));
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(&dir)
+        .with_context(|| format!("cannot create a scratch directory {}", dir.display()))?;
+    let scratch = ScratchDir(dir);
+    let copy = scratch.0.join(crate::store::DB_FILE_NAME);
+    let snapshot = || -> rusqlite::Result<()> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &real,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.execute("VACUUM INTO ?1", [copy.to_string_lossy().as_ref()])?;
+        Ok(())
+    };
+    snapshot().with_context(|| {
+        format!(
+            "daemon.state_dir = {}: cannot copy the store for a dry run",
+            state_dir.display()
+        )
+    })?;
+    let store = Store::open_file(&copy)
+        .with_context(|| format!("cannot open the dry run's copy {}", copy.display()))?;
+    Ok((store, Some(scratch)))
 }
 
 fn clock_for(config: &Config) -> Clock {

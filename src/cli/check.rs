@@ -38,26 +38,35 @@ pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
     };
     for c in &clients {
         let user = c.user.as_str();
-        // One cheap read per API proves the token, the delegation and each scope.
+        // One cheap read per API proves the token, the delegation and each scope. The first
+        // read also fetches the user's token: if that is refused, the other reads would only
+        // repeat the same failure, so the user is reported once.
         let calendar = c
             .calendar
             .list_events(user, &SyncMode::Full, None)
             .await
             .map(|_| ());
+        if let Err(e @ GoogleError::Unauthorized { .. }) = &calendar {
+            failed += 1;
+            println!(
+                "FAIL {user}: token: {e}\n     fix: {}",
+                advice(user, e, CALENDAR_SCOPE)
+            );
+            continue;
+        }
         let drive = c.drive.changes_start_token().await.map(|_| ());
         for (what, result, scope) in [
-            (
-                "calendar",
-                calendar,
-                "https://www.googleapis.com/auth/calendar.events",
-            ),
+            ("calendar", calendar, CALENDAR_SCOPE),
             ("drive", drive, "https://www.googleapis.com/auth/drive.file"),
         ] {
             match result {
                 Ok(()) => println!("ok   {user}: {what}"),
                 Err(e) => {
                     failed += 1;
-                    println!("FAIL {user}: {what}: {e}\n     fix: {}", advice(&e, scope));
+                    println!(
+                        "FAIL {user}: {what}: {e}\n     fix: {}",
+                        advice(user, &e, scope)
+                    );
                 }
             }
         }
@@ -71,8 +80,18 @@ pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn advice(e: &GoogleError, scope: &str) -> String {
+const CALENDAR_SCOPE: &str = "https://www.googleapis.com/auth/calendar.events";
+
+fn advice(user: &str, e: &GoogleError, scope: &str) -> String {
     match e {
+        // Google's token endpoint answers `invalid_grant` for a subject it does not know.
+        GoogleError::Unauthorized { message } if message.contains("invalid_grant") => format!(
+            "no token could be issued for {user}: check that it is spelled right in \
+             google.users and is an active user of the Workspace domain the service account \
+             belongs to, and that the account has domain-wide delegation (Admin console → \
+             Security → API controls) for the scopes calendar.events, documents, drive.file; \
+             for `auth = \"installed\"` run `oneonone auth login` again"
+        ),
         GoogleError::Unauthorized { .. } => format!(
             "the token was refused: for a service account, allow domain-wide delegation for its \
              client id with the scopes calendar.events, documents, drive.file in the Admin \

@@ -22,12 +22,24 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     };
     let needle = args.event.to_lowercase();
     let mut shown = 0;
+    let mut unreadable = 0;
     for clients in Clients::connect_all(&config.google).await? {
         let user = clients.user.as_str();
-        let listed = clients
+        // One unreadable calendar (a user the key cannot act as) must not hide the others.
+        let listed = match clients
             .calendar
             .list_all_events(user, &SyncMode::Full)
-            .await?;
+            .await
+        {
+            Ok(listed) => listed,
+            Err(e) => {
+                unreadable += 1;
+                eprintln!(
+                    "cannot read the calendar of {user}: {e}; `oneonone check` says how to fix it"
+                );
+                continue;
+            }
+        };
         for json in &listed.items {
             let Ok(event) = Event::from_json(json) else {
                 continue;
@@ -61,6 +73,14 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     if shown == 0 {
+        if unreadable > 0 {
+            println!(
+                "no event matches {:?} on the calendars that could be read ({unreadable} could \
+                 not, see above)",
+                args.event
+            );
+            return Ok(ExitCode::FAILURE);
+        }
         println!(
             "no event matches {:?} on the calendars of the served users (google.users); \
              try the event id from the Calendar URL or a word of its title",

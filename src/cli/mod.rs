@@ -8,6 +8,7 @@ mod explain;
 mod once;
 mod run;
 mod sandbox;
+mod signals;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -102,12 +103,15 @@ pub fn main() -> ExitCode {
 /// Logs go to stderr so stdout stays for the command's own output (the sandbox's URL line,
 /// `actions` tables, `--dry-run` plans). `RUST_LOG` overrides the default level.
 fn init_logging(format: LogFormat, default_level: &str) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into journald or a log file.
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Human => builder.init(),
         LogFormat::Json => builder.json().init(),

@@ -14,7 +14,11 @@ pub struct Args {
 
 pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_path)?;
-    let daemon = Daemon::start(config).await?;
+    let daemon = if args.dry_run {
+        Daemon::start_dry_run(config).await?
+    } else {
+        Daemon::start(config).await?
+    };
     let summary = daemon.pass(args.dry_run, None).await?;
     if args.dry_run {
         if summary.report.planned.is_empty() {

@@ -1,5 +1,6 @@
 //! `oneonone run`: the daemon loop, until SIGTERM or SIGINT.
 
+use super::signals::Shutdown;
 use crate::config::Config;
 use crate::daemon::Daemon;
 use std::path::Path;
@@ -7,17 +8,20 @@ use std::process::ExitCode;
 use tokio::sync::watch;
 
 pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
+    // Listening from the start: a SIGTERM during start-up or the first pass still ends in a
+    // clean exit after that pass, not in death by signal.
+    let mut shutdown = Shutdown::install();
     let config = Config::load(config_path)?;
-    let daemon = Daemon::start(config).await?;
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
-        super::sandbox::shutdown_signal().await;
+        shutdown.recv().await;
         tracing::info!("shutdown requested; finishing the step in flight (signal again to abort)");
         let _ = tx.send(true);
-        super::sandbox::shutdown_signal().await;
+        shutdown.recv().await;
         tracing::warn!("second signal: aborting now; the next start redoes the abandoned pass");
         std::process::exit(130);
     });
+    let daemon = Daemon::start(config).await?;
     daemon.run(rx).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `oneonone sandbox`: serve the in-memory Google until SIGINT/SIGTERM.
 
+use super::signals::Shutdown;
 use crate::sandbox::{Sandbox, SandboxOptions, World};
 use anyhow::{bail, Context};
 use std::io::Write;
@@ -24,6 +25,8 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // Before the URL line: whoever reads it may send SIGTERM at once.
+    let mut shutdown = Shutdown::install();
     if !args.listen.ip().is_loopback() && !args.allow_remote {
         bail!(
             "--listen {}: the sandbox binds to loopback only (127.0.0.1 or [::1]); it hands out \
@@ -61,30 +64,13 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         sandbox.url.trim_end_matches('/')
     )?;
     out.flush()?;
-    shutdown_signal().await;
+    shutdown.recv().await;
     tracing::info!("sandbox stopping");
     sandbox.stop().await;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Resolves on SIGINT or SIGTERM.
+/// Resolves on SIGINT or SIGTERM (listening starts at the call).
 pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
+    Shutdown::install().recv().await;
 }

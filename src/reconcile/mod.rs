@@ -135,7 +135,9 @@ pub struct Reconciler<'a> {
     pub store: &'a Mutex<Store>,
     pub template: &'a Template,
     pub rules: &'a DetectionRules,
-    /// Plan and report, change nothing (not in Google, not in the store).
+    /// Plan and report, change nothing in Google. The calendar sync still fills the store's
+    /// event cache (the plan is made from it), so a dry run must be given a scratch copy of the
+    /// store, as `Daemon::start_dry_run` does.
     pub dry_run: bool,
 }
 
@@ -182,7 +184,19 @@ impl Reconciler<'_> {
             let (doc, newly_known) =
                 match series_doc::ensure(self, clients, view, now, &mut report).await {
                     Ok(Some(found)) => found,
-                    Ok(None) => continue,
+                    Ok(None) => {
+                        // A dry run for a series whose doc would be created first.
+                        let occurrences = view.occurrences(now);
+                        let plan = schedule::plan(
+                            now,
+                            &occurrences,
+                            &Default::default(),
+                            None,
+                            &self.schedule_config(),
+                        );
+                        section::plan_into_new_doc(view, &occurrences, &plan.tasks, &mut report);
+                        continue;
+                    }
                     Err(problem) => {
                         report.problems.push(problem);
                         continue;

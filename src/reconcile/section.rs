@@ -66,6 +66,28 @@ impl<'c> DocWork<'c> {
     }
 }
 
+/// A dry run's plan for a series whose doc does not exist yet: every due section would be
+/// written into the new doc (there is nothing to harvest in a doc nobody has seen).
+pub(super) fn plan_into_new_doc(
+    view: &SeriesView,
+    all: &[Occurrence],
+    tasks: &[crate::domain::schedule::Task],
+    report: &mut PassReport,
+) {
+    for task in tasks {
+        let crate::domain::schedule::Task::Prepare(key) = task else {
+            continue;
+        };
+        if let Some(occ) = all.iter().find(|o| &o.key == key) {
+            report.planned.push(format!(
+                "write section {:?} into the new doc of series {}",
+                heading_date_label(occ),
+                view.key
+            ));
+        }
+    }
+}
+
 /// Writes the section for `occ` unless it is already there.
 pub(super) async fn prepare(
     r: &Reconciler<'_>,

@@ -27,9 +27,7 @@ pub(super) async fn sync_calendar(
     let result = match clients.calendar.list_all_events(user, &mode).await {
         Err(GoogleError::FullSyncRequired { .. }) if matches!(mode, SyncMode::Incremental(_)) => {
             tracing::info!(user, "sync token expired (410); doing a full sync");
-            if !r.dry_run {
-                r.with_store(user, |s| s.reset_calendar(user, user))?;
-            }
+            r.with_store(user, |s| s.reset_calendar(user, user))?;
             full = true;
             clients
                 .calendar
@@ -45,9 +43,8 @@ pub(super) async fn sync_calendar(
     })?;
     report.full_sync |= full;
     report.events_synced += synced.items.len();
-    if r.dry_run {
-        return Ok(());
-    }
+    // Even a dry run fills the event cache: the rest of the pass reads the events from there.
+    // A dry run is given a scratch copy of the store (`Daemon::start_dry_run`).
     let cached: Vec<CachedEvent> = synced.items.iter().filter_map(cached_event).collect();
     r.with_store(user, |s| {
         s.apply_calendar_page(user, user, &cached, synced.next_sync_token.as_deref(), now)

@@ -1,0 +1,557 @@
+//! The `oneonone` binary's subcommands (all but `demo`), run as a user would run them, against an
+//! in-process sandbox on simulated time: exit codes, what they print, and what they (don't)
+//! change in Google, checked through the sandbox's call statistics and as the people see it.
+
+mod cli_support;
+
+use cli_support::*;
+use oneonone::sandbox::SandboxClient;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const ALICE: &str = "alice@example.com";
+const BOB: &str = "bob@example.com";
+const CAROL: &str = "carol@example.com";
+
+/// Monday 30 Nov 2026 10:00 UTC: the section of Tuesday's 1-1 is due (24 h before).
+fn monday_after_prepare() -> chrono::DateTime<chrono::Utc> {
+    utc(2026, 11, 30, 10, 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// sandbox
+
+#[tokio::test]
+async fn sandbox_prints_its_url_serves_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = command(&["sandbox", "--listen", "127.0.0.1:0"], dir.path())
+        .spawn()
+        .expect("spawn sandbox");
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("first line in time")
+        .expect("read stdout")
+        .expect("a first line");
+    let port = first
+        .strip_prefix("sandbox listening on http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("first line is {first:?}"));
+    let port: u16 = port.parse().unwrap_or_else(|_| panic!("port in {first:?}"));
+    assert_ne!(port, 0, "a real port was picked: {first:?}");
+
+    let control = SandboxClient::new(&format!("http://127.0.0.1:{port}"));
+    let clock = control.get("_sandbox/clock").await.expect("clock served");
+    assert!(clock["now"].is_string(), "clock answer: {clock}");
+
+    sigterm(&child);
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops within 10 s of SIGTERM")
+        .expect("wait");
+    assert_eq!(status.code(), Some(0), "exit status after SIGTERM");
+    assert!(
+        control.get("_sandbox/clock").await.is_err(),
+        "still serving after exit"
+    );
+}
+
+#[tokio::test]
+async fn sandbox_refuses_a_non_loopback_address_and_a_bad_seed_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = oneonone(&["sandbox", "--listen", "0.0.0.0:0"], dir.path()).await;
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("loopback") && out.stderr.contains("--allow-remote"),
+        "says why and how: {}",
+        out.stderr
+    );
+
+    std::fs::write(dir.path().join("seed.json"), "{ not json").expect("write seed");
+    let out = oneonone(
+        &[
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed-file",
+            "seed.json",
+        ],
+        dir.path(),
+    )
+    .await;
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("--seed-file seed.json") && out.stderr.contains("GET /_sandbox/state"),
+        "names the file and what it should be: {}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "no URL line: {}", out.stdout);
+
+    let out = oneonone(
+        &[
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed-file",
+            "nope.json",
+        ],
+        dir.path(),
+    )
+    .await;
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("nope.json") && out.stderr.contains("cannot read"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// once
+
+#[tokio::test]
+async fn once_creates_the_doc_and_writes_the_due_section() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+
+    let out = w.cli(&["once"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("1 series")
+            && out.stdout.contains("1 created")
+            && out.stdout.contains("1 written"),
+        "summary: {}",
+        out.stdout
+    );
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc attached");
+    let text = oneonone::sandbox::people::doc_text(&alice.get_doc(&doc_id).await.expect("doc"));
+    assert!(text.contains("Tue 1 Dec 2026"), "section written: {text}");
+    assert_eq!(w.calls("drive.files.create").await, 2, "folder and doc");
+}
+
+#[tokio::test]
+async fn once_dry_run_prints_the_plan_and_changes_nothing() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    w.control.reset_stats().await.expect("reset stats");
+
+    let out = w.cli(&["once", "--dry-run"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("would create doc \"Alice Moreau / "),
+        "plans the doc: {}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("would write section \"Tue 1 Dec 2026"),
+        "plans the section: {}",
+        out.stdout
+    );
+    for method in [
+        "drive.files.create",
+        "drive.permissions.create",
+        "docs.documents.batchUpdate",
+        "calendar.events.patch",
+    ] {
+        assert_eq!(w.calls(method).await, 0, "{method} called by a dry run");
+    }
+    assert_eq!(alice.attached_doc(&series).await.expect("event"), None);
+    if w.state_dir().exists() {
+        let store = oneonone::store::Store::open_in_state_dir(&w.state_dir()).expect("store");
+        assert!(
+            store.series_list(ALICE, None).expect("series").is_empty(),
+            "a dry run recorded a series"
+        );
+        assert_eq!(
+            store.calendar_sync_token(ALICE, ALICE).expect("token"),
+            None,
+            "a dry run kept a sync token"
+        );
+    }
+
+    // The real pass afterwards does exactly what was planned.
+    let out = w.cli(&["once"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("1 created") && out.stdout.contains("1 written"),
+        "{}",
+        out.stdout
+    );
+    assert!(alice.attached_doc(&series).await.expect("event").is_some());
+
+    // A dry run on an existing store (copied, not touched) finds nothing left to do.
+    let writes = w.calls("docs.documents.batchUpdate").await;
+    let out = w.cli(&["once", "--dry-run"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("dry run: nothing to do") && !out.stdout.contains("would "),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(w.calls("docs.documents.batchUpdate").await, writes);
+    let out = w.cli(&["once"]).await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("0 written"), "{}", out.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+/// Neither the key nor any access token may be printed.
+fn assert_no_secrets(w: &World, out: &Output) {
+    let all = out.all();
+    let key = w.private_key();
+    let body: String = key
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .join("");
+    assert!(!body.is_empty());
+    for line in key.lines().filter(|l| !l.starts_with("-----")) {
+        assert!(!all.contains(line), "private key printed:\n{all}");
+    }
+    assert!(!all.contains("PRIVATE KEY"), "private key printed:\n{all}");
+    assert!(!all.contains("ya29"), "access token printed:\n{all}");
+    assert!(!all.contains("access_token"), "token printed:\n{all}");
+}
+
+#[tokio::test]
+async fn check_passes_against_a_good_sandbox_config() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let out = w.cli(&["check"]).await;
+    out.expect_code(0);
+    for line in [
+        "ok   config",
+        "ok   state dir",
+        "ok   alice@example.com: calendar",
+        "ok   alice@example.com: drive",
+        "all checks passed",
+    ] {
+        assert!(out.stdout.contains(line), "{line:?} in:\n{}", out.stdout);
+    }
+    assert!(!out.stdout.contains("FAIL"), "{}", out.stdout);
+    assert_no_secrets(&w, &out);
+}
+
+#[tokio::test]
+async fn check_names_a_user_the_key_cannot_act_as_and_the_fix() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    w.write_config(&[ALICE, "zed@example.com"], "");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("ok   alice@example.com: calendar"),
+        "{}",
+        out.stdout
+    );
+    let failing: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("FAIL"))
+        .collect();
+    assert!(!failing.is_empty(), "{}", out.stdout);
+    assert!(
+        failing.iter().all(|l| l.contains("zed@example.com")),
+        "only zed fails: {}",
+        out.stdout
+    );
+    assert_eq!(
+        failing.len(),
+        1,
+        "one refused token, one line: {}",
+        out.stdout
+    );
+    assert!(
+        failing[0].contains("zed@example.com: token"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("fix: no token could be issued for zed@example.com")
+            && out.stdout.contains("google.users")
+            && out.stdout.contains("domain-wide delegation"),
+        "says how to fix: {}",
+        out.stdout
+    );
+    assert_no_secrets(&w, &out);
+}
+
+#[tokio::test]
+async fn check_names_a_missing_or_garbled_key_file_and_the_fix() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let key_path = w.dir.path().join("key.json");
+
+    // Garbled: the key cut off in the middle of its private key.
+    let full = w.key.to_string();
+    let cut = full.find("private_key\"").expect("key has private_key") + 200;
+    std::fs::write(&key_path, &full[..cut]).expect("write garbled key");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("google.service_account_key")
+            && out.stdout.contains("key.json")
+            && out.stdout.contains("is not JSON")
+            && out.stdout.contains("Google Cloud console"),
+        "names the key, the file and the fix: {}",
+        out.stdout
+    );
+    assert_no_secrets(&w, &out);
+
+    // Not a service-account key (an OAuth client secret, an easy mix-up).
+    std::fs::write(&key_path, r#"{"installed":{"client_id":"x"}}"#).expect("write");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("is not a service-account key"),
+        "{}",
+        out.stdout
+    );
+
+    std::fs::remove_file(&key_path).expect("remove key");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("google.service_account_key")
+            && out.stdout.contains("key.json")
+            && out.stdout.contains("Google Cloud console"),
+        "names the missing file and the fix: {}",
+        out.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// explain
+
+#[tokio::test]
+async fn explain_shows_each_rule_by_title_and_by_event_id() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let alice = w.person(ALICE).await;
+    let one_on_one = weekly(&alice, &[BOB], "Alice / Bob").await;
+    let team = weekly(&alice, &[BOB, CAROL], "Team sync").await;
+
+    let out = w.cli(&["explain", "alice / bob"]).await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("a 1-1 series"), "{}", out.stdout);
+    assert!(out.stdout.contains(&one_on_one), "{}", out.stdout);
+    assert!(!out.stdout.contains("[FAIL]"), "{}", out.stdout);
+    for rule in ["[pass] recurring", "[pass] exactly two people"] {
+        assert!(out.stdout.contains(rule), "{rule} in:\n{}", out.stdout);
+    }
+    assert!(
+        out.stdout.lines().filter(|l| l.contains("[pass]")).count() >= 5,
+        "every rule listed: {}",
+        out.stdout
+    );
+
+    let out = w.cli(&["explain", &team]).await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("not a 1-1 series"), "{}", out.stdout);
+    let failing: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("[FAIL]"))
+        .collect();
+    assert_eq!(failing.len(), 1, "{}", out.stdout);
+    assert!(
+        failing[0].contains("exactly two people") && failing[0].contains("3 people"),
+        "{}",
+        failing[0]
+    );
+    assert!(!out.stdout.contains("Alice / Bob"), "{}", out.stdout);
+
+    // A served user whose calendar cannot be read is named, and does not hide the others.
+    w.write_config(&[ALICE, "zed@example.com"], "");
+    let out = w.cli(&["explain", "alice / bob"]).await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("a 1-1 series"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("cannot read the calendar of zed@example.com"),
+        "{}",
+        out.stderr
+    );
+    w.write_config(&[ALICE], "");
+
+    let out = w.cli(&["explain", "no such meeting"]).await;
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("no event matches \"no such meeting\"")
+            && out.stdout.contains("event id"),
+        "helpful: {}",
+        out.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// run
+
+/// Starts `run`, waits for its first pass, sends SIGTERM; returns the exit code, stderr and
+/// how long it took to stop.
+async fn run_until_sigterm(w: &World, extra: &[&str]) -> (Option<i32>, Vec<String>, Duration) {
+    let config = w.config_path.display().to_string();
+    let mut args = vec!["--config", config.as_str()];
+    args.extend_from_slice(extra);
+    args.push("run");
+    let mut child = command(&args, w.dir.path()).spawn().expect("spawn run");
+    let stderr = child.stderr.take().expect("stderr piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut seen = Vec::new();
+    let first_pass = async {
+        while let Some(line) = lines.next_line().await.expect("read stderr") {
+            let done = line.contains("pass done");
+            seen.push(line);
+            if done {
+                return;
+            }
+        }
+        panic!("run exited before a pass: {seen:?}");
+    };
+    tokio::time::timeout(Duration::from_secs(40), first_pass)
+        .await
+        .expect("a pass within 40 s");
+    let signalled = std::time::Instant::now();
+    sigterm(&child);
+    let rest = async {
+        while let Some(line) = lines.next_line().await.expect("read stderr") {
+            seen.push(line);
+        }
+        child.wait().await.expect("wait")
+    };
+    let status = tokio::time::timeout(Duration::from_secs(10), rest)
+        .await
+        .expect("stops within 10 s of SIGTERM");
+    (status.code(), seen, signalled.elapsed())
+}
+
+#[tokio::test]
+async fn run_does_a_pass_and_stops_cleanly_on_sigterm() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    let (code, stderr, took) = run_until_sigterm(&w, &[]).await;
+    assert_eq!(code, Some(0), "{stderr:#?}");
+    assert!(took < Duration::from_secs(5), "took {took:?} to stop");
+    assert!(
+        stderr.iter().any(|l| l.contains("stopped cleanly")),
+        "{stderr:#?}"
+    );
+    assert!(
+        !stderr.iter().any(|l| l.contains('\u{1b}')),
+        "no colour codes when stderr is not a terminal: {stderr:#?}"
+    );
+    assert!(alice.attached_doc(&series).await.expect("event").is_some());
+}
+
+#[tokio::test]
+async fn run_with_json_logs_writes_one_json_object_per_stderr_line() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let (code, stderr, _) = run_until_sigterm(&w, &["--log-format", "json"]).await;
+    assert_eq!(code, Some(0), "{stderr:#?}");
+    assert!(!stderr.is_empty());
+    let mut messages = Vec::new();
+    for line in &stderr {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(v.is_object(), "{line}");
+        messages.push(v["fields"]["message"].as_str().unwrap_or("").to_string());
+    }
+    assert!(
+        messages.iter().any(|m| m == "stopped cleanly"),
+        "{messages:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// configuration errors
+
+#[tokio::test]
+async fn config_errors_name_the_file_and_key_and_exit_1() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let path = w.config_path.display().to_string();
+    let cases: [(&str, &[&str], &[&str]); 3] = [
+        (
+            "poll_intervall = \"60s\"",
+            &["once"],
+            &["poll_intervall", "poll_interval"],
+        ),
+        (
+            "poll_interval = \"soon\"",
+            &["run"],
+            &["poll_interval", "\"soon\"", "30m"],
+        ),
+        ("lookahead = \"1h\"", &["actions"], &["daemon.lookahead"]),
+    ];
+    for (line, command, wanted) in cases {
+        w.write_config(&[ALICE], line);
+        let out = w.cli(command).await;
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains(&path),
+            "{line}: names the file: {}",
+            out.stderr
+        );
+        for want in wanted {
+            assert!(
+                out.stderr.contains(want),
+                "{line}: {want} in: {}",
+                out.stderr
+            );
+        }
+    }
+    // `check` reports the same problem as a failed check.
+    w.write_config(&[ALICE], "poll_intervall = \"60s\"");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("FAIL config") && out.stdout.contains("poll_intervall"),
+        "{}",
+        out.stdout
+    );
+
+    let missing = w.dir.path().join("missing.toml");
+    let missing = missing.display().to_string();
+    let out = oneonone(&["--config", &missing, "once"], w.dir.path()).await;
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains(&missing) && out.stderr.contains("cannot read"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// actions
+
+#[tokio::test]
+async fn actions_formats_work_on_an_empty_store() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let out = w.cli(&["actions", "--format", "csv"]).await;
+    out.expect_code(0);
+    assert_eq!(
+        out.stdout.lines().collect::<Vec<_>>(),
+        ["series,series_title,meeting,owner_kind,owner,task,due,done,done_at,source,key"],
+        "only the header"
+    );
+    let out = w.cli(&["actions", "--format", "json"]).await;
+    out.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(v["schema"], "oneonone.actions/v1");
+    assert_eq!(v["items"], serde_json::json!([]));
+    for format in ["table", "markdown"] {
+        let out = w.cli(&["actions", "--format", format]).await;
+        out.expect_code(0);
+        assert!(!out.stdout.trim().is_empty(), "{format}: says something");
+    }
+    assert_eq!(
+        w.calls("calendar.events.list").await,
+        0,
+        "actions reads only the store"
+    );
+}

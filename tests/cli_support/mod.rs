@@ -1,0 +1,216 @@
+//! Running the real `oneonone` binary against an in-process sandbox: a small company, a config
+//! pointing at it, and a helper that runs one command and captures its output.
+//!
+//! The sandbox runs on the test's tokio runtime, so commands are awaited through
+//! `tokio::process` (never a blocking wait that would starve the server).
+
+use chrono::{DateTime, TimeZone, Utc};
+use oneonone::sandbox::people::Person;
+use oneonone::sandbox::{Sandbox, SandboxClient, SandboxOptions};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+pub const TZ: &str = "Europe/Berlin";
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_oneonone");
+/// No single command may take longer than this (a hang fails the test instead of the suite).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .expect("valid test date")
+}
+
+/// Alice manages Bob and Carol.
+const PEOPLE: &[(&str, &str)] = &[
+    ("alice@example.com", "Alice Moreau"),
+    ("bob@example.com", "Bob Okafor"),
+    ("carol@example.com", "Carol Nguyen"),
+];
+
+/// A sandbox with [`PEOPLE`], a service-account key and a config file in a temp dir.
+pub struct World {
+    /// Kept so the server lives as long as the test.
+    #[allow(dead_code)]
+    pub sandbox: Sandbox,
+    pub control: SandboxClient,
+    pub dir: tempfile::TempDir,
+    pub config_path: PathBuf,
+    /// The service-account key as written to `key.json`.
+    pub key: serde_json::Value,
+}
+
+impl World {
+    /// The clock at `now`; the config serves `served` with `extra_config` appended.
+    pub async fn new(served: &[&str], now: DateTime<Utc>, extra_config: &str) -> World {
+        let sandbox = Sandbox::start(SandboxOptions::default())
+            .await
+            .expect("sandbox starts");
+        let control = SandboxClient::new(&sandbox.url);
+        control.set_now(now).await.expect("set clock");
+        for (email, name) in PEOPLE {
+            control.add_user(email, name, TZ).await.expect("add user");
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = control
+            .service_account_key()
+            .await
+            .expect("service account");
+        std::fs::write(dir.path().join("key.json"), key.to_string()).expect("write key");
+        let config_path = dir.path().join("oneonone.toml");
+        let world = World {
+            sandbox,
+            control,
+            dir,
+            config_path,
+            key,
+        };
+        world.write_config(served, extra_config);
+        world
+    }
+
+    /// (Re)writes `oneonone.toml` for `served`.
+    pub fn write_config(&self, served: &[&str], extra_config: &str) {
+        let users = served
+            .iter()
+            .map(|u| format!("\"{u}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let config = format!(
+            "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n\
+             users = [{users}]\nendpoint = \"{}\"\nmax_attempts = 2\n\n[daemon]\n\
+             state_dir = \"state\"\nclock = \"sandbox\"\n{extra_config}\n",
+            self.control.base_url()
+        );
+        std::fs::write(&self.config_path, config).expect("write config");
+    }
+
+    /// Runs `oneonone --config <this world's config> args…` to completion.
+    pub async fn cli(&self, args: &[&str]) -> Output {
+        let config = self.config_path.display().to_string();
+        let mut all = vec!["--config", config.as_str()];
+        all.extend_from_slice(args);
+        oneonone(&all, self.dir.path()).await
+    }
+
+    pub async fn person(&self, email: &str) -> Person {
+        Person::sign_in(&self.control, email)
+            .await
+            .expect("sign in")
+    }
+
+    /// How often the sandbox served `method` (e.g. `drive.files.create`).
+    pub async fn calls(&self, method: &str) -> u64 {
+        let stats = self.control.stats().await.expect("stats");
+        stats["calls"][method].as_u64().unwrap_or(0)
+    }
+
+    /// The key's private key text, which must never appear in any output.
+    pub fn private_key(&self) -> String {
+        self.key["private_key"]
+            .as_str()
+            .expect("key has private_key")
+            .to_string()
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+}
+
+/// Alice's weekly Tuesday 10:00 (Berlin) meeting from Tue 1 Dec 2026 with `others`.
+pub async fn weekly(alice: &Person, others: &[&str], title: &str) -> String {
+    alice
+        .create_recurring(
+            title,
+            others,
+            utc(2026, 12, 1, 9, 0),
+            30,
+            TZ,
+            &["RRULE:FREQ=WEEKLY;BYDAY=TU"],
+        )
+        .await
+        .expect("create series")
+        .id
+        .expect("event id")
+}
+
+/// What a finished command left behind.
+#[derive(Debug)]
+pub struct Output {
+    /// `None` when killed by a signal.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Both streams, for "never prints X" assertions and failure messages.
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// Asserts the exit code and that nothing panicked.
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self.no_panic()
+    }
+
+    pub fn no_panic(&self) -> &Self {
+        for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
+            assert!(
+                !self.all().contains(bad),
+                "{bad} in output:\n{}",
+                self.all()
+            );
+        }
+        self
+    }
+}
+
+/// A command with a clean environment (no `RUST_LOG`, no `ONEONONE_CONFIG`), in `cwd`.
+pub fn command(args: &[&str], cwd: &Path) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(BIN);
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_LOG")
+        .env_remove("ONEONONE_CONFIG")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// Runs the binary to completion (at most [`COMMAND_TIMEOUT`]).
+pub async fn oneonone(args: &[&str], cwd: &Path) -> Output {
+    let child = command(args, cwd).spawn().expect("spawn oneonone");
+    let out = tokio::time::timeout(COMMAND_TIMEOUT, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("oneonone {args:?} did not finish in {COMMAND_TIMEOUT:?}"))
+        .expect("wait for oneonone");
+    Output {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Sends SIGTERM to a child process.
+pub fn sigterm(child: &tokio::process::Child) {
+    let pid = child.id().expect("child still running");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -TERM {pid} failed");
+}
