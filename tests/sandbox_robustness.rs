@@ -117,8 +117,13 @@ fn str_at(v: &Value, pointer: &str) -> String {
 impl World {
     /// Sends with Alice's full token; answers the status and the body as JSON (or a string).
     async fn send(&self, method: Method, path: &str, body: Option<String>) -> (u16, Value) {
-        self.raw(method, path, Some(&self.token), body.map(String::into_bytes))
-            .await
+        self.raw(
+            method,
+            path,
+            Some(&self.token),
+            body.map(String::into_bytes),
+        )
+        .await
     }
 
     async fn raw(
@@ -196,13 +201,22 @@ impl World {
 /// `errors[0].reason`.
 #[track_caller]
 fn assert_google_error(what: &str, path: &str, status: u16, body: &Value) -> Value {
-    let error = body
-        .get("error")
-        .unwrap_or_else(|| panic!("{what}: {path} answered {status} without Google's shape: {body}"));
-    assert_eq!(error["code"], status, "{what}: {path}: code ≠ status in {body}");
-    assert!(error["message"].is_string(), "{what}: {path}: no message in {body}");
+    let error = body.get("error").unwrap_or_else(|| {
+        panic!("{what}: {path} answered {status} without Google's shape: {body}")
+    });
+    assert_eq!(
+        error["code"], status,
+        "{what}: {path}: code ≠ status in {body}"
+    );
+    assert!(
+        error["message"].is_string(),
+        "{what}: {path}: no message in {body}"
+    );
     if path.starts_with("v1/") {
-        assert!(error["status"].is_string(), "{what}: {path}: no status in {body}");
+        assert!(
+            error["status"].is_string(),
+            "{what}: {path}: no status in {body}"
+        );
     } else {
         assert!(
             error["errors"][0]["reason"].is_string(),
@@ -228,19 +242,27 @@ async fn every_route_refuses_missing_garbage_and_underscoped_tokens() {
         assert_eq!(status, 401, "garbage token: {method} {path}: {answer}");
         assert_google_error("garbage token", &path, status, &answer);
 
-        let (status, answer) = w
-            .raw(method.clone(), &path, Some(&w.unscoped), body)
-            .await;
+        let (status, answer) = w.raw(method.clone(), &path, Some(&w.unscoped), body).await;
         assert_eq!(status, 403, "unscoped token: {method} {path}: {answer}");
         let e = assert_google_error("unscoped token", &path, status, &answer);
-        assert_eq!(e["errors"][0]["reason"], "insufficientPermissions", "{path}");
+        assert_eq!(
+            e["errors"][0]["reason"], "insufficientPermissions",
+            "{path}"
+        );
     }
 }
 
 #[tokio::test]
 async fn malformed_json_bodies_are_400_on_every_route_that_reads_one() {
     let w = world().await;
-    for bad in ["{", "{\"summary\": }", "[1,", "\u{0}\u{1}", "nul", "{\"a\":1}}"] {
+    for bad in [
+        "{",
+        "{\"summary\": }",
+        "[1,",
+        "\u{0}\u{1}",
+        "nul",
+        "{\"a\":1}}",
+    ] {
         for (method, path, takes_body) in w.routes() {
             if !takes_body {
                 continue;
@@ -258,7 +280,12 @@ async fn oversize_bodies_are_413_in_each_apis_shape() {
     let huge = vec![b' '; MAX_BODY_BYTES + 1];
     let cal = format!("calendar/v3/calendars/{ALICE}/events");
     let batch = format!("v1/documents/{}:batchUpdate", w.doc);
-    for path in [cal.as_str(), batch.as_str(), "drive/v3/files", "upload/drive/v3/files?uploadType=multipart"] {
+    for path in [
+        cal.as_str(),
+        batch.as_str(),
+        "drive/v3/files",
+        "upload/drive/v3/files?uploadType=multipart",
+    ] {
         let (status, answer) = w
             .raw(Method::POST, path, Some(&w.token), Some(huge.clone()))
             .await;
@@ -267,7 +294,10 @@ async fn oversize_bodies_are_413_in_each_apis_shape() {
     }
     let (status, answer) = w.raw(Method::POST, "token", None, Some(huge)).await;
     assert_eq!(status, 413, "/token: {answer}");
-    assert!(answer["error"].is_string() && answer["error_description"].is_string(), "{answer}");
+    assert!(
+        answer["error"].is_string() && answer["error_description"].is_string(),
+        "{answer}"
+    );
     // A body just under the limit is read (and refused for what it says, not its size).
     let (status, answer) = w
         .raw(
@@ -364,7 +394,10 @@ async fn odd_path_parameters_are_4xx_never_5xx() {
             (Method::GET, "calendar/v3/calendars/primary/events/{}"),
             (Method::PATCH, "calendar/v3/calendars/primary/events/{}"),
             (Method::DELETE, "calendar/v3/calendars/primary/events/{}"),
-            (Method::GET, "calendar/v3/calendars/primary/events/{}/instances"),
+            (
+                Method::GET,
+                "calendar/v3/calendars/primary/events/{}/instances",
+            ),
             (Method::GET, "v1/documents/{}"),
             (Method::POST, "v1/documents/{}:batchUpdate"),
             (Method::GET, "drive/v3/files/{}"),
@@ -417,32 +450,56 @@ async fn token_endpoint_refuses_malformed_forms_in_oauths_shape() {
         (b"%%%&&&===".to_vec(), "unsupported_grant_type"),
         (vec![0xff, 0xfe, 0x00, b'='], "unsupported_grant_type"),
         (b"assertion=abc".to_vec(), "unsupported_grant_type"),
-        (b"grant_type=password&username=a".to_vec(), "unsupported_grant_type"),
-        (b"{\"grant_type\":\"refresh_token\"}".to_vec(), "unsupported_grant_type"),
+        (
+            b"grant_type=password&username=a".to_vec(),
+            "unsupported_grant_type",
+        ),
+        (
+            b"{\"grant_type\":\"refresh_token\"}".to_vec(),
+            "unsupported_grant_type",
+        ),
         (bearer.as_bytes().to_vec(), "invalid_request"),
         (format!("{bearer}not-a-jwt").into_bytes(), "invalid_grant"),
         (format!("{bearer}a.b").into_bytes(), "invalid_grant"),
         (format!("{bearer}a.b.c.d").into_bytes(), "invalid_grant"),
-        (format!("{bearer}%21%21.%21%21.%21%21").into_bytes(), "invalid_grant"),
-        (format!("{bearer}{header}.{claims}.").into_bytes(), "invalid_grant"),
-        (format!("{bearer}{header}.{}.sig", b64("[]")).into_bytes(), "invalid_grant"),
-        (format!("{bearer}{}.{claims}.sig", b64(r#"{"alg":"none"}"#)).into_bytes(), "invalid_grant"),
+        (
+            format!("{bearer}%21%21.%21%21.%21%21").into_bytes(),
+            "invalid_grant",
+        ),
+        (
+            format!("{bearer}{header}.{claims}.").into_bytes(),
+            "invalid_grant",
+        ),
+        (
+            format!("{bearer}{header}.{}.sig", b64("[]")).into_bytes(),
+            "invalid_grant",
+        ),
+        (
+            format!("{bearer}{}.{claims}.sig", b64(r#"{"alg":"none"}"#)).into_bytes(),
+            "invalid_grant",
+        ),
         (b"grant_type=refresh_token".to_vec(), "invalid_request"),
-        (b"grant_type=refresh_token&refresh_token=x&client_id=y".to_vec(), "invalid_client"),
+        (
+            b"grant_type=refresh_token&refresh_token=x&client_id=y".to_vec(),
+            "invalid_client",
+        ),
     ];
     for (form, expected) in cases {
         let (status, body) = token_form(&w, &form).await;
         let shown = String::from_utf8_lossy(&form);
-        assert!(
-            (400..500).contains(&status),
-            "{shown}: {status} {body}"
-        );
+        assert!((400..500).contains(&status), "{shown}: {status} {body}");
         assert_eq!(body["error"], expected, "{shown}: {body}");
         assert!(
-            body["error_description"].as_str().is_some_and(|d| !d.is_empty()),
+            body["error_description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
             "{shown}: {body}"
         );
-        assert_eq!(body.as_object().map(|o| o.len()), Some(2), "{shown}: {body}");
+        assert_eq!(
+            body.as_object().map(|o| o.len()),
+            Some(2),
+            "{shown}: {body}"
+        );
     }
 }
 
@@ -461,7 +518,10 @@ async fn unknown_body_fields_follow_each_apis_rule() {
         )
         .await;
     assert_eq!(status, 200, "{event}");
-    assert!(event.get("fooBar").is_none(), "unknown name echoed: {event}");
+    assert!(
+        event.get("fooBar").is_none(),
+        "unknown name echoed: {event}"
+    );
     let (status, file) = w
         .send(
             Method::POST,

@@ -98,7 +98,11 @@ fn random_requests_never_get_a_5xx_or_a_shapeless_error() {
         prop::sample::select(METHODS),
         body(),
     );
-    let mut runner = TestRunner::new(Config::with_cases(192));
+    let config = Config {
+        failure_persistence: None,
+        ..Config::with_cases(192)
+    };
+    let mut runner = TestRunner::new(config);
     let result = runner.run(&strategy, |(prefix, tail, method, body)| {
         let url = format!("{}{prefix}{tail}", sandbox.url);
         let answer = rt.block_on(async {
@@ -122,12 +126,20 @@ fn random_requests_never_get_a_5xx_or_a_shapeless_error() {
         };
         prop_assert!(status < 500, "{url}: {status} {text}");
         if status >= 400 {
-            let v: Value = serde_json::from_str(&text)
-                .map_err(|e| TestCaseError::fail(format!("{url}: {status} not JSON ({e}): {text}")))?;
-            if prefix == "token" {
+            let v: Value = serde_json::from_str(&text).map_err(|e| {
+                TestCaseError::fail(format!("{url}: {status} not JSON ({e}): {text}"))
+            })?;
+            let oauth = prefix == "token" && (tail.is_empty() || tail.starts_with('?'));
+            if oauth {
                 prop_assert!(v["error"].is_string(), "{url}: {text}");
             } else {
-                prop_assert_eq!(&v["error"]["code"], &Value::from(status), "{}: {}", url, text);
+                prop_assert_eq!(
+                    &v["error"]["code"],
+                    &Value::from(status),
+                    "{}: {}",
+                    url,
+                    text
+                );
                 prop_assert!(v["error"]["message"].is_string(), "{url}: {text}");
             }
         }

@@ -70,7 +70,12 @@ fn reshape(method: &Method, path: &str, status: StatusCode, detail: &str) -> Res
 }
 
 /// Google's legacy reason and a message saying what went wrong and how to fix it.
-fn explain(method: &Method, path: &str, status: StatusCode, detail: &str) -> (&'static str, String) {
+fn explain(
+    method: &Method,
+    path: &str,
+    status: StatusCode,
+    detail: &str,
+) -> (&'static str, String) {
     let detail = if detail.is_empty() {
         String::new()
     } else {
@@ -92,10 +97,9 @@ fn explain(method: &Method, path: &str, status: StatusCode, detail: &str) -> (&'
             "The requested URL was not found on this server.".to_string(),
         ),
         StatusCode::BAD_REQUEST => ("badRequest", format!("Invalid request{detail}.")),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "badContent",
-            format!("Unsupported content type{detail}."),
-        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("badContent", format!("Unsupported content type{detail}."))
+        }
         s if s.is_server_error() => ("backendError", format!("Backend Error{detail}.")),
         _ => ("badRequest", format!("Request refused{detail}.")),
     }
@@ -103,12 +107,14 @@ fn explain(method: &Method, path: &str, status: StatusCode, detail: &str) -> (&'
 
 /// Turns a handler panic into Google's 500 instead of a dropped connection.
 pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let mut response =
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backendError", "Backend Error")
-            .into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    let mut response = ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "backendError",
+        "Backend Error",
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

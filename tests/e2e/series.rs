@@ -286,7 +286,11 @@ async fn a_series_split_by_this_and_following_keeps_its_doc() {
     let doc_id = alice.attached_doc(&old).await.expect("event").expect("doc");
     let bob = co.person("bob@example.com").await;
     assert!(bob
-        .type_under_heading(&doc_id, "Action items", &["Bob to send the budget by Friday"])
+        .type_under_heading(
+            &doc_id,
+            "Action items",
+            &["Bob to send the budget by Friday"]
+        )
         .await
         .expect("type"));
 
@@ -360,7 +364,10 @@ async fn a_series_split_by_this_and_following_keeps_its_doc() {
     );
     assert_eq!(count(&text, "Tue 15 Dec 2026 · 1:1"), 1, "{text}");
     let newest = &text[..text.find("Tue 8 Dec 2026 · 1:1").expect("8 Dec")];
-    assert!(newest.contains("send the budget"), "open item carried across the split: {newest}");
+    assert!(
+        newest.contains("send the budget"),
+        "open item carried across the split: {newest}"
+    );
     let (_, attached) = alice
         .calendar
         .events()
