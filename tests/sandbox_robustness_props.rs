@@ -43,7 +43,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
+        any::<i64>().prop_map(Value::from),
         "\\PC{0,8}".prop_map(Value::String),
     ];
     let json = leaf.prop_recursive(3, 24, 4, |inner| {
