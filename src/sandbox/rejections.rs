@@ -118,3 +118,66 @@ pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Respon
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt as _;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    async fn panics() -> &'static str {
+        panic!("a handler bug")
+    }
+
+    fn app() -> Router {
+        Router::new()
+            .route("/drive/v3/boom", get(panics))
+            .route("/token", axum::routing::post(|| async { "ok" }))
+            .route("/_sandbox/x", get(|| async { "ok" }))
+            .route("/v1/x", get(|| async { "ok" }))
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(axum::middleware::from_fn(google_shaped))
+    }
+
+    async fn answer(method: &str, path: &str) -> (StatusCode, serde_json::Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .expect("request");
+        let response = app().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        (status, serde_json::from_slice(&bytes).expect("JSON body"))
+    }
+
+    #[tokio::test]
+    async fn a_handler_panic_is_googles_500() {
+        let (status, body) = answer("GET", "/drive/v3/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["code"], 500);
+        assert_eq!(body["error"]["errors"][0]["reason"], "backendError");
+    }
+
+    #[tokio::test]
+    async fn each_path_family_gets_its_own_shape() {
+        let (status, body) = answer("GET", "/token").await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(body["error"], "invalid_request");
+        assert!(body["error_description"]
+            .as_str()
+            .is_some_and(|d| d.contains("GET")));
+        let (_, body) = answer("POST", "/_sandbox/x").await;
+        assert!(body["error"].is_string(), "{body}");
+        let (_, body) = answer("POST", "/v1/x").await;
+        assert_eq!(body["error"]["code"], 405);
+        assert!(body["error"].get("errors").is_none(), "{body}");
+        let (_, body) = answer("DELETE", "/drive/v3/boom").await;
+        assert_eq!(body["error"]["errors"][0]["reason"], "httpMethodNotAllowed");
+    }
+}
