@@ -122,7 +122,7 @@ impl IntoResponse for ApiError {
 }
 
 /// Google's mapping of HTTP codes to canonical gRPC status names.
-fn grpc_status_for(code: StatusCode) -> &'static str {
+pub fn grpc_status_for(code: StatusCode) -> &'static str {
     match code.as_u16() {
         400 => "INVALID_ARGUMENT",
         401 => "UNAUTHENTICATED",

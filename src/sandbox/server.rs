@@ -3,12 +3,13 @@
 use super::call::AppState;
 use super::error::ApiError;
 use super::state::World;
-use super::{admin, calendar, docs, drive, oauth};
+use super::{admin, calendar, docs, drive, oauth, rejections};
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::Router;
 use std::net::SocketAddr;
 use tokio::sync::oneshot;
+use tower_http::catch_panic::CatchPanicLayer;
 
 /// Google refuses request bodies far smaller than this for the methods we serve; anything
 /// larger is an attack or a bug, and answering it from memory would let one test exhaust RAM.
@@ -97,7 +98,8 @@ impl Drop for Sandbox {
     }
 }
 
-/// Every route of every API, plus Google-shaped answers for unknown paths and oversize bodies.
+/// Every route of every API, plus Google-shaped answers for unknown paths, wrong methods,
+/// oversize bodies, undecodable paths and queries, and handler panics (see [`rejections`]).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(oauth::routes())
@@ -113,5 +115,7 @@ pub fn router(state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(rejections::panic_response))
+        .layer(axum::middleware::from_fn(rejections::google_shaped))
         .with_state(state)
 }

@@ -35,6 +35,56 @@ const READ_ONLY: &[&str] = &[
     "sequence",
 ];
 
+/// Every top-level name of the v3 `Event` resource (Google's discovery document). Calendar v3
+/// ignores any other name in a request body instead of refusing it, and never stores or echoes
+/// it; the sandbox does the same, so a typo in a client shows up as a missing field, as it
+/// would against Google.
+const EVENT_FIELDS: &[&str] = &[
+    "anyoneCanAddSelf",
+    "attachments",
+    "attendees",
+    "attendeesOmitted",
+    "birthdayProperties",
+    "colorId",
+    "conferenceData",
+    "created",
+    "creator",
+    "description",
+    "end",
+    "endTimeUnspecified",
+    "etag",
+    "eventType",
+    "extendedProperties",
+    "focusTimeProperties",
+    "gadget",
+    "guestsCanInviteOthers",
+    "guestsCanModify",
+    "guestsCanSeeOtherGuests",
+    "hangoutLink",
+    "htmlLink",
+    "iCalUID",
+    "id",
+    "kind",
+    "location",
+    "locked",
+    "organizer",
+    "originalStartTime",
+    "outOfOfficeProperties",
+    "privateCopy",
+    "recurrence",
+    "recurringEventId",
+    "reminders",
+    "sequence",
+    "source",
+    "start",
+    "status",
+    "summary",
+    "transparency",
+    "updated",
+    "visibility",
+    "workingLocationProperties",
+];
+
 pub(crate) const BASE32HEX: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
 /// Google's rule for client-supplied ids: base32hex characters, 5 to 1024 of them.
@@ -61,7 +111,9 @@ pub(crate) fn apply_body(
         });
     }
     for (key, value) in body {
-        if READ_ONLY.contains(&key.as_str()) || (key == "attachments" && !opts.supports_attachments)
+        if READ_ONLY.contains(&key.as_str())
+            || !EVENT_FIELDS.contains(&key.as_str())
+            || (key == "attachments" && !opts.supports_attachments)
         {
             continue;
         }

@@ -7,6 +7,7 @@
 //! `/v1/documents/` is one wildcard route split here.
 
 use super::drive_link::{self, Role};
+use super::unknown_names;
 use super::DocsError;
 use crate::sandbox::call::{parse_body, AppState, Caller, Reply};
 use crate::sandbox::error::ApiError;
@@ -96,6 +97,8 @@ async fn get(
 async fn create(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     s.call("docs.documents.create", &headers, move |w, caller| {
         let req: Value = parse_body(&body)?;
+        unknown_names::check::<google_docs1::api::Document>(&req)
+            .map_err(ApiError::invalid_argument)?;
         let title = req
             .get("title")
             .and_then(Value::as_str)
@@ -127,6 +130,8 @@ async fn batch_update(
     let id = id.to_string();
     s.call("docs.documents.batchUpdate", &headers, move |w, caller| {
         let req: Value = parse_body(&body)?;
+        unknown_names::check::<google_docs1::api::BatchUpdateDocumentRequest>(&req)
+            .map_err(ApiError::invalid_argument)?;
         authorize(w, &id, caller, Role::Writer)?;
         if w.faults.take_revision_bump("docs.documents.batchUpdate") {
             w.docs.bump_revision(&id)?;

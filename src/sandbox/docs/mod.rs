@@ -7,6 +7,7 @@
 //! * `requests` — `documents.batchUpdate`, one file per request family.
 //! * [`json`] — the model as `documents.get` JSON (legacy and tabs forms).
 //! * [`import`] — parsing captured `documents.get` JSON (indices ignored, recomputed).
+//! * [`unknown_names`] — Docs' 400 for names its schema lacks, at any depth.
 //! * `http` — the axum routes.
 
 pub mod drive_link;
@@ -18,6 +19,7 @@ pub mod index;
 pub mod json;
 pub mod model;
 mod requests;
+pub mod unknown_names;
 pub mod utf16;
 
 pub use http::routes;
