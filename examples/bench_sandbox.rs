@@ -16,8 +16,8 @@ use anyhow::Context;
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
 use common::{CpuSplit, Memory, Percentiles};
 use google_calendar3::api::{Event, EventAttendee, EventDateTime};
-use google_docs1::api::{BatchUpdateDocumentRequest, Document, InsertTextRequest, Location};
 use google_docs1::api::Request as DocsRequest;
+use google_docs1::api::{BatchUpdateDocumentRequest, Document, InsertTextRequest, Location};
 use http_body_util::{BodyExt, Empty};
 use oneonone::sandbox::people::Person;
 use oneonone::sandbox::SandboxClient;
@@ -164,11 +164,7 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
     let tokens = Arc::new(tokens);
     for (label, requests, concurrency) in [
         ("warm-up, concurrency 1", sizes.requests / 6, 1),
-        (
-            "load",
-            sizes.requests,
-            sizes.concurrency,
-        ),
+        ("load", sizes.requests, sizes.concurrency),
     ] {
         control.reset_stats().await?;
         let cpu0 = CpuSplit::now();
@@ -192,10 +188,8 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
 
 /// `GET /_sandbox/state`: its size in bytes and how long it took.
 async fn state_size(url: &str) -> anyhow::Result<(usize, Duration)> {
-    let client = hyper_util::client::legacy::Client::builder(
-        hyper_util::rt::TokioExecutor::new(),
-    )
-    .build_http::<Empty<bytes::Bytes>>();
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Empty<bytes::Bytes>>();
     let t = Instant::now();
     let uri: hyper::Uri = format!("{url}_sandbox/state").parse()?;
     let response = client.get(uri).await?;
@@ -403,7 +397,10 @@ async fn full_sync_all(people: &Arc<Vec<Person>>) -> anyhow::Result<Vec<String>>
                 continue;
             }
             tokens.push(list.next_sync_token.with_context(|| {
-                format!("{}: last page of a full sync has no nextSyncToken", person.email)
+                format!(
+                    "{}: last page of a full sync has no nextSyncToken",
+                    person.email
+                )
             })?);
             break;
         }
@@ -511,7 +508,12 @@ fn report_load(
         cpu.rest.as_secs_f64(),
         cpu.rest.as_secs_f64() * 1e6 / requests.max(1) as f64
     );
-    println!("  {}  {:>9} {:>6}", common::latency_header(), "req/s", "fail");
+    println!(
+        "  {}  {:>9} {:>6}",
+        common::latency_header(),
+        "req/s",
+        "fail"
+    );
     for (kind, name) in KINDS {
         let of_kind: Vec<Duration> = samples
             .iter()
