@@ -1,0 +1,482 @@
+//! Benchmark of the daemon: a whole company's 1-1s on the sandbox over simulated weeks, and
+//! what that costs in Google API calls, CPU time, memory and wall time per pass.
+//!
+//! `cargo run --release --example bench_daemon -- --managers 20 --reports 5 --weeks 4
+//! [--step-minutes 15] [--idle-passes 5]`
+//!
+//! Each manager has a weekly 1-1 with each report, spread over the working week. The real
+//! daemon (real store on disk, real generated Google clients over loopback HTTP, the sandbox's
+//! simulated clock) runs one pass per simulated step; after every meeting the report types one
+//! action item into the newest "Action items" list. The API calls the people make are measured
+//! separately (stats before/after each of their steps) and subtracted, so the counts are the
+//! daemon's alone.
+//!
+//! The sandbox runs on its own threads (`sbx-…`); the daemon and the people on the main
+//! thread. "Daemon CPU" is the CPU time of every non-sandbox thread, read from `/proc` around
+//! each pass only, so the people's typing is not in it. Peak RSS is the whole process (sandbox
+//! included).
+
+mod common;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
+use common::{CpuSplit, Memory, Percentiles};
+use oneonone::config::Config;
+use oneonone::daemon::Daemon;
+use oneonone::reconcile::PassReport;
+use oneonone::sandbox::people::Person;
+use oneonone::sandbox::SandboxClient;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+const TZ: &str = "Europe/Berlin";
+
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    managers: usize,
+    reports: usize,
+    weeks: i64,
+    step_minutes: i64,
+    idle_passes: usize,
+}
+
+impl Sizes {
+    fn from_args() -> anyhow::Result<Sizes> {
+        let mut sizes = Sizes {
+            managers: 20,
+            reports: 5,
+            weeks: 4,
+            step_minutes: 15,
+            idle_passes: 5,
+        };
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        for pair in args.chunks(2) {
+            let [flag, value] = pair else {
+                anyhow::bail!("every flag needs a value (got {pair:?})");
+            };
+            let n: usize = value
+                .parse()
+                .with_context(|| format!("{flag} {value}: expected a whole number"))?;
+            match flag.as_str() {
+                "--managers" => sizes.managers = n.max(1),
+                "--reports" => sizes.reports = n.max(1),
+                "--weeks" => sizes.weeks = n.max(1) as i64,
+                "--step-minutes" => sizes.step_minutes = n.max(1) as i64,
+                "--idle-passes" => sizes.idle_passes = n.max(1),
+                other => anyhow::bail!(
+                    "unknown flag {other}; accepted: --managers --reports --weeks \
+                     --step-minutes --idle-passes"
+                ),
+            }
+        }
+        Ok(sizes)
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let sizes = Sizes::from_args()?;
+    let sandbox_rt = common::sandbox_runtime(2)?;
+    let sandbox = common::start_sandbox(&sandbox_rt)?;
+    let main_rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = main_rt.block_on(run(sandbox.url.clone(), sizes));
+    sandbox_rt.block_on(sandbox.stop());
+    result
+}
+
+/// One weekly 1-1 and where the people are in it.
+struct Series {
+    manager: usize,
+    report: usize,
+    event_id: String,
+    doc: Option<String>,
+    /// End of the next occurrence the report has not typed into yet.
+    next_end: DateTime<Utc>,
+}
+
+type Calls = BTreeMap<String, u64>;
+
+fn calls_of(stats: &Value) -> Calls {
+    stats
+        .get("calls")
+        .and_then(Value::as_object)
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn add_delta(into: &mut Calls, after: &Calls, before: &Calls) {
+    for (method, n) in after {
+        let d = n.saturating_sub(before.get(method).copied().unwrap_or(0));
+        if d > 0 {
+            *into.entry(method.clone()).or_default() += d;
+        }
+    }
+}
+
+fn minus(total: &Calls, people: &Calls) -> Calls {
+    total
+        .iter()
+        .map(|(k, n)| {
+            (
+                k.clone(),
+                n.saturating_sub(people.get(k).copied().unwrap_or(0)),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// Calls whose method starts with `prefix`; `"drive.!changes.list"` means the drive calls but
+/// `drive.changes.list` (the time-debounced change poll, which the idle baseline also makes).
+fn family(calls: &Calls, prefix: &str) -> u64 {
+    let (prefix, except) = match prefix.split_once('!') {
+        Some((p, e)) => (p, Some(format!("{p}{e}"))),
+        None => (prefix, None),
+    };
+    calls
+        .iter()
+        .filter(|(k, _)| k.starts_with(prefix) && except.as_deref() != Some(k.as_str()))
+        .map(|(_, n)| n)
+        .sum()
+}
+
+fn manager_email(m: usize) -> String {
+    format!("mgr{m:02}@example.com")
+}
+
+fn report_email(m: usize, r: usize) -> String {
+    format!("rep{m:02}x{r}@example.com")
+}
+
+fn report_name(m: usize, r: usize) -> String {
+    format!("Rae{m:02}x{r} Lee")
+}
+
+async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
+    println!("bench_daemon — {}", common::machine_line());
+    println!("sizes: {sizes:?}\n");
+    let setup_clock = Instant::now();
+    let control = SandboxClient::new(&url);
+    // Monday 30 Nov 2026, 07:00 in Berlin.
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 30, 6, 0, 0)
+        .single()
+        .context("start date")?;
+    control.set_now(start).await?;
+    let mut managers = Vec::new();
+    let mut reports: Vec<Vec<Person>> = Vec::new();
+    for m in 0..sizes.managers {
+        control
+            .add_user(&manager_email(m), &format!("Max{m:02} Boss"), TZ)
+            .await?;
+        let mut team = Vec::new();
+        for r in 0..sizes.reports {
+            control
+                .add_user(&report_email(m, r), &report_name(m, r), TZ)
+                .await?;
+            team.push(Person::sign_in(&control, &report_email(m, r)).await?);
+        }
+        managers.push(Person::sign_in(&control, &manager_email(m)).await?);
+        reports.push(team);
+    }
+    let mut series = Vec::new();
+    let days = ["MO", "TU", "WE", "TH", "FR"];
+    for (m, manager) in managers.iter().enumerate() {
+        for r in 0..sizes.reports {
+            // Spread over the week: weekday by report, hour by manager (08:00–16:30 UTC).
+            let g = m * sizes.reports + r;
+            let weekday = g % 5;
+            let slot = (m + r / 5) % 17;
+            let first = start
+                + ChronoDuration::days(weekday as i64)
+                + ChronoDuration::hours(2)
+                + ChronoDuration::minutes(30 * slot as i64);
+            let created = manager
+                .create_recurring(
+                    &format!("{} / Max{m:02} 1:1", report_name(m, r)),
+                    &[&report_email(m, r)],
+                    first,
+                    30,
+                    TZ,
+                    &[&format!("RRULE:FREQ=WEEKLY;BYDAY={}", days[weekday])],
+                )
+                .await?;
+            series.push(Series {
+                manager: m,
+                report: r,
+                event_id: created.id.context("created event has no id")?,
+                doc: None,
+                next_end: first + ChronoDuration::minutes(30),
+            });
+        }
+    }
+
+    let dir = tempfile::tempdir()?;
+    let key = control.service_account_key().await?;
+    std::fs::write(dir.path().join("key.json"), key.to_string())?;
+    let users = (0..sizes.managers)
+        .map(|m| format!("\"{}\"", manager_email(m)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let config = format!(
+        "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n\
+         users = [{users}]\nendpoint = \"{url}\"\nmax_attempts = 2\n\n[daemon]\n\
+         state_dir = \"state\"\nclock = \"sandbox\"\n"
+    );
+    let config_path = dir.path().join("oneonone.toml");
+    std::fs::write(&config_path, config)?;
+    let daemon = Daemon::start(Config::load(&config_path)?).await?;
+    println!(
+        "setup: {} managers, {} weekly 1-1s, in {:.1}s",
+        sizes.managers,
+        series.len(),
+        setup_clock.elapsed().as_secs_f64()
+    );
+
+    control.reset_stats().await?;
+    let memory_before = Memory::now();
+    let end = start + ChronoDuration::weeks(sizes.weeks);
+    let step = ChronoDuration::minutes(sizes.step_minutes);
+    let mut now = start;
+    let mut people_calls = Calls::new();
+    let mut total = PassReport::default();
+    let mut failures = 0usize;
+    let (mut typed, mut untyped) = (0usize, 0usize);
+    let mut busy_walls = Vec::new();
+    let mut idle_walls = Vec::new();
+    let mut first_pass = None;
+    let mut daemon_cpu = Duration::ZERO;
+    let mut sandbox_cpu = Duration::ZERO;
+    let run_clock = Instant::now();
+    let mut next_progress = start + ChronoDuration::days(1);
+    while now < end {
+        // The people: after each meeting, its report types one action item.
+        if series.iter().any(|s| s.next_end <= now) {
+            let before = calls_of(&control.stats().await?);
+            for s in series.iter_mut().filter(|s| s.next_end <= now) {
+                let week = (s.next_end - start).num_weeks() + 1;
+                s.next_end += ChronoDuration::weeks(1);
+                if s.doc.is_none() {
+                    s.doc = managers[s.manager].attached_doc(&s.event_id).await?;
+                }
+                let Some(doc) = &s.doc else {
+                    untyped += 1;
+                    continue;
+                };
+                let line = format!(
+                    "{} to send the week {week} update by Friday",
+                    report_name(s.manager, s.report)
+                );
+                let ok = reports[s.manager][s.report]
+                    .type_under_heading(doc, "Action items", &[&line])
+                    .await?;
+                if ok {
+                    typed += 1;
+                } else {
+                    untyped += 1;
+                }
+            }
+            let after = calls_of(&control.stats().await?);
+            add_delta(&mut people_calls, &after, &before);
+        }
+
+        let cpu0 = CpuSplit::now();
+        let t = Instant::now();
+        let summary = daemon.pass(false, None).await?;
+        let wall = t.elapsed();
+        let cpu = CpuSplit::now().since(cpu0);
+        daemon_cpu += cpu.rest;
+        sandbox_cpu += cpu.sandbox;
+        failures += summary.failures.len();
+        for f in &summary.failures {
+            eprintln!("pass failure at {now}: {f}");
+        }
+        let r = &summary.report;
+        let busy = r.docs_created
+            + r.docs_adopted
+            + r.docs_attached
+            + r.docs_shared
+            + r.sections_written
+            + r.harvests
+            + r.revision_conflicts
+            > 0;
+        if first_pass.is_none() {
+            first_pass = Some((wall, cpu.rest));
+        } else if busy {
+            busy_walls.push(wall);
+        } else {
+            idle_walls.push(wall);
+        }
+        total.absorb(summary.report);
+        control.advance(step).await?;
+        now += step;
+        if now >= next_progress {
+            eprintln!(
+                "  simulated {} — {:.1}s wall so far",
+                now.format("%a %d %b"),
+                run_clock.elapsed().as_secs_f64()
+            );
+            next_progress += ChronoDuration::days(1);
+        }
+    }
+    let run_wall = run_clock.elapsed();
+    let memory_after = Memory::now();
+    let all_calls = calls_of(&control.stats().await?);
+    let daemon_calls = minus(&all_calls, &people_calls);
+    let passes = busy_walls.len() + idle_walls.len() + 1;
+
+    // Idle polls: settle once, then passes one step apart with nothing due (the run ends on a
+    // Monday 07:00 in Berlin; the first meeting is at 09:00 and was prepared a day ago). The
+    // clock moves as in the run, so work debounced by time (Drive change polls) is counted.
+    daemon.pass(false, None).await?;
+    control.reset_stats().await?;
+    let mut idle_report = PassReport::default();
+    let mut idle_wall = Duration::ZERO;
+    let mut idle_cpu = CpuSplit::default();
+    for _ in 0..sizes.idle_passes {
+        control.advance(step).await?;
+        let cpu0 = CpuSplit::now();
+        let t = Instant::now();
+        idle_report.absorb(daemon.pass(false, None).await?.report);
+        idle_wall += t.elapsed();
+        let cpu = CpuSplit::now().since(cpu0);
+        idle_cpu.rest += cpu.rest;
+        idle_cpu.sandbox += cpu.sandbox;
+    }
+    let idle_calls = calls_of(&control.stats().await?);
+    let idle_user_passes = (sizes.idle_passes * sizes.managers) as f64;
+
+    // Report.
+    let occurrences = typed + untyped;
+    println!(
+        "\nrun: {} simulated weeks, {passes} passes (one per {} simulated minutes), {:.1}s wall",
+        sizes.weeks,
+        sizes.step_minutes,
+        run_wall.as_secs_f64()
+    );
+    println!(
+        "work done: {} docs created, {} shared, {} attached, {} sections written, {} harvests, \
+         {} action items harvested; {} pass failures, {} problems",
+        total.docs_created,
+        total.docs_shared,
+        total.docs_attached,
+        total.sections_written,
+        total.harvests,
+        total.items_harvested,
+        failures,
+        total.problems.len()
+    );
+    println!(
+        "people: {typed} action items typed after {occurrences} meetings ({untyped} found no \
+         doc or no \"Action items\" heading)"
+    );
+
+    println!("\nGoogle API calls by the daemon over the run (people's calls subtracted):");
+    for (method, n) in &daemon_calls {
+        println!("  {method:<36} {n:>8}");
+    }
+    println!(
+        "  {:<36} {:>8}",
+        "total",
+        daemon_calls.values().sum::<u64>()
+    );
+    println!("people's calls (not included above): {people_calls:?}");
+
+    let idle_per_user_pass: BTreeMap<&str, f64> = idle_calls
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n as f64 / idle_user_passes))
+        .collect();
+    println!(
+        "\nidle polls: {} passes × {} managers with nothing due: {:.3} calls per manager per \
+         pass {:?}; work done in them: {} sections, {} harvests",
+        sizes.idle_passes,
+        sizes.managers,
+        idle_calls.values().sum::<u64>() as f64 / idle_user_passes,
+        idle_per_user_pass,
+        idle_report.sections_written,
+        idle_report.harvests
+    );
+    println!(
+        "  idle pass wall {:.2} ms, daemon CPU {:.2} ms per pass ({:.3} ms per manager)",
+        idle_wall.as_secs_f64() * 1000.0 / sizes.idle_passes as f64,
+        idle_cpu.rest.as_secs_f64() * 1000.0 / sizes.idle_passes as f64,
+        idle_cpu.rest.as_secs_f64() * 1000.0 / idle_user_passes
+    );
+
+    // Per occurrence: all of the daemon's calls, and those beyond the idle polling baseline.
+    let user_passes = (passes * sizes.managers) as f64;
+    println!(
+        "\ncalls per meeting occurrence ({occurrences} occurrences; 'work' = minus the idle \
+         baseline × {passes} passes × {} managers):",
+        sizes.managers
+    );
+    println!("  {:<26} {:>10} {:>10}", "family", "all", "work");
+    for (label, prefix) in [
+        ("calendar", "calendar."),
+        ("docs.documents.get", "docs.documents.get"),
+        ("docs.documents.batchUpdate", "docs.documents.batchUpdate"),
+        ("docs (all)", "docs."),
+        ("drive", "drive."),
+        ("drive (but changes.list)", "drive.!changes.list"),
+        ("oauth2", "oauth2."),
+    ] {
+        let all = family(&daemon_calls, prefix) as f64;
+        let baseline = family(&idle_calls, prefix) as f64 / idle_user_passes * user_passes;
+        let per = |n: f64| n / occurrences.max(1) as f64;
+        println!(
+            "  {label:<26} {:>10.2} {:>10.2}",
+            per(all),
+            per((all - baseline).max(0.0))
+        );
+    }
+
+    println!("\nwall time per pass ({} managers each):", sizes.managers);
+    println!("  {}", common::latency_header());
+    if let Some((wall, cpu)) = first_pass {
+        println!(
+            "  first pass (full sync, docs for every series): {} ms wall, {} ms daemon CPU",
+            common::ms(wall),
+            common::ms(cpu)
+        );
+    }
+    println!(
+        "  {}",
+        common::latency_row("passes with work", &Percentiles::of(&busy_walls))
+    );
+    println!(
+        "  {}",
+        common::latency_row("passes without work", &Percentiles::of(&idle_walls))
+    );
+    println!(
+        "\nCPU over the run: daemon {:.2}s ({:.2} ms per pass, {:.3} ms per manager-pass), \
+         sandbox {:.2}s",
+        daemon_cpu.as_secs_f64(),
+        daemon_cpu.as_secs_f64() * 1000.0 / passes as f64,
+        daemon_cpu.as_secs_f64() * 1000.0 / user_passes,
+        sandbox_cpu.as_secs_f64()
+    );
+    let store_bytes: u64 = std::fs::read_dir(dir.path().join("state"))
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    let end_memory = Memory::now();
+    println!(
+        "memory (whole process, sandbox included): RSS {:.1} MiB before the run, {:.1} MiB \
+         after; peak (VmHWM) {:.1} MiB; the daemon's store on disk {:.1} MiB",
+        common::mib(memory_before.rss_kb),
+        common::mib(memory_after.rss_kb),
+        common::mib(end_memory.hwm_kb),
+        store_bytes as f64 / 1_048_576.0
+    );
+    Ok(())
+}
