@@ -46,6 +46,20 @@ pub enum ConfigError {
     },
 }
 
+/// Which meetings get the "Growth" block (skills, goals, progress): a monthly conversation by
+/// default, since weekly career talk turns into a ritual nobody prepares for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Growth {
+    /// The first meeting of each calendar month.
+    #[default]
+    FirstOfMonth,
+    /// Every meeting.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// The validated configuration. Paths in it are absolute or relative to the working directory
 /// (never to the configuration file any more).
 #[derive(Debug, Clone)]
@@ -153,6 +167,8 @@ pub struct DocConfig {
     pub folder: String,
     /// Whether Drive e-mails the other attendee when the doc is shared.
     pub notify: bool,
+    /// Which sections carry the template's growth block (`growth` is true in the template).
+    pub growth: Growth,
     /// Lower-case domains the doc may be shared into; empty means the organizer's own domain.
     pub allowed_domains: Vec<String>,
     /// The agenda template file; `None` means the built-in template.

@@ -96,6 +96,8 @@ pub(crate) struct RawDoc {
     #[serde(default)]
     pub notify: bool,
     #[serde(default)]
+    pub growth: super::Growth,
+    #[serde(default)]
     pub allowed_domains: Vec<String>,
     pub template: Option<PathBuf>,
 }

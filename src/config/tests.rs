@@ -75,6 +75,7 @@ fn minimal_service_account_config_gets_documented_defaults() {
     assert_eq!(c.doc.title, "{organizer} / {other} · 1:1 notes");
     assert_eq!(c.doc.folder, "1:1 notes");
     assert!(!c.doc.notify);
+    assert_eq!(c.doc.growth, Growth::FirstOfMonth);
     assert!(c.doc.template.is_none());
     assert!(c.actions.aliases.is_empty());
     assert_eq!(c.source, f.config_path());
@@ -476,6 +477,32 @@ fn alias_targets_must_be_addresses() {
         &[
             "actions.aliases.\"Bobby\"",
             "\"bob\" is not an e-mail address",
+        ],
+    );
+}
+
+#[test]
+fn growth_takes_its_three_forms_and_names_them_when_wrong() {
+    let f = Fixture::new();
+    for (word, want) in [
+        ("first_of_month", Growth::FirstOfMonth),
+        ("always", Growth::Always),
+        ("never", Growth::Never),
+    ] {
+        let c = f
+            .load(&format!("{SA}[doc]\ngrowth = \"{word}\"\n"))
+            .expect("valid");
+        assert_eq!(c.doc.growth, want);
+    }
+    let e = f.error(&format!("{SA}[doc]\ngrowth = \"weekly\"\n"));
+    assert_contains(
+        &e,
+        &[
+            "oneonone.toml",
+            "growth",
+            "weekly",
+            "first_of_month",
+            "never",
         ],
     );
 }

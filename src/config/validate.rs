@@ -245,6 +245,7 @@ fn doc(c: &Checker, d: RawDoc) -> Result<DocConfig, ConfigError> {
         title,
         folder,
         notify: d.notify,
+        growth: d.growth,
         allowed_domains,
         template,
     })

@@ -10,6 +10,7 @@ use super::requests::to_requests;
 use super::series::SeriesView;
 use super::series_doc::SeriesDoc;
 use super::{problem, PassReport, Reconciler};
+use crate::config::Growth;
 use crate::domain::doc::Doc;
 use crate::domain::edit::plan_section;
 use crate::domain::occurrences::{heading_date_label, is_first_in_month, local_date, Occurrence};
@@ -110,7 +111,11 @@ pub(super) async fn prepare(
         other_name: view.other_name.clone(),
         organizer_email: view.user.clone(),
         other_email: view.other_email.clone(),
-        growth: is_first_in_month(occ, all),
+        growth: match r.config.doc.growth {
+            Growth::FirstOfMonth => is_first_in_month(occ, all),
+            Growth::Always => true,
+            Growth::Never => false,
+        },
         open_items,
     };
     let blocks = r

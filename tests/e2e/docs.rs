@@ -134,3 +134,20 @@ async fn a_renamed_heading_is_still_recognised_by_its_named_range() {
     let text = text_of(&alice, &doc_id).await;
     assert_eq!(count(&text, "Tue 1 Dec 2026 · 1:1"), 1, "{text}");
 }
+
+#[tokio::test]
+async fn growth_never_leaves_the_growth_block_out() {
+    let co = Company::new(&["alice@example.com"], "[doc]\ngrowth = \"never\"\n").await;
+    let alice = co.person("alice@example.com").await;
+    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
+    let daemon = co.daemon().await;
+    co.run_until(&daemon, utc(2026, 11, 30, 12, 0)).await;
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    let text = text_of(&alice, &doc_id).await;
+    assert!(text.contains("Tue 1 Dec 2026 · 1:1"), "{text}");
+    assert!(!text.contains("Growth"), "{text}");
+}
