@@ -32,50 +32,28 @@ use std::time::{Duration, Instant};
 
 const TZ: &str = "Europe/Berlin";
 
-#[derive(Debug, Clone, Copy)]
+/// The sizes of one run, from the command line.
+#[derive(Debug, Clone, Copy, clap::Parser)]
 struct Sizes {
+    /// Managers served by the daemon.
+    #[arg(long, default_value_t = 20, value_parser = common::at_least::<1>)]
     managers: usize,
+    /// Reports (weekly 1:1s) per manager.
+    #[arg(long, default_value_t = 5, value_parser = common::at_least::<1>)]
     reports: usize,
+    /// Simulated weeks.
+    #[arg(long, default_value_t = 4, value_parser = common::at_least_i64::<1>)]
     weeks: i64,
+    /// Simulated minutes between passes.
+    #[arg(long, default_value_t = 15, value_parser = common::at_least_i64::<1>)]
     step_minutes: i64,
+    /// Passes in the idle phase.
+    #[arg(long, default_value_t = 5, value_parser = common::at_least::<1>)]
     idle_passes: usize,
 }
 
-impl Sizes {
-    fn from_args() -> anyhow::Result<Sizes> {
-        let mut sizes = Sizes {
-            managers: 20,
-            reports: 5,
-            weeks: 4,
-            step_minutes: 15,
-            idle_passes: 5,
-        };
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        for pair in args.chunks(2) {
-            let [flag, value] = pair else {
-                anyhow::bail!("every flag needs a value (got {pair:?})");
-            };
-            let n: usize = value
-                .parse()
-                .with_context(|| format!("{flag} {value}: expected a whole number"))?;
-            match flag.as_str() {
-                "--managers" => sizes.managers = n.max(1),
-                "--reports" => sizes.reports = n.max(1),
-                "--weeks" => sizes.weeks = n.max(1) as i64,
-                "--step-minutes" => sizes.step_minutes = n.max(1) as i64,
-                "--idle-passes" => sizes.idle_passes = n.max(1),
-                other => anyhow::bail!(
-                    "unknown flag {other}; accepted: --managers --reports --weeks \
-                     --step-minutes --idle-passes"
-                ),
-            }
-        }
-        Ok(sizes)
-    }
-}
-
 fn main() -> anyhow::Result<()> {
-    let sizes = Sizes::from_args()?;
+    let sizes = <Sizes as clap::Parser>::parse();
     let sandbox_rt = common::sandbox_runtime(2)?;
     let sandbox = common::start_sandbox(&sandbox_rt)?;
     let main_rt = tokio::runtime::Builder::new_current_thread()

@@ -28,53 +28,30 @@ use std::time::{Duration, Instant};
 const TZ: &str = "Europe/Berlin";
 
 /// The sizes of one run, from the command line.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, clap::Parser)]
 struct Sizes {
+    /// People in the sandbox (at least 2: every event has another attendee).
+    #[arg(long, default_value_t = 50, value_parser = common::at_least::<2>)]
     users: usize,
+    /// Events to insert (a fifth of them weekly series).
+    #[arg(long, default_value_t = 10_000)]
     events: usize,
+    /// Google Docs to create.
+    #[arg(long, default_value_t = 1_000)]
     docs: usize,
+    /// Text per doc, in bytes.
+    #[arg(long, default_value_t = 4_096)]
     doc_bytes: usize,
+    /// Requests in the latency run.
+    #[arg(long, default_value_t = 20_000)]
     requests: usize,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 16, value_parser = common::at_least::<1>)]
     concurrency: usize,
 }
 
-impl Sizes {
-    fn from_args() -> anyhow::Result<Sizes> {
-        let mut sizes = Sizes {
-            users: 50,
-            events: 10_000,
-            docs: 1_000,
-            doc_bytes: 4_096,
-            requests: 20_000,
-            concurrency: 16,
-        };
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        for pair in args.chunks(2) {
-            let [flag, value] = pair else {
-                anyhow::bail!("every flag needs a value (got {pair:?})");
-            };
-            let n: usize = value
-                .parse()
-                .with_context(|| format!("{flag} {value}: expected a whole number"))?;
-            match flag.as_str() {
-                "--users" => sizes.users = n.max(2),
-                "--events" => sizes.events = n,
-                "--docs" => sizes.docs = n,
-                "--doc-bytes" => sizes.doc_bytes = n,
-                "--requests" => sizes.requests = n,
-                "--concurrency" => sizes.concurrency = n.max(1),
-                other => anyhow::bail!(
-                    "unknown flag {other}; accepted: --users --events --docs --doc-bytes \
-                     --requests --concurrency"
-                ),
-            }
-        }
-        Ok(sizes)
-    }
-}
-
 fn main() -> anyhow::Result<()> {
-    let sizes = Sizes::from_args()?;
+    let sizes = <Sizes as clap::Parser>::parse();
     let sandbox_rt = common::sandbox_runtime(2)?;
     let sandbox = common::start_sandbox(&sandbox_rt)?;
     let client_rt = tokio::runtime::Builder::new_current_thread()

@@ -207,3 +207,25 @@ mod tests {
         assert_eq!(percentile(&[], 50.0), Duration::ZERO);
     }
 }
+
+/// A whole number of at least `MIN`, for size flags.
+pub fn at_least<const MIN: usize>(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    if n < MIN {
+        return Err(format!("{n} is too small: at least {MIN}"));
+    }
+    Ok(n)
+}
+
+/// [`at_least`] for signed durations (weeks, minutes).
+pub fn at_least_i64<const MIN: i64>(s: &str) -> Result<i64, String> {
+    let n: i64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    if n < MIN {
+        return Err(format!("{n} is too small: at least {MIN}"));
+    }
+    Ok(n)
+}
