@@ -2,6 +2,13 @@
 //! end-to-end tests and the demo (so weeks of meetings pass in seconds).
 
 use chrono::{DateTime, Utc};
+use http_body_util::Empty;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+
+/// A plain-HTTP client for the sandbox's clock (the sandbox is always on loopback). Kept with the
+/// clock so every read reuses one pooled connection.
+pub type ClockClient = Client<HttpConnector, Empty<bytes::Bytes>>;
 
 /// Where "now" comes from.
 #[derive(Debug, Clone)]
@@ -10,6 +17,7 @@ pub enum Clock {
     /// `GET <base>_sandbox/clock` → `{"now": RFC3339}`.
     Sandbox {
         base_url: String,
+        client: Box<ClockClient>,
     },
     /// A fixed instant (dry runs and unit tests of the shell).
     Fixed(DateTime<Utc>),
@@ -28,25 +36,30 @@ pub enum ClockError {
 }
 
 impl Clock {
+    /// The sandbox's simulated clock at `base_url` (with its trailing slash).
+    pub fn sandbox(base_url: &str) -> Clock {
+        Clock::Sandbox {
+            base_url: base_url.to_string(),
+            client: Box::new(Client::builder(hyper_util::rt::TokioExecutor::new()).build_http()),
+        }
+    }
+
     pub async fn now(&self) -> Result<DateTime<Utc>, ClockError> {
         match self {
             Clock::System => Ok(Utc::now()),
             Clock::Fixed(t) => Ok(*t),
-            Clock::Sandbox { base_url } => sandbox_now(base_url).await,
+            Clock::Sandbox { base_url, client } => sandbox_now(client, base_url).await,
         }
     }
 }
 
-async fn sandbox_now(base_url: &str) -> Result<DateTime<Utc>, ClockError> {
-    use http_body_util::{BodyExt, Empty};
-    use hyper_util::client::legacy::Client;
-    use hyper_util::rt::TokioExecutor;
+async fn sandbox_now(client: &ClockClient, base_url: &str) -> Result<DateTime<Utc>, ClockError> {
+    use http_body_util::BodyExt;
     let url = format!("{}_sandbox/clock", base_url);
     let unreachable = |e: Box<dyn std::error::Error + Send + Sync>| ClockError::Unreachable {
         url: url.clone(),
         source: e,
     };
-    let client: Client<_, Empty<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let uri: hyper::Uri = url.parse().map_err(|e| unreachable(Box::new(e)))?;
     let response = client
         .get(uri)

@@ -211,9 +211,7 @@ fn scratch_store(state_dir: &Path) -> anyhow::Result<(Store, Option<ScratchDir>)
 
 fn clock_for(config: &Config) -> Clock {
     match (&config.daemon.clock, &config.google.endpoint) {
-        (ClockKind::Sandbox, Some(endpoint)) => Clock::Sandbox {
-            base_url: endpoint.to_string(),
-        },
+        (ClockKind::Sandbox, Some(endpoint)) => Clock::sandbox(endpoint.as_str()),
         _ => Clock::System,
     }
 }
