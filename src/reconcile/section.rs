@@ -42,19 +42,18 @@ impl<'c> DocWork<'c> {
 
     /// The doc as last read, reading it if needed.
     pub async fn read(&mut self) -> Result<&Doc, GoogleError> {
-        if self.read.is_none() {
-            let json = self.clients.docs.get(&self.doc.id).await?;
-            let doc = Doc::from_json(&json).map_err(|e| GoogleError::Permanent {
-                code: Some(200),
-                reason: Some("unreadableDocument".into()),
-                message: format!("document {}: {e}", self.doc.id),
-            })?;
-            self.read = Some(doc);
-        }
-        match &self.read {
-            Some(doc) => Ok(doc),
-            None => unreachable!("read just above"),
-        }
+        let doc = match self.read.take() {
+            Some(doc) => doc,
+            None => {
+                let json = self.clients.docs.get(&self.doc.id).await?;
+                Doc::from_json(&json).map_err(|e| GoogleError::Permanent {
+                    code: Some(200),
+                    reason: Some("unreadableDocument".into()),
+                    message: format!("document {}: {e}", self.doc.id),
+                })?
+            }
+        };
+        Ok(self.read.insert(doc))
     }
 
     /// Forgets the read after a write or a conflict.
