@@ -13,12 +13,11 @@
 //!   step.
 //! * [`daemon`] — the loop that syncs, schedules and runs due work until shutdown.
 //! * [`config`] and [`clock`] — the TOML configuration and the (system or simulated) clock.
-//! * [`cli`] — one module per subcommand; `main.rs` only parses arguments and calls in here.
-//! * [`sandbox`] — an independent, in-memory implementation of the parts of Google Calendar v3,
-//!   Docs v1, Drive v3 and OAuth that oneonone touches, served over HTTP for tests and the demo.
-//!   It shares no logic with the daemon.
+//!
+//! The command line lives in the binary (`src/cli/`), and the sandbox — an independent,
+//! in-memory Google for tests and the demo — in its own crate (`sandbox/`, `oneonone-sandbox`),
+//! which this library does not depend on.
 
-pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod daemon;
@@ -26,5 +25,4 @@ pub mod domain;
 pub mod export;
 pub mod google;
 pub mod reconcile;
-pub mod sandbox;
 pub mod store;

@@ -5,7 +5,7 @@
 mod cli_support;
 
 use cli_support::*;
-use oneonone::sandbox::SandboxClient;
+use oneonone_sandbox::SandboxClient;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -129,7 +129,7 @@ async fn once_creates_the_doc_and_writes_the_due_section() {
         .await
         .expect("event")
         .expect("doc attached");
-    let text = oneonone::sandbox::people::doc_text(&alice.get_doc(&doc_id).await.expect("doc"));
+    let text = oneonone_sandbox::people::doc_text(&alice.get_doc(&doc_id).await.expect("doc"));
     assert!(text.contains("Tue 1 Dec 2026"), "section written: {text}");
     assert_eq!(w.calls("drive.files.create").await, 2, "folder and doc");
 }

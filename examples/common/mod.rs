@@ -7,7 +7,7 @@
 // Each example uses a different subset of these helpers.
 #![allow(dead_code)]
 
-use oneonone::sandbox::{Sandbox, SandboxOptions};
+use oneonone_sandbox::{Sandbox, SandboxOptions};
 use std::time::Duration;
 
 /// The name prefix of the sandbox runtime's threads (see [`sandbox_runtime`]).

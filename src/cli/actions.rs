@@ -2,12 +2,12 @@
 //! Markdown review summary. Reads only the local ledger (no Google call); run `once` first for
 //! fresh data.
 
-use crate::config::Config;
-use crate::export::{self, ActionRow};
-use crate::store::{DoneFilter, LedgerOwner, LedgerQuery, Store};
 use anyhow::Context;
 use chrono::{NaiveDate, TimeZone, Utc};
 use clap::ValueEnum;
+use oneonone::config::Config;
+use oneonone::export::{self, ActionRow};
+use oneonone::store::{DoneFilter, LedgerOwner, LedgerQuery, Store};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;

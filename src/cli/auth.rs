@@ -1,9 +1,9 @@
 //! `oneonone auth login`: sign one manager in with an installed-app OAuth client and store the
 //! refresh token (mode 0600) where `google.token_cache` says.
 
-use crate::config::Config;
-use crate::google::auth::{login, LoginMethod};
-use crate::google::connector::Transport;
+use oneonone::config::Config;
+use oneonone::google::auth::{login, LoginMethod};
+use oneonone::google::connector::Transport;
 use std::path::Path;
 use std::process::ExitCode;
 

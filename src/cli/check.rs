@@ -1,9 +1,9 @@
 //! `oneonone check`: config, credentials, a token per user with the right scopes, endpoint
 //! reachability — each problem with what to do about it.
 
-use crate::config::Config;
-use crate::google::calendar::SyncMode;
-use crate::google::{Clients, GoogleError};
+use oneonone::config::Config;
+use oneonone::google::calendar::SyncMode;
+use oneonone::google::{Clients, GoogleError};
 use std::path::Path;
 use std::process::ExitCode;
 

@@ -7,16 +7,16 @@
 //! while the reports type action items into their docs. It ends with a summary, one doc as text
 //! (also written as Markdown) and Alice's action-item table.
 
-use crate::config::Config;
-use crate::daemon::Daemon;
-use crate::domain::doc::Doc;
-use crate::export::{doc_to_markdown, to_table};
-use crate::reconcile::PassReport;
-use crate::sandbox::people::Person;
-use crate::sandbox::{Sandbox, SandboxClient, SandboxOptions};
 use anyhow::Context;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use google_calendar3::api::{Event, EventDateTime};
+use oneonone::config::Config;
+use oneonone::daemon::Daemon;
+use oneonone::domain::doc::Doc;
+use oneonone::export::{doc_to_markdown, to_table};
+use oneonone::reconcile::PassReport;
+use oneonone_sandbox::people::Person;
+use oneonone_sandbox::{Sandbox, SandboxClient, SandboxOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -262,7 +262,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     if args.keep {
         let token = control
-            .token("alice@example.com", crate::sandbox::people::PERSON_SCOPES)
+            .token("alice@example.com", oneonone_sandbox::people::PERSON_SCOPES)
             .await?;
         println!("\nthe sandbox stays up until Ctrl-C:");
         println!("  url:   {}", sandbox.url);

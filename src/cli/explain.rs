@@ -1,10 +1,10 @@
 //! `oneonone explain <event id or title>`: why a meeting was or wasn't picked up as a 1-1.
 
-use crate::config::Config;
-use crate::domain::event::Event;
-use crate::domain::series::{detect, DetectionRules, SeriesKey};
-use crate::google::calendar::SyncMode;
-use crate::google::Clients;
+use oneonone::config::Config;
+use oneonone::domain::event::Event;
+use oneonone::domain::series::{detect, DetectionRules, SeriesKey};
+use oneonone::google::calendar::SyncMode;
+use oneonone::google::Clients;
 use std::path::Path;
 use std::process::ExitCode;
 

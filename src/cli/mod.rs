@@ -3,10 +3,12 @@
 mod actions;
 mod auth;
 mod check;
+#[cfg(feature = "sandbox")]
 mod demo;
 mod explain;
 mod once;
 mod run;
+#[cfg(feature = "sandbox")]
 mod sandbox;
 mod signals;
 
@@ -57,8 +59,10 @@ pub enum Command {
     /// Sign in one manager with an installed-app OAuth client (`google.auth = "installed"`).
     Auth(auth::Args),
     /// Run the whole job on the built-in sandbox over simulated weeks (no Google account).
+    #[cfg(feature = "sandbox")]
     Demo(demo::Args),
     /// Serve an offline, in-memory Google (Calendar, Docs, Drive, OAuth) for tests and demos.
+    #[cfg(feature = "sandbox")]
     Sandbox(sandbox::Args),
 }
 
@@ -67,6 +71,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // The demo tells its own story on stdout; the daemon's info logs would drown it.
     let default_level = match cli.command {
+        #[cfg(feature = "sandbox")]
         Command::Demo(_) => "warn",
         _ => "info",
     };
@@ -87,7 +92,9 @@ pub fn main() -> ExitCode {
             Command::Explain(args) => explain::run(config, args).await,
             Command::Actions(args) => actions::run(config, args).await,
             Command::Auth(args) => auth::run(config, args).await,
+            #[cfg(feature = "sandbox")]
             Command::Demo(args) => demo::run(args).await,
+            #[cfg(feature = "sandbox")]
             Command::Sandbox(args) => sandbox::run(args).await,
         }
     });

@@ -1,7 +1,7 @@
 //! `oneonone once [--dry-run]`: one pass over every served user, then exit.
 
-use crate::config::Config;
-use crate::daemon::Daemon;
+use oneonone::config::Config;
+use oneonone::daemon::Daemon;
 use std::path::Path;
 use std::process::ExitCode;
 

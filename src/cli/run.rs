@@ -1,8 +1,8 @@
 //! `oneonone run`: the daemon loop, until SIGTERM or SIGINT.
 
 use super::signals::Shutdown;
-use crate::config::Config;
-use crate::daemon::Daemon;
+use oneonone::config::Config;
+use oneonone::daemon::Daemon;
 use std::path::Path;
 use std::process::ExitCode;
 use tokio::sync::watch;

@@ -1,8 +1,8 @@
 //! `oneonone sandbox`: serve the in-memory Google until SIGINT/SIGTERM.
 
 use super::signals::Shutdown;
-use crate::sandbox::{Sandbox, SandboxOptions, World};
 use anyhow::{bail, Context};
+use oneonone_sandbox::{Sandbox, SandboxOptions, World};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;

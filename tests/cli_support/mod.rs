@@ -5,8 +5,8 @@
 //! `tokio::process` (never a blocking wait that would starve the server).
 
 use chrono::{DateTime, TimeZone, Utc};
-use oneonone::sandbox::people::Person;
-use oneonone::sandbox::{Sandbox, SandboxClient, SandboxOptions};
+use oneonone_sandbox::people::Person;
+use oneonone_sandbox::{Sandbox, SandboxClient, SandboxOptions};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;

@@ -6,7 +6,7 @@ use google_docs1::api::{
     DateElementProperties, InsertDateRequest, InsertPersonRequest, Location, PersonProperties,
     ReplaceAllTextRequest, Request, SubstringMatchCriteria,
 };
-use oneonone::sandbox::people::Person;
+use oneonone_sandbox::people::Person;
 use serde_json::Value;
 
 /// Runs the real binary's `actions --format json` against the company's store.

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use oneonone::config::Config;
 use oneonone::daemon::{Daemon, PassSummary};
-use oneonone::sandbox::people::Person;
-use oneonone::sandbox::{Sandbox, SandboxClient, SandboxOptions};
+use oneonone_sandbox::people::Person;
+use oneonone_sandbox::{Sandbox, SandboxClient, SandboxOptions};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -163,7 +163,7 @@ pub async fn weekly_one_on_one(alice: &Person, other: &str, title: &str) -> Stri
 
 /// The plain text of a doc, as its reader sees it.
 pub async fn text_of(person: &Person, doc_id: &str) -> String {
-    oneonone::sandbox::people::doc_text(&person.get_doc(doc_id).await.expect("read doc"))
+    oneonone_sandbox::people::doc_text(&person.get_doc(doc_id).await.expect("read doc"))
 }
 
 /// How often `needle` appears in `haystack`.
