@@ -17,12 +17,37 @@ impl SimClock {
         Utc::now() + Duration::milliseconds(self.offset_ms)
     }
 
-    /// Jump to `t` (backwards too: tests sometimes need it).
+    /// Jump to `t` (backwards too: tests sometimes need it). The offset is rounded *up* to the
+    /// millisecond, so the clock never reads back earlier than `t` (truncating the sub-millisecond
+    /// rest made `12:00:00Z` read back as `11:59:59.999`).
     pub fn set(&mut self, t: DateTime<Utc>) {
-        self.offset_ms = (t - Utc::now()).num_milliseconds();
+        let nanos = (t - Utc::now()).num_nanoseconds().unwrap_or(i64::MAX);
+        self.offset_ms = nanos.div_euclid(1_000_000) + i64::from(nanos.rem_euclid(1_000_000) != 0);
     }
 
     pub fn advance(&mut self, by: Duration) {
         self.offset_ms = self.offset_ms.saturating_add(by.num_milliseconds());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_set_to_a_whole_second_reads_back_that_second() {
+        let t = DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for _ in 0..200 {
+            let mut c = SimClock::default();
+            c.set(t);
+            let read = c.now();
+            assert!(read >= t, "set to {t}, read back {read}");
+            assert!(
+                read - t < Duration::seconds(1),
+                "set to {t}, read back {read}"
+            );
+        }
     }
 }

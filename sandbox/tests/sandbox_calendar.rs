@@ -972,3 +972,60 @@ fn date_times_are_answered_in_the_event_zone() {
         Some("2025-07-01T10:30:00+02:00")
     );
 }
+
+/// Conformance: Google documents no horizon for `events.instances` or `singleEvents=true`
+/// listings (developers.google.com/calendar/api/v3/reference/events/instances: `timeMax` is
+/// optional, results are paged with `nextPageToken`); an endless series keeps paging as far as
+/// the client asks. The sandbox used to stop at now + 730 days.
+#[test]
+fn an_endless_series_pages_past_two_years() {
+    let dir = users();
+    let mut env = Env::new(t0(), BASE, &dir);
+    let mut s = CalendarState::default();
+    let mut body = timed("2025-03-03T10:00:00", "2025-03-03T10:30:00");
+    body["recurrence"] = json!(["RRULE:FREQ=WEEKLY"]);
+    body["attendees"] = json!([{"email": ALICE}, {"email": BOB}]);
+    let m = insert(&mut s, &mut env, ALICE, body);
+
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    while seen.len() < 300 {
+        let mut p = vec![("maxResults", "100".to_string())];
+        if let Some(t) = &token {
+            p.push(("pageToken", t.clone()));
+        }
+        let page = s
+            .list_instances(
+                &env,
+                ALICE,
+                "primary",
+                &m.id,
+                &ListParams::from_pairs(p.into_iter()).unwrap(),
+            )
+            .unwrap();
+        let got = ids(&page);
+        assert_eq!(got.len(), 100, "every page of an endless series is full");
+        seen.extend(got);
+        token = page["nextPageToken"].as_str().map(String::from);
+        assert!(token.is_some(), "an endless series always has a next page");
+    }
+    // The 300th weekly instance is 299 weeks after the first: late 2030.
+    let last = seen.last().unwrap();
+    assert!(last.ends_with("20301125T090000Z"), "{last}");
+
+    // The same for a singleEvents listing without timeMax.
+    let page = s
+        .list_events(
+            &env,
+            ALICE,
+            "primary",
+            &params(&[
+                ("singleEvents", "true"),
+                ("maxResults", "200"),
+                ("orderBy", "startTime"),
+            ]),
+        )
+        .unwrap();
+    assert_eq!(ids(&page).len(), 200);
+    assert!(page["nextPageToken"].is_string());
+}

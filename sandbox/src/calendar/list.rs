@@ -5,7 +5,8 @@
 //!   exceptions of a series are listed even without `showDeleted` (Google does so), cancelled
 //!   masters and single events only with `showDeleted` or a `syncToken`.
 //! * With `singleEvents=true`, masters are expanded into instances with exceptions applied. An
-//!   open-ended query expands up to [`HORIZON_DAYS`] after `timeMin` (or now).
+//!   open-ended query (no `timeMax`) expands as far as the requested page needs: Google
+//!   documents no horizon, and pages through a series without an end for as long as asked.
 //! * With a `syncToken`, only copies changed since the token are listed, cancelled ones always.
 //! * Cancelled items are returned in Google's tombstone form (id, status, series links).
 
@@ -22,8 +23,12 @@ use super::sync::{decode_page, encode_page, PagePoint};
 use super::when::stamp;
 use super::{CalendarState, Env, StoredEvent};
 
-/// How far an open-ended `singleEvents` query expands series, in days after `timeMin`/now.
+/// The first step of an open-ended expansion, in days after `timeMin`/now; the step grows
+/// fourfold until the requested page is full ([`expand_far_enough`]).
 pub const HORIZON_DAYS: i64 = 730;
+/// Where growing stops: a century after `timeMin`/now. Only a query that filters away nearly
+/// every instance of an endless series gets this far; it answers with what the century holds.
+pub const MAX_HORIZON_DAYS: i64 = 36_525;
 /// Default page size.
 pub const DEFAULT_MAX_RESULTS: usize = 250;
 /// Largest page Google serves.
@@ -140,6 +145,35 @@ fn page_size(p: &ListParams) -> Result<usize, CalError> {
     }
 }
 
+/// How many items the requested page needs to exist: everything before it, the page itself,
+/// and one more to know whether a next page follows.
+fn page_end(p: &ListParams) -> Result<usize, CalError> {
+    let offset = match &p.page_token {
+        Some(t) => decode_page(t)?.offset,
+        None => 0,
+    };
+    Ok(offset.saturating_add(page_size(p)?).saturating_add(1))
+}
+
+/// Expands with a growing horizon until `items_for` yields `needed` items, the query has a
+/// `timeMax` (which bounds the expansion itself), or [`MAX_HORIZON_DAYS`] is reached.
+fn expand_far_enough(
+    window: &Window,
+    now: DateTime<Utc>,
+    needed: usize,
+    mut items_for: impl FnMut(DateTime<Utc>) -> Result<Vec<Item>, CalError>,
+) -> Result<Vec<Item>, CalError> {
+    let base = window.min.unwrap_or(now).max(now);
+    let mut days = HORIZON_DAYS;
+    loop {
+        let items = items_for(base + Duration::days(days))?;
+        if window.max.is_some() || items.len() >= needed || days >= MAX_HORIZON_DAYS {
+            return Ok(items);
+        }
+        days = days.saturating_mul(4).min(MAX_HORIZON_DAYS);
+    }
+}
+
 fn filter_pair(f: &str) -> Result<(&str, &str), CalError> {
     f.split_once('=').ok_or_else(|| {
         CalError::invalid(format!(
@@ -208,8 +242,26 @@ impl CalendarState {
         }
         let updated_min = parse_time("updatedMin", &p.updated_min)?;
         let cal_tz = Self::calendar_tz(env, &cal);
-        let horizon = window.min.unwrap_or(env.now).max(env.now) + Duration::days(HORIZON_DAYS);
-        let mut items = self.collect(&cal, p, &window, since, horizon, cal_tz);
+        let needed = page_end(p)?;
+        let items = expand_far_enough(&window, env.now, needed, |horizon| {
+            self.filtered(&cal, p, &window, since, horizon, cal_tz, updated_min)
+        })?;
+        self.page(env, &cal, cal_tz, items, p, true)
+    }
+
+    /// The `events.list` items up to `horizon`: collected, filtered and ordered.
+    #[allow(clippy::too_many_arguments)]
+    fn filtered(
+        &self,
+        cal: &str,
+        p: &ListParams,
+        window: &Window,
+        since: Option<u64>,
+        horizon: DateTime<Utc>,
+        cal_tz: Tz,
+        updated_min: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Item>, CalError> {
+        let mut items = self.collect(cal, p, window, since, horizon, cal_tz);
         let private: Vec<(&str, &str)> = p
             .private_extended_property
             .iter()
@@ -252,7 +304,7 @@ impl CalendarState {
             }
             _ => items.sort_by(|a, b| (a.start, &a.event.id).cmp(&(b.start, &b.event.id))),
         }
-        self.page(env, &cal, cal_tz, items, p, true)
+        Ok(items)
     }
 
     /// `events.instances`: the occurrences of one series, exceptions applied.
@@ -275,7 +327,25 @@ impl CalendarState {
             max: parse_time("timeMax", &p.time_max)?,
         };
         let cal_tz = Self::calendar_tz(env, &cal);
-        let horizon = window.min.unwrap_or(env.now).max(env.now) + Duration::days(HORIZON_DAYS);
+        let needed = page_end(p)?;
+        let items = expand_far_enough(&window, env.now, needed, |horizon| {
+            Ok(Self::instances_of(
+                data, stored, event_id, &window, horizon, p, cal_tz,
+            ))
+        })?;
+        self.page(env, &cal, cal_tz, items, p, false)
+    }
+
+    /// The instances of one stored event up to `horizon`, in start order.
+    fn instances_of(
+        data: &super::CalendarData,
+        stored: &StoredEvent,
+        event_id: &str,
+        window: &Window,
+        horizon: DateTime<Utc>,
+        p: &ListParams,
+        cal_tz: Tz,
+    ) -> Vec<Item> {
         let mut items: Vec<Item> = if stored.event.is_master() {
             let exceptions: BTreeMap<&str, &Event> = data
                 .events
@@ -283,9 +353,11 @@ impl CalendarState {
                 .filter(|s| s.event.recurring_event_id.as_deref() == Some(event_id))
                 .map(|s| (s.event.id.as_str(), &s.event))
                 .collect();
-            let master = Master::new(&stored.event)?;
+            let Ok(master) = Master::new(&stored.event) else {
+                return Vec::new();
+            };
             master
-                .expand(&window, horizon, &exceptions, p.show_deleted, cal_tz)
+                .expand(window, horizon, &exceptions, p.show_deleted, cal_tz)
                 .into_iter()
                 .map(|e| item(e, stored.change, cal_tz))
                 .collect()
@@ -297,7 +369,7 @@ impl CalendarState {
                 .unwrap_or_default()
         };
         items.sort_by(|a, b| (a.start, &a.event.id).cmp(&(b.start, &b.event.id)));
-        self.page(env, &cal, cal_tz, items, p, false)
+        items
     }
 
     /// The items of a listing before filters, paging and ordering.

@@ -72,9 +72,17 @@ impl OAuthError {
     }
 }
 
+/// The `aud` Google's own client libraries sign whatever the key's `token_uri` says. Google's
+/// service-account guide ("Preparing to make an authorized API call", JWT claim set): "When
+/// making an access token request this value is always `https://oauth2.googleapis.com/token`"
+/// (developers.google.com/identity/protocols/oauth2/service-account); google-auth-library-python
+/// hard-codes it (googleapis/google-auth-library-python#784). The sandbox accepts it next to its
+/// own token URL, so Google's clients, not only ours, can talk to it.
+pub const GOOGLE_TOKEN_AUDIENCE: &str = "https://oauth2.googleapis.com/token";
+
 /// What the grant checks need from outside the OAuth state.
 pub struct GrantContext<'a> {
-    /// This sandbox's token URL: the only accepted JWT `aud`.
+    /// This sandbox's token URL: accepted as JWT `aud`, besides [`GOOGLE_TOKEN_AUDIENCE`].
     pub token_url: &'a str,
     /// Whether `email` is a sandbox user.
     pub is_user: &'a dyn Fn(&str) -> bool,
@@ -124,7 +132,7 @@ fn jwt_bearer(
                 .get(iss)
                 .and_then(|sa| super::keys::public_key_of(&sa.private_key_pem))
         },
-        ctx.token_url,
+        &[ctx.token_url, GOOGLE_TOKEN_AUDIENCE],
         ctx.now_unix,
     )
     .map_err(|e| OAuthError::new(OAuthErrorKind::InvalidGrant, e.to_string()))?;

@@ -31,9 +31,12 @@ fn ctx() -> GrantContext<'static> {
 }
 
 fn jwt_form(iss: &str, sub: Option<&str>, scope: &str) -> BTreeMap<String, String> {
+    jwt_form_for(TOKEN_URL, iss, sub, scope)
+}
+
+fn jwt_form_for(aud: &str, iss: &str, sub: Option<&str>, scope: &str) -> BTreeMap<String, String> {
     let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem()).unwrap();
-    let mut claims =
-        json!({"iss": iss, "aud": TOKEN_URL, "iat": NOW, "exp": NOW + 3595, "scope": scope});
+    let mut claims = json!({"iss": iss, "aud": aud, "iat": NOW, "exp": NOW + 3595, "scope": scope});
     if let Some(sub) = sub {
         claims["sub"] = json!(sub);
     }
@@ -174,5 +177,35 @@ fn unknown_or_missing_grant_types_are_refused() {
     assert_eq!(
         exchange(&mut s, &form, &ctx()).unwrap_err().kind,
         OAuthErrorKind::InvalidRequest
+    );
+}
+
+/// Conformance: Google's service-account guide says the `aud` of an access-token request "is
+/// always https://oauth2.googleapis.com/token", and google-auth (Python) signs exactly that
+/// whatever the key file's `token_uri` is (googleapis/google-auth-library-python#784). Google's
+/// own clients must get a token here too; an audience that is neither is still refused.
+#[test]
+fn googles_fixed_token_audience_is_accepted_and_a_foreign_one_refused() {
+    let (mut s, iss, _) = state();
+    let scope = "https://www.googleapis.com/auth/calendar.events";
+    let form = jwt_form_for(
+        GOOGLE_TOKEN_AUDIENCE,
+        &iss,
+        Some("alice@example.com"),
+        scope,
+    );
+    let got = exchange(&mut s, &form, &ctx()).expect("Google's aud is accepted");
+    assert_eq!(
+        s.grant_for(&got.access_token).unwrap().email,
+        "alice@example.com"
+    );
+
+    let form = jwt_form_for("https://example.invalid/token", &iss, None, scope);
+    let err = exchange(&mut s, &form, &ctx()).unwrap_err();
+    assert_eq!(err.kind, OAuthErrorKind::InvalidGrant);
+    assert!(
+        err.description.contains("aud must be one of"),
+        "{}",
+        err.description
     );
 }

@@ -59,18 +59,19 @@ pub enum JwtError {
     Signature,
     #[error("Invalid JWT: iss {0} is not a known service account")]
     UnknownIssuer(String),
-    #[error("Invalid JWT: aud must be {expected}, got {got}")]
+    #[error("Invalid JWT: aud must be one of {expected}, got {got}")]
     Audience { expected: String, got: String },
     #[error("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.")]
     Timeframe,
 }
 
 /// Splits `assertion`, decodes its claims, looks the issuer's public key up with `key_of`,
-/// checks the RS256 signature, the audience and the time window (`now_unix` = real wall time).
+/// checks the RS256 signature, the audience (one of `accepted_auds`) and the time window
+/// (`now_unix` = real wall time).
 pub fn verify(
     assertion: &str,
     key_of: impl FnOnce(&str) -> Option<RsaPublicKey>,
-    expected_aud: &str,
+    accepted_auds: &[&str],
     now_unix: i64,
 ) -> Result<Claims, JwtError> {
     let mut parts = assertion.split('.');
@@ -94,9 +95,9 @@ pub fn verify(
     VerifyingKey::<Sha256>::new(key)
         .verify(signed.as_bytes(), &signature)
         .map_err(|_| JwtError::Signature)?;
-    if claims.aud != expected_aud {
+    if !accepted_auds.contains(&claims.aud.as_str()) {
         return Err(JwtError::Audience {
-            expected: expected_aud.to_string(),
+            expected: accepted_auds.join(", "),
             got: claims.aud,
         });
     }
