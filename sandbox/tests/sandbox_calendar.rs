@@ -1000,7 +1000,7 @@ fn an_endless_series_pages_past_two_years() {
                 ALICE,
                 "primary",
                 &m.id,
-                &ListParams::from_pairs(p.into_iter()).unwrap(),
+                &ListParams::from_pairs(p).unwrap(),
             )
             .unwrap();
         let got = ids(&page);
