@@ -1,7 +1,9 @@
-//! `POST /token`: the two grants, each validated the way Google's endpoint refuses them, with
+//! `POST /token`: the three grants (JWT bearer, refresh token, and the authorization code of
+//! [`super::authorize`]), each validated the way Google's endpoint refuses them, with
 //! errors in OAuth's own shape (`{"error": "invalid_grant", "error_description": "…"}`) rather
 //! than Google's API error shape.
 
+use super::authorize::{exchange_code, AUTHORIZATION_CODE};
 use super::{full_scope, jwt, OAuthState, ACCESS_TOKEN_LIFETIME, SCOPE_PREFIX};
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -18,6 +20,9 @@ pub struct TokenResponse {
     pub expires_in: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// Only the authorization-code exchange hands one out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 /// OAuth's error codes (RFC 6749 §5.2) that Google uses.
@@ -29,6 +34,10 @@ pub enum OAuthErrorKind {
     UnauthorizedClient,
     UnsupportedGrantType,
     InvalidScope,
+    /// The consent page's refusal (RFC 6749 §4.1.2.1).
+    AccessDenied,
+    /// Google's own code for a code exchanged with another `redirect_uri`.
+    RedirectUriMismatch,
 }
 
 impl OAuthErrorKind {
@@ -40,6 +49,8 @@ impl OAuthErrorKind {
             OAuthErrorKind::UnauthorizedClient => "unauthorized_client",
             OAuthErrorKind::UnsupportedGrantType => "unsupported_grant_type",
             OAuthErrorKind::InvalidScope => "invalid_scope",
+            OAuthErrorKind::AccessDenied => "access_denied",
+            OAuthErrorKind::RedirectUriMismatch => "redirect_uri_mismatch",
         }
     }
 }
@@ -52,7 +63,7 @@ pub struct OAuthError {
 }
 
 impl OAuthError {
-    fn new(kind: OAuthErrorKind, description: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: OAuthErrorKind, description: impl Into<String>) -> Self {
         OAuthError {
             kind,
             description: description.into(),
@@ -63,6 +74,7 @@ impl OAuthError {
     pub fn status(&self) -> StatusCode {
         match self.kind {
             OAuthErrorKind::InvalidClient => StatusCode::UNAUTHORIZED,
+            OAuthErrorKind::AccessDenied => StatusCode::FORBIDDEN,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -108,6 +120,7 @@ pub fn exchange(
             jwt_bearer(state, assertion, ctx)
         }
         Some(REFRESH_TOKEN) => refresh(state, form),
+        Some(AUTHORIZATION_CODE) => exchange_code(state, form),
         Some(other) => Err(OAuthError::new(
             OAuthErrorKind::UnsupportedGrantType,
             format!("Invalid grant_type: {other}"),
@@ -171,6 +184,7 @@ fn jwt_bearer(
         token_type: "Bearer",
         expires_in: ACCESS_TOKEN_LIFETIME.as_secs(),
         scope: None,
+        refresh_token: None,
     })
 }
 
@@ -229,6 +243,7 @@ fn refresh(
         token_type: "Bearer",
         expires_in: ACCESS_TOKEN_LIFETIME.as_secs(),
         scope: Some(scope),
+        refresh_token: None,
     })
 }
 

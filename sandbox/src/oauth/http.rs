@@ -3,11 +3,15 @@
 //! * `POST /_sandbox/service-accounts` `{"name"?, "scopes"?}` → a complete key JSON file;
 //! * `POST /_sandbox/tokens` `{"email", "scopes": […], "client_id"?}` → `{"access_token"}`;
 //! * `POST /_sandbox/oauth-clients` → `{"installed": {…}}` (an installed-app client file);
-//! * `POST /_sandbox/refresh-tokens` `{"client_id", "email", "scopes"}` → `{"refresh_token"}`.
+//! * `POST /_sandbox/refresh-tokens` `{"client_id", "email", "scopes"}` → `{"refresh_token"}`;
+//! * `GET /o/oauth2/auth` (and `/o/oauth2/v2/auth`): the consent page ([`super::authorize`]);
+//! * `POST /_sandbox/oauth/consent` `{"email"}` (or `{"email": null}`): who is signed in to the
+//!   sandbox's browser and consents.
 //!
 //! The token endpoint is not a Google API call (no bearer token), so it does its own counting
 //! (`oauth2.token`) and fault handling instead of going through `AppState::call`.
 
+use super::authorize::authorize;
 use super::grant::{exchange, parse_scopes, GrantContext};
 use super::keys::{
     self, InstalledClientFile, InstalledClientSecret, KeyPair, ServiceAccountKeyFile,
@@ -16,10 +20,10 @@ use crate::admin::{error, parse_json};
 use crate::call::AppState;
 use crate::state::World;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
@@ -37,6 +41,50 @@ pub fn routes() -> Router<AppState> {
         .route("/_sandbox/tokens", post(mint_token))
         .route("/_sandbox/oauth-clients", post(create_client))
         .route("/_sandbox/refresh-tokens", post(mint_refresh_token))
+        .route("/o/oauth2/auth", get(consent_page))
+        .route("/o/oauth2/v2/auth", get(consent_page))
+        .route("/_sandbox/oauth/consent", post(set_browser_user))
+}
+
+/// The consent page answers as the browser's last step does: a redirect to the app. A refusal
+/// is shown to the person (Google renders an error page); here it is OAuth's error JSON.
+async fn consent_page(State(s): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let params: BTreeMap<String, String> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let mut w = s.lock();
+    w.stats.record_call("oauth2.authorize");
+    match authorize(&mut w.oauth, &params) {
+        Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+        Err(e) => {
+            w.stats.record_error("oauth2.authorize");
+            (e.status(), Json(e.body())).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct BrowserUser {
+    email: Option<String>,
+}
+
+async fn set_browser_user(State(s): State<AppState>, body: Bytes) -> Response {
+    let req: BrowserUser = match parse_json(&body, "consent") {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let mut w = s.lock();
+    if let Some(email) = &req.email {
+        if !known_identity(&w, email) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("{email} is not a sandbox user; add it with POST /_sandbox/users first"),
+            );
+        }
+    }
+    w.oauth.browser_user = req.email.map(|e| e.to_ascii_lowercase());
+    Json(json!({"email": w.oauth.browser_user})).into_response()
 }
 
 async fn token(State(s): State<AppState>, body: Bytes) -> Response {

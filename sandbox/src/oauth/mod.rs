@@ -1,16 +1,19 @@
 //! OAuth 2.0 as Google's token endpoint does it, for the two flows oneonone uses:
 //! service accounts with domain-wide delegation (the JWT-bearer grant) and installed-app
-//! clients (the refresh-token grant). Tests can also mint tokens directly through the
+//! clients (the authorization-code flow through a loopback redirect, then the refresh-token
+//! grant). Tests can also mint tokens directly through the
 //! `/_sandbox/…` admin endpoints to act as a person.
 //!
 //! * [`jwt`] verifies the signed assertion (RS256, audience, real-time window);
 //! * [`keys`] generates key pairs and the key/client JSON files Google hands out;
+//! * [`authorize`] is the consent page and the code exchange of the installed-app flow;
 //! * [`grant`] turns a `/token` form into an access token or an OAuth error;
 //! * [`http`] serves `/token` and the admin endpoints.
 //!
 //! Access tokens expire by *real* time (`SystemTime`), as the client library judges them,
 //! never by the simulated clock.
 
+pub mod authorize;
 pub mod grant;
 pub mod http;
 pub mod jwt;
@@ -44,6 +47,13 @@ pub struct OAuthState {
     pub tokens: BTreeMap<String, Grant>,
     /// Counter behind client ids and key ids, so they are unique and stable in a seed file.
     pub serial: u64,
+    /// Authorization codes handed out by the consent page and not yet exchanged.
+    #[serde(default)]
+    pub codes: BTreeMap<String, authorize::PendingCode>,
+    /// Who is signed in to the sandbox's "browser" and clicks Allow on the consent page
+    /// (`POST /_sandbox/oauth/consent`); nobody by default.
+    #[serde(default)]
+    pub browser_user: Option<String>,
 }
 
 /// A registered service account.
