@@ -2,8 +2,8 @@
 //! refresh token (mode 0600) where `google.token_cache` says.
 
 use oneonone::config::Config;
-use oneonone::google::auth::{login, LoginMethod};
 use oneonone::google::connector::Transport;
+use oneonone::google::login::{login, LoginMethod};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -15,10 +15,10 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Action {
-    /// Open the consent page and store the resulting refresh token.
+    /// Sign in through Google's consent page (loopback redirect) and store the refresh token.
     Login {
-        /// Print a URL to open anywhere and paste the code back, instead of a local redirect
-        /// (for a headless server).
+        /// For a headless server: print a URL to open on any machine, then paste back the
+        /// address the browser ends on after Allow (instead of a redirect to this machine).
         #[arg(long)]
         paste: bool,
     },

@@ -3,7 +3,7 @@
 //! With a service account every user gets an authenticator whose JWT has the user as `sub`
 //! (domain-wide delegation), so each call runs — and is authorised and charged — as that user.
 //! With an installed-app client the single user's refresh token comes from the token cache that
-//! [`login`] filled; the daemon never starts an interactive sign-in by itself (it could only
+//! [`super::login`] filled; the daemon never starts an interactive sign-in by itself (it could only
 //! hang waiting for a browser), it reports that a login is needed instead.
 //!
 //! Tokens are cached per scope set, and every call asks for exactly one least-privilege scope
@@ -21,20 +21,10 @@ use yup_oauth2::{
 
 use super::connector::{HttpsConnector, Transport};
 use super::errors::GoogleError;
-use super::scopes;
 use crate::config::GoogleAuth;
 
 /// The authenticator type the hubs are built with.
 pub type Authenticator = yup_oauth2::authenticator::Authenticator<HttpsConnector>;
-
-/// How `oneonone auth login` gets the authorisation code from the browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginMethod {
-    /// Listen on a localhost port for Google's redirect (needs a browser on this machine).
-    Browser,
-    /// Print the URL and read the code pasted back (works over SSH).
-    Paste,
-}
 
 /// An authenticator acting as `user`.
 pub async fn authenticator(
@@ -99,52 +89,9 @@ pub async fn authenticator(
     }
 }
 
-/// Runs the installed-app sign-in for the configured user and stores the refresh token (for all
-/// three scopes at once) in the token cache, created with mode 0600.
-pub async fn login(
-    transport: &Transport,
-    auth: &GoogleAuth,
-    method: LoginMethod,
-) -> Result<(), GoogleError> {
-    let GoogleAuth::Installed {
-        client_secret,
-        token_cache,
-        ..
-    } = auth
-    else {
-        return Err(setup(
-            "`auth login` is for auth = \"installed\"; a service account needs no login".into(),
-        ));
-    };
-    if let Some(dir) = token_cache.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| setup(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    let secret = read_client_secret(client_secret).await?;
-    let return_method = match method {
-        LoginMethod::Browser => InstalledFlowReturnMethod::HTTPRedirect,
-        LoginMethod::Paste => InstalledFlowReturnMethod::Interactive,
-    };
-    let client = CustomHyperClientBuilder::from(transport.auth_client.clone());
-    let auth = InstalledFlowAuthenticator::with_client(secret, return_method, client)
-        .persist_tokens_to_disk(token_cache)
-        .build()
-        .await
-        .map_err(|e| {
-            setup(format!(
-                "cannot open the token cache {}: {e}",
-                token_cache.display()
-            ))
-        })?;
-    auth.token(&scopes::ALL)
-        .await
-        .map_err(|e| GoogleError::Unauthorized {
-            message: format!("sign-in failed: {e}"),
-        })?;
-    restrict_permissions(token_cache)
-}
-
-async fn read_client_secret(path: &Path) -> Result<yup_oauth2::ApplicationSecret, GoogleError> {
+pub(super) async fn read_client_secret(
+    path: &Path,
+) -> Result<yup_oauth2::ApplicationSecret, GoogleError> {
     yup_oauth2::read_application_secret(path)
         .await
         .map_err(|e| {
@@ -157,7 +104,7 @@ async fn read_client_secret(path: &Path) -> Result<yup_oauth2::ApplicationSecret
 
 /// The token cache holds a refresh token: make sure only the owner can read it, also when the
 /// file predates us (yup-oauth2 creates it 0600 but leaves an existing file's mode alone).
-fn restrict_permissions(path: &Path) -> Result<(), GoogleError> {
+pub(super) fn restrict_permissions(path: &Path) -> Result<(), GoogleError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -177,7 +124,7 @@ fn restrict_permissions(path: &Path) -> Result<(), GoogleError> {
     Ok(())
 }
 
-fn setup(message: String) -> GoogleError {
+pub(super) fn setup(message: String) -> GoogleError {
     GoogleError::Setup { message }
 }
 

@@ -19,15 +19,17 @@ pub mod connector;
 pub mod docs;
 pub mod drive;
 pub mod errors;
+pub mod login;
 pub mod retry;
 mod wire;
 
-pub use auth::{login, Authenticator, LoginMethod};
+pub use auth::Authenticator;
 pub use calendar::{CalendarApi, EventsPage, EventsSync, SyncMode};
 pub use connector::{ApiUrls, Transport};
 pub use docs::DocsApi;
 pub use drive::{DriveApi, DriveChanges, Role};
 pub use errors::GoogleError;
+pub use login::{login, LoginMethod};
 pub use retry::{with_retry, RetryPolicy};
 
 use google_calendar3::CalendarHub;
