@@ -92,13 +92,13 @@ impl AppState {
             if let Some(delay) = fault.delay {
                 tokio::time::sleep(delay).await;
             }
-            if let Some(status) = fault.status {
-                self.lock().stats.record_error(method);
-                return injected_error(status).into_response();
-            }
             if fault.drop_connection {
                 self.lock().stats.record_error(method);
-                return injected_error(StatusCode::SERVICE_UNAVAILABLE).into_response();
+                return dropped_connection();
+            }
+            if let Some(status) = fault.status {
+                self.lock().stats.record_error(method);
+                return injected_error(method, status, fault.reason, fault.message).into_response();
             }
         }
 
@@ -180,14 +180,40 @@ fn authenticate(world: &World, method: &str, headers: &HeaderMap) -> Result<Call
     })
 }
 
-/// The error a scripted or random fault answers with, shaped as Google's.
-fn injected_error(status: StatusCode) -> ApiError {
-    match status.as_u16() {
-        429 => ApiError::new(status, "rateLimitExceeded", "Rate Limit Exceeded"),
-        403 => ApiError::new(status, "userRateLimitExceeded", "User Rate Limit Exceeded"),
-        500..=599 => ApiError::new(status, "backendError", "Backend Error"),
-        _ => ApiError::new(status, "injectedFault", "Fault injected by the sandbox"),
+/// The error a scripted or random fault answers with, in the shape of the API it hits: Docs v1
+/// answers in its gRPC-transcoded shape (`status`, no `errors[].reason`), Calendar and Drive in
+/// the legacy shape with the scripted (or a typical) `reason`.
+fn injected_error(
+    method: &str,
+    status: StatusCode,
+    reason: Option<String>,
+    message: Option<String>,
+) -> ApiError {
+    let (default_reason, default_message) = match status.as_u16() {
+        429 => ("rateLimitExceeded", "Rate Limit Exceeded"),
+        403 => ("userRateLimitExceeded", "User Rate Limit Exceeded"),
+        500..=599 => ("backendError", "Backend Error"),
+        _ => ("injectedFault", "Fault injected by the sandbox"),
+    };
+    let message = message.unwrap_or_else(|| default_message.to_string());
+    if method.starts_with("docs.") {
+        let grpc = crate::error::grpc_status_for(status);
+        return ApiError::grpc(status, grpc, message);
     }
+    ApiError::new(status, reason.as_deref().unwrap_or(default_reason), message)
+}
+
+/// A connection that ends without an answer: the body fails before a byte is sent, so hyper
+/// aborts the connection and the client sees a transport error — what a timeout or a reset
+/// looks like — instead of an HTTP status.
+pub(crate) fn dropped_connection() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "fault: connection dropped by the sandbox",
+        ))
+    });
+    Response::new(axum::body::Body::from_stream(failing))
 }
 
 /// Parses a JSON request body, answering malformed JSON or unknown fields the way Google's

@@ -18,6 +18,10 @@ pub struct FaultAction {
     pub delay: Option<Duration>,
     /// Answer with this status in Google's error shape.
     pub status: Option<StatusCode>,
+    /// The `errors[0].reason` to answer with (Calendar/Drive shape); default by status.
+    pub reason: Option<String>,
+    /// The error `message`; default by status.
+    pub message: Option<String>,
     /// Close the connection without answering (after `delay`).
     pub drop_connection: bool,
 }
@@ -28,8 +32,11 @@ pub struct FaultAction {
 pub enum FaultKind {
     /// Answer with `status`.
     Status,
-    /// Wait `delay_ms` (default [`DEFAULT_TIMEOUT_DELAY_MS`]) then drop the connection.
+    /// Wait `delay_ms` (default [`DEFAULT_TIMEOUT_DELAY_MS`]) then drop the connection without
+    /// an answer, as a timed-out or reset connection looks to the client.
     Timeout,
+    /// Wait `delay_ms`, then answer the call normally (a slow Google).
+    Delay,
     /// Make the document look edited by someone else just before a Docs write.
     RevisionBump,
 }
@@ -44,9 +51,17 @@ pub struct ScriptedFault {
     pub method: String,
     #[serde(default = "default_kind")]
     pub kind: FaultKind,
-    /// Status for `status` faults (default 503); `timeout` answers 500 if it cannot drop.
+    /// Status for `status` faults (default 503).
     #[serde(default)]
     pub status: Option<u16>,
+    /// Google's `reason` for `status` faults, e.g. `sharingRateLimitExceeded`,
+    /// `dailyLimitExceeded`, `forbidden`; default by status (`rateLimitExceeded` for 429,
+    /// `userRateLimitExceeded` for 403, `backendError` for 5xx). Docs answers have no reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The error message for `status` faults; default by status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// How many matching calls it hits; default 1.
     #[serde(default = "default_times")]
     pub times: u32,
@@ -203,8 +218,17 @@ impl Faults {
                     delay: Some(Duration::from_millis(
                         f.delay_ms.unwrap_or(DEFAULT_TIMEOUT_DELAY_MS),
                     )),
-                    status: Some(StatusCode::INTERNAL_SERVER_ERROR),
+                    status: None,
+                    reason: None,
+                    message: None,
                     drop_connection: true,
+                },
+                FaultKind::Delay => FaultAction {
+                    delay: Some(Duration::from_millis(f.delay_ms.unwrap_or(0))),
+                    status: None,
+                    reason: None,
+                    message: None,
+                    drop_connection: false,
                 },
                 _ => FaultAction {
                     delay: f.delay_ms.map(Duration::from_millis),
@@ -213,6 +237,8 @@ impl Faults {
                             .and_then(|s| StatusCode::from_u16(s).ok())
                             .unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
                     ),
+                    reason: f.reason.clone(),
+                    message: f.message.clone(),
                     drop_connection: false,
                 },
             };
@@ -223,6 +249,8 @@ impl Faults {
         random.draw().map(|status| FaultAction {
             delay: None,
             status: Some(status),
+            reason: None,
+            message: None,
             drop_connection: false,
         })
     }

@@ -7,6 +7,8 @@ fn scripted(method: &str, kind: FaultKind, status: Option<u16>, times: u32) -> S
         status,
         times,
         delay_ms: None,
+        reason: None,
+        message: None,
     }
 }
 

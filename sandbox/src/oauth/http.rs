@@ -97,6 +97,10 @@ async fn token(State(s): State<AppState>, body: Bytes) -> Response {
         if let Some(delay) = fault.delay {
             tokio::time::sleep(delay).await;
         }
+        if fault.drop_connection {
+            s.lock().stats.record_error(METHOD);
+            return crate::call::dropped_connection();
+        }
         if let Some(status) = fault.status {
             s.lock().stats.record_error(METHOD);
             let body = json!({"error": "internal_failure", "error_description": "Injected fault."});
