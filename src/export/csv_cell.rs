@@ -43,7 +43,10 @@ mod tests {
     #[test]
     fn everything_else_is_left_as_written() {
         for cell in ["send the draft", "", "2026-11-27", "a=b", " =1", "'quoted"] {
-            assert!(matches!(neutralise(cell), Cow::Borrowed(c) if c == cell), "{cell:?}");
+            assert!(
+                matches!(neutralise(cell), Cow::Borrowed(c) if c == cell),
+                "{cell:?}"
+            );
         }
     }
 }

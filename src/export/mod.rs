@@ -185,10 +185,7 @@ mod tests {
         let record = reader.records().next().expect("a row").expect("valid csv");
         assert_eq!(&record[1], "'+cmd|' /C calc'!A0");
         assert_eq!(&record[4], "'@bob");
-        assert_eq!(
-            &record[5],
-            "'=HYPERLINK(\"http://evil.example\",\"click\")"
-        );
+        assert_eq!(&record[5], "'=HYPERLINK(\"http://evil.example\",\"click\")");
         assert_eq!(&record[10], "'-1+1");
         assert_eq!(&record[2], "2026-11-24", "our own columns are untouched");
         for cell in record.iter() {
