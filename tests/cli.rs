@@ -244,7 +244,7 @@ async fn check_names_a_user_the_key_cannot_act_as_and_the_fix() {
     let w = World::new(&[ALICE], monday_after_prepare(), "").await;
     w.write_config(&[ALICE, "zed@example.com"], "");
     let out = w.cli(&["check"]).await;
-    out.expect_code(1);
+    out.expect_code(2);
     assert!(
         out.stdout.contains("ok   alice@example.com: calendar"),
         "{}",

@@ -47,7 +47,7 @@ pub struct Args {
 
 pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_path)?;
-    let store = Store::open_in_state_dir(&config.daemon.state_dir).with_context(|| {
+    let store = Store::open_reader_in_state_dir(&config.daemon.state_dir).with_context(|| {
         format!(
             "daemon.state_dir = {}: cannot open the store",
             config.daemon.state_dir.display()

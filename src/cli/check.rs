@@ -1,13 +1,38 @@
 //! `oneonone check`: config, credentials, a token per user with the right scopes, endpoint
 //! reachability — each problem with what to do about it.
+//!
+//! One user who cannot be served (a departed manager's `invalid_grant`, Google unreachable at
+//! boot) must not keep the daemon from serving the others, so the exit status tells the two
+//! kinds of failure apart:
+//!
+//! * 0 — everything passed;
+//! * 1 — the daemon cannot start (config, key, state dir): nobody can be served;
+//! * 2 — the daemon can start, but the users marked FAIL cannot be served now; it serves the
+//!   others and retries these on every pass.
+//!
+//! `--allow-failing-users` turns 2 into 0 for the systemd unit's `ExecStartPre`, which may only
+//! stop the service for problems no retry can fix.
 
-use oneonone::config::Config;
+use oneonone::config::{Config, GoogleAuth};
+use oneonone::google::auth::key_file_mode_problem;
 use oneonone::google::calendar::SyncMode;
 use oneonone::google::{Clients, GoogleError};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
+/// The exit status when some users cannot be served but the daemon can start.
+const SOME_USERS_FAIL: u8 = 2;
+
+#[derive(Debug, Default, clap::Args)]
+pub struct Args {
+    /// Exit 0 when the daemon can start even though some users cannot be served now (they are
+    /// still reported as FAIL); for the systemd unit's ExecStartPre.
+    #[arg(long)]
+    allow_failing_users: bool,
+}
+
+pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let config = match Config::load(config_path) {
         Ok(c) => {
             println!("ok   config {}", config_path.display());
@@ -18,15 +43,26 @@ pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let mut failed = 0;
-    match std::fs::create_dir_all(&config.daemon.state_dir) {
-        Ok(()) => println!("ok   state dir {}", config.daemon.state_dir.display()),
-        Err(e) => {
-            failed += 1;
-            println!(
-                "FAIL state dir {}: {e} — create it, writable by the daemon's user",
-                config.daemon.state_dir.display()
-            );
+    let state_dir = &config.daemon.state_dir;
+    if let Err(e) = create_dir_private(state_dir) {
+        println!(
+            "FAIL state dir {}: {e} — create it, writable by the daemon's user",
+            state_dir.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("ok   state dir {}", state_dir.display());
+    if let Some(mode) = group_or_other_access(state_dir) {
+        println!(
+            "WARN state dir {} is open to group or others (mode {mode:04o}): it holds names, \
+             e-mail addresses and meeting titles — run `chmod 700 {}`",
+            state_dir.display(),
+            state_dir.display()
+        );
+    }
+    if let GoogleAuth::ServiceAccount { key_file, .. } = &config.google.auth {
+        if let Some(problem) = key_file_mode_problem(key_file) {
+            println!("WARN {problem}");
         }
     }
     let clients = match Clients::connect_all(&config.google).await {
@@ -36,6 +72,7 @@ pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    let mut failing = BTreeSet::new();
     for c in &clients {
         let user = c.user.as_str();
         // One cheap read per API proves the token, the delegation and each scope. The first
@@ -47,7 +84,7 @@ pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
             .await
             .map(|_| ());
         if let Err(e @ GoogleError::Unauthorized { .. }) = &calendar {
-            failed += 1;
+            failing.insert(user);
             println!(
                 "FAIL {user}: token: {e}\n     fix: {}",
                 advice(user, e, CALENDAR_SCOPE)
@@ -62,7 +99,7 @@ pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
             match result {
                 Ok(()) => println!("ok   {user}: {what}"),
                 Err(e) => {
-                    failed += 1;
+                    failing.insert(user);
                     println!(
                         "FAIL {user}: {what}: {e}\n     fix: {}",
                         advice(user, &e, scope)
@@ -71,12 +108,50 @@ pub async fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if failed == 0 {
+    if failing.is_empty() {
         println!("all checks passed");
-        Ok(ExitCode::SUCCESS)
+        return Ok(ExitCode::SUCCESS);
+    }
+    let served = clients.len() - failing.len();
+    let names = failing.iter().copied().collect::<Vec<_>>().join(", ");
+    println!(
+        "{} of {} user(s) cannot be served now: {names} — the daemon serves the other {served} \
+         and retries these on every pass; fix them as said above",
+        failing.len(),
+        clients.len()
+    );
+    Ok(if args.allow_failing_users {
+        ExitCode::SUCCESS
     } else {
-        println!("{failed} check(s) failed");
-        Ok(ExitCode::FAILURE)
+        ExitCode::from(SOME_USERS_FAIL)
+    })
+}
+
+/// Creates the state directory (and missing parents) with mode 0700, as the store does: it
+/// holds names, e-mail addresses and meeting titles. An existing directory is left alone.
+fn create_dir_private(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// The directory's mode when group or others have any access to it.
+fn group_or_other_access(dir: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
     }
 }
 

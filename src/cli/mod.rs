@@ -6,6 +6,7 @@ mod check;
 #[cfg(feature = "sandbox")]
 mod demo;
 mod explain;
+mod logging;
 mod once;
 mod run;
 #[cfg(feature = "sandbox")]
@@ -51,7 +52,7 @@ pub enum Command {
     /// One pass over every served user, then exit.
     Once(once::Args),
     /// Check the configuration, credentials, scopes and endpoint, saying how to fix problems.
-    Check,
+    Check(check::Args),
     /// Show, rule by rule, why an event is or is not treated as a 1-1.
     Explain(explain::Args),
     /// List or export the action items (table, JSON, CSV, Markdown review).
@@ -75,7 +76,7 @@ pub fn main() -> ExitCode {
         Command::Demo(_) => "warn",
         _ => "info",
     };
-    init_logging(cli.log_format, default_level);
+    logging::init(cli.log_format, default_level);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -88,7 +89,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Run => run::run(config).await,
             Command::Once(args) => once::run(config, args).await,
-            Command::Check => check::run(config).await,
+            Command::Check(args) => check::run(config, args).await,
             Command::Explain(args) => explain::run(config, args).await,
             Command::Actions(args) => actions::run(config, args).await,
             Command::Auth(args) => auth::run(config, args).await,
@@ -104,24 +105,6 @@ pub fn main() -> ExitCode {
             eprintln!("error: {}", error_chain(&e));
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Logs go to stderr so stdout stays for the command's own output (the sandbox's URL line,
-/// `actions` tables, `--dry-run` plans). `RUST_LOG` overrides the default level.
-fn init_logging(format: LogFormat, default_level: &str) {
-    use std::io::IsTerminal;
-    use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        // Colour codes only for a person at a terminal, never into journald or a log file.
-        .with_ansi(std::io::stderr().is_terminal());
-    match format {
-        LogFormat::Human => builder.init(),
-        LogFormat::Json => builder.json().init(),
     }
 }
 

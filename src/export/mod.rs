@@ -4,6 +4,7 @@
 //! Rows are built once from the store ([`ActionRow`]) and each format is a pure function of the
 //! rows, so every format shows the same facts.
 
+mod csv_cell;
 mod doc_markdown;
 mod markdown;
 
@@ -59,6 +60,8 @@ pub fn to_json(rows: &[ActionRow]) -> serde_json::Value {
     serde_json::json!({"schema": JSON_SCHEMA, "items": rows})
 }
 
+/// CSV with a header row. Every cell is passed through [`csv_cell::neutralise`], so a task
+/// someone typed as `=…` stays text in a spreadsheet.
 pub fn to_csv(rows: &[ActionRow]) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -75,7 +78,7 @@ pub fn to_csv(rows: &[ActionRow]) -> Result<String, csv::Error> {
         "key",
     ])?;
     for r in rows {
-        w.write_record([
+        let cells = [
             r.series.as_str(),
             r.series_title.as_str(),
             &r.meeting.to_string(),
@@ -87,7 +90,8 @@ pub fn to_csv(rows: &[ActionRow]) -> Result<String, csv::Error> {
             &r.done_at.map(|d| d.to_rfc3339()).unwrap_or_default(),
             r.source.as_str(),
             r.key.as_str(),
-        ])?;
+        ];
+        w.write_record(cells.iter().map(|c| csv_cell::neutralise(c).into_owned()))?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -161,6 +165,35 @@ mod tests {
         let data = lines.next().expect("data row");
         assert!(data.contains("\"send Q3, Q4 drafts\""), "{data}");
         assert!(data.contains("2026-11-27"));
+    }
+
+    #[test]
+    fn csv_cells_never_become_formulas() {
+        let mut r = row(
+            "bob@example.com",
+            "=HYPERLINK(\"http://evil.example\",\"click\")",
+            "2026-11-24",
+            None,
+            false,
+        );
+        r.series_title = "+cmd|' /C calc'!A0".into();
+        r.owner_kind = "text".into();
+        r.owner = Some("@bob".into());
+        r.key = "-1+1".into();
+        let csv = to_csv(&[r]).expect("csv");
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let record = reader.records().next().expect("a row").expect("valid csv");
+        assert_eq!(&record[1], "'+cmd|' /C calc'!A0");
+        assert_eq!(&record[4], "'@bob");
+        assert_eq!(&record[5], "'=HYPERLINK(\"http://evil.example\",\"click\")");
+        assert_eq!(&record[10], "'-1+1");
+        assert_eq!(&record[2], "2026-11-24", "our own columns are untouched");
+        for cell in record.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub async fn authenticator(
     let client = CustomHyperClientBuilder::from(transport.auth_client.clone());
     match auth {
         GoogleAuth::ServiceAccount { key_file, .. } => {
+            warn_if_readable_by_others(key_file);
             let key = yup_oauth2::read_service_account_key(key_file)
                 .await
                 .map_err(|e| {
@@ -124,6 +125,50 @@ pub(super) fn restrict_permissions(path: &Path) -> Result<(), GoogleError> {
     Ok(())
 }
 
+/// What is wrong with the service-account key file's mode, if anything: the key signs an
+/// hour of access to any user of the domain, so group or other must not be able to read it.
+/// `None` when the mode is fine or cannot be read (reading the key reports a missing file).
+pub fn key_file_mode_problem(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        if mode & 0o044 != 0 {
+            return Some(format!(
+                "the service-account key {} is readable by {} (mode {mode:04o}): anyone who can \
+                 read it can act as every served user — run `chmod 600 {}` (owned by the \
+                 daemon's user)",
+                path.display(),
+                match (mode & 0o040 != 0, mode & 0o004 != 0) {
+                    (true, true) => "its group and all users",
+                    (true, false) => "its group",
+                    _ => "all users",
+                },
+                path.display()
+            ));
+        }
+        None
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Warns once per key file and process (the authenticator is built once per served user).
+fn warn_if_readable_by_others(path: &Path) {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static WARNED: Mutex<BTreeSet<std::path::PathBuf>> = Mutex::new(BTreeSet::new());
+    if let Some(problem) = key_file_mode_problem(path) {
+        let mut warned = WARNED.lock().unwrap_or_else(|p| p.into_inner());
+        if warned.insert(path.to_path_buf()) {
+            tracing::warn!("{problem}");
+        }
+    }
+}
+
 pub(super) fn setup(message: String) -> GoogleError {
     GoogleError::Setup { message }
 }
@@ -159,6 +204,34 @@ mod tests {
         restrict_permissions(&file).expect("restrict");
         let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_can_read_is_named_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("key.json");
+        std::fs::write(&key, "{}").expect("write");
+        for (mode, who) in [
+            (0o644, "its group and all users"),
+            (0o640, "its group"),
+            (0o604, "all users"),
+        ] {
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).expect("chmod");
+            let problem = key_file_mode_problem(&key).expect("a readable key is a problem");
+            assert!(problem.contains(who), "{problem}");
+            assert!(problem.contains(&format!("{mode:04o}")), "{problem}");
+            assert!(problem.contains("chmod 600"), "{problem}");
+        }
+        for mode in [0o600, 0o400] {
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).expect("chmod");
+            assert_eq!(key_file_mode_problem(&key), None, "{mode:o}");
+        }
+        assert_eq!(
+            key_file_mode_problem(&dir.path().join("missing.json")),
+            None
+        );
     }
 
     #[tokio::test]

@@ -53,7 +53,13 @@ pub async fn login(
         ));
     };
     if let Some(dir) = token_cache.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        // The directory will hold a refresh token: private from the start.
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
             .map_err(|e| setup(format!("cannot create {}: {e}", dir.display())))?;
     }
     let secret = read_client_secret(client_secret).await?;

@@ -1,8 +1,12 @@
 //! The one error type of the store.
 //!
 //! Every message names the database file and the operation that failed, then says what to do.
-//! The store is only a cache of Google (see the module docs), so the last resort is always
-//! the same and always safe: delete the file and let a re-sync rebuild it.
+//! The store is mostly a cache of Google (see the module docs), but advice is read in a hurry:
+//! a message never tells anyone to delete the file. Where the file is healthy (busy, locked, a
+//! migration that another process raced) deleting it would throw away a working store for
+//! nothing, so the advice is to stop the other process and retry. Where the file really is
+//! unusable (damaged, unreadable values) the last resort is to *move it aside* — kept for a bug
+//! report, and restorable — and let a re-sync rebuild it from Google.
 //!
 //! The underlying error is part of the message rather than exposed through
 //! [`std::error::Error::source`], so a report printed with `{:#}` does not repeat it; the
@@ -39,6 +43,30 @@ pub enum StoreError {
         path: PathBuf,
         cause: std::io::Error,
     },
+    /// Another process holds the state directory's lock (see `lock.rs`).
+    #[error(
+        "state dir {}: in use by another oneonone ({}) — only one `run` or `once` may use a \
+         state dir at a time: stop the other one first (e.g. `systemctl stop oneonone`), or use \
+         `oneonone once --dry-run`, which needs no lock; the lock is {}",
+        dir.display(),
+        match pid { Some(p) => format!("pid {p}"), None => "pid not yet recorded".to_string() },
+        lock_file.display()
+    )]
+    Locked {
+        dir: PathBuf,
+        lock_file: PathBuf,
+        /// The holder's pid as it recorded it, when it has.
+        pid: Option<u32>,
+    },
+    /// The lock file could not be created or locked.
+    #[error(
+        "state dir lock {}: {cause} — check that the state directory is writable by this user",
+        path.display()
+    )]
+    LockFile {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
     /// SQLite refused an operation.
     #[error("store {}: cannot {op}: {cause} — {}", path.display(), Hint(cause))]
     Sqlite {
@@ -49,8 +77,10 @@ pub enum StoreError {
     },
     /// Bringing the schema up to date failed.
     #[error(
-        "store {}: cannot migrate the schema: {cause} — delete the file to rebuild from Google",
-        path.display()
+        "store {}: cannot migrate the schema: {} — the file was left as it was; make sure \
+         no other program writes to it and retry; if it persists, {MOVE_ASIDE}",
+        path.display(),
+        MigrateCause(cause)
     )]
     Migrate {
         path: PathBuf,
@@ -59,7 +89,7 @@ pub enum StoreError {
     /// The file was written by a newer oneonone whose schema this build does not know.
     #[error(
         "store {}: schema version {found} is newer than this oneonone supports ({supported}) — \
-         run the newer oneonone, or delete the file to rebuild from Google",
+         run the newer oneonone (what it recorded would be lost to this one)",
         path.display()
     )]
     TooNew {
@@ -79,16 +109,40 @@ pub enum StoreError {
     },
 }
 
+/// The last resort for a file that cannot be used: a move keeps it, unlike a delete.
+const MOVE_ASIDE: &str = "stop oneonone, move the file aside (keep it for a bug report) and \
+     start again: a re-sync rebuilds the store from Google";
+
+/// A migration's failure without the whole migration's SQL, which rusqlite_migration's own
+/// message repeats in full.
+struct MigrateCause<'a>(&'a rusqlite_migration::Error);
+
+impl fmt::Display for MigrateCause<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            rusqlite_migration::Error::RusqliteError {
+                err: rusqlite::Error::SqlInputError { msg, .. },
+                ..
+            } => write!(f, "{msg}"),
+            rusqlite_migration::Error::RusqliteError { err, .. } => write!(f, "{err}"),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
 /// The advice that follows a SQLite error, chosen by its code.
 struct Hint<'a>(&'a rusqlite::Error);
 
 impl fmt::Display for Hint<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rebuild = "delete the file to rebuild from Google";
+        let rebuild = MOVE_ASIDE;
         match self.0.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-                write!(f, "is another oneonone running? if not, {rebuild}")
-            }
+            // A healthy file another process is writing: deleting it would lose its work.
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => write!(
+                f,
+                "another process is writing the file (another oneonone, or a tool such as \
+                 sqlite3): let it finish or stop it, then retry"
+            ),
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
                 write!(f, "the file is damaged or not a oneonone store; {rebuild}")
             }
@@ -114,7 +168,7 @@ impl fmt::Display for Hint<'_> {
             }
             _ => write!(
                 f,
-                "is another oneonone running? if this persists, {rebuild}"
+                "retry; if this persists, report it with this message (the file is kept as it is)"
             ),
         }
     }

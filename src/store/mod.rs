@@ -17,8 +17,16 @@
 //! `Sync`. The intended use in the daemon is one `Arc<std::sync::Mutex<Store>>`, locked inside
 //! `tokio::task::spawn_blocking` (or for a short, non-`.await`ing critical section: each call
 //! is a few small indexed statements). Never hold the lock across an `.await`. A CLI command
-//! such as `oneonone actions` can open its own `Store` on the same file while the daemon runs:
-//! the file is in WAL mode (readers do not block the writer) with a busy timeout.
+//! such as `oneonone actions` can open its own `Store` on the same file while the daemon runs
+//! ([`Store::open_reader_in_state_dir`]): the file is in WAL mode (readers do not block the
+//! writer) with a busy timeout.
+//!
+//! # One writer per state directory
+//!
+//! [`Store::open_in_state_dir`] takes an exclusive lock on the state directory ([`lock`]) and
+//! holds it for the life of the `Store`, migrations included: a second daemon (`once` while the
+//! service runs) fails at once naming the holder's pid, instead of creating a second doc for
+//! every new series.
 //!
 //! Writes take `&mut self` and each is one transaction, so a crash leaves either the old or the
 //! new state. The store never reads the clock: every timestamp (`now`, `at`) comes from the
@@ -28,6 +36,7 @@ mod columns;
 mod error;
 pub mod events;
 pub mod ledger;
+mod lock;
 mod migrations;
 pub mod occurrences;
 pub mod series;
@@ -43,6 +52,7 @@ pub use events::{CachedEvent, EventStatus};
 pub use ledger::{
     DoneFilter, ItemKey, LedgerEntry, LedgerItem, LedgerOwner, LedgerQuery, ReplacedItems,
 };
+pub use lock::LOCK_FILE_NAME;
 pub use occurrences::{Occurrence, OccurrenceTiming, SectionState};
 pub use series::{SeriesRecord, SeriesState};
 
@@ -69,12 +79,16 @@ pub struct Store {
     conn: Connection,
     /// The database file, or `:memory:`; named in every error.
     path: PathBuf,
+    /// The state directory's lock, held by the writer opened with
+    /// [`Store::open_in_state_dir`]; released when the store is dropped.
+    _lock: Option<lock::StateDirLock>,
 }
 
 impl Store {
-    /// Opens (creating if missing) `<state_dir>/oneonone.sqlite`. A missing state directory is
-    /// created with mode 0700, a missing file with mode 0600 (on unix): the store holds email
-    /// addresses and meeting titles.
+    /// Opens (creating if missing) `<state_dir>/oneonone.sqlite` as the state directory's one
+    /// writer: takes its lock first (failing with [`StoreError::Locked`] when another process
+    /// holds it), then migrates. A missing state directory is created with mode 0700, a missing
+    /// file with mode 0600 (on unix): the store holds email addresses and meeting titles.
     pub fn open_in_state_dir(state_dir: &Path) -> Result<Store> {
         let path = state_dir.join(DB_FILE_NAME);
         create_dir_private(state_dir).map_err(|cause| StoreError::StateDir {
@@ -82,12 +96,47 @@ impl Store {
             dir: state_dir.to_path_buf(),
             cause,
         })?;
-        Store::open_file(&path)
+        let lock = lock::StateDirLock::acquire(state_dir)?;
+        let mut store = Store::open_file(&path)?;
+        store._lock = Some(lock);
+        Ok(store)
+    }
+
+    /// Opens the store in `state_dir` for a reader that may run beside the daemon (`oneonone
+    /// actions`). A store already at this build's schema is opened without the lock and
+    /// without migrating; a missing or older one is created or migrated under the lock, which
+    /// is released before returning — so a running writer is never raced, and a reader never
+    /// keeps the daemon from starting.
+    pub fn open_reader_in_state_dir(state_dir: &Path) -> Result<Store> {
+        let path = state_dir.join(DB_FILE_NAME);
+        if path.is_file() {
+            let conn = Store::connect(&path)?;
+            let found = Store::version_of(&conn, &path)?;
+            if found == migrations::LATEST_VERSION as i64 {
+                return Ok(Store {
+                    conn,
+                    path,
+                    _lock: None,
+                });
+            }
+        }
+        let mut store = Store::open_in_state_dir(state_dir)?;
+        store._lock = None;
+        Ok(store)
     }
 
     /// Opens (creating with mode 0600 if missing) the database at `path` and brings its schema
     /// up to date. The parent directory must exist.
+    ///
+    /// This takes no lock: it is for files no other process writes (a dry run's private copy).
     pub fn open_file(path: &Path) -> Result<Store> {
+        let conn = Store::connect(path)?;
+        Store::init(conn, path.to_path_buf())
+    }
+
+    /// Creates the file with mode 0600 if missing, connects and sets the pragmas every
+    /// connection needs.
+    fn connect(path: &Path) -> Result<Connection> {
         create_file_private(path).map_err(|cause| StoreError::CreateFile {
             path: path.to_path_buf(),
             cause,
@@ -97,7 +146,8 @@ impl Store {
             op: "open",
             cause,
         })?;
-        Store::init(conn, path.to_path_buf())
+        Store::configure(&conn, path)?;
+        Ok(conn)
     }
 
     /// A fresh store in memory, for tests and dry runs.
@@ -108,6 +158,7 @@ impl Store {
             op: "open",
             cause,
         })?;
+        Store::configure(&conn, &path)?;
         Store::init(conn, path)
     }
 
@@ -123,10 +174,10 @@ impl Store {
             .map_err(self.sql_err("read the schema version"))
     }
 
-    /// Sets the pragmas every connection needs, refuses a schema from the future, migrates.
-    fn init(mut conn: Connection, path: PathBuf) -> Result<Store> {
+    /// Sets the pragmas every connection needs.
+    fn configure(conn: &Connection, path: &Path) -> Result<()> {
         let err = |cause| StoreError::Sqlite {
-            path: path.clone(),
+            path: path.to_path_buf(),
             op: "open",
             cause,
         };
@@ -144,24 +195,42 @@ impl Store {
             .map_err(err)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(err)?;
+        Ok(())
+    }
 
+    /// The file's schema version; one from the future is refused.
+    fn version_of(conn: &Connection, path: &Path) -> Result<i64> {
         let found: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(err)?;
+            .map_err(|cause| StoreError::Sqlite {
+                path: path.to_path_buf(),
+                op: "open",
+                cause,
+            })?;
         if found > migrations::LATEST_VERSION as i64 {
             return Err(StoreError::TooNew {
-                path,
+                path: path.to_path_buf(),
                 found,
                 supported: migrations::LATEST_VERSION,
             });
         }
+        Ok(found)
+    }
+
+    /// Refuses a schema from the future, migrates.
+    fn init(mut conn: Connection, path: PathBuf) -> Result<Store> {
+        Store::version_of(&conn, &path)?;
         migrations::migrations()
             .to_latest(&mut conn)
             .map_err(|cause| StoreError::Migrate {
                 path: path.clone(),
                 cause,
             })?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            _lock: None,
+        })
     }
 
     /// Runs `f` in one transaction and commits it; any failure rolls back and is reported as
@@ -171,7 +240,7 @@ impl Store {
         op: &'static str,
         f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T> {
-        let Store { conn, path } = self;
+        let Store { conn, path, .. } = self;
         let run = || {
             let tx = conn.transaction()?;
             let value = f(&tx)?;

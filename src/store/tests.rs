@@ -98,14 +98,92 @@ fn reopen_is_idempotent_and_keeps_data() {
 }
 
 #[test]
-fn two_connections_share_one_file() {
+fn a_reader_shares_the_file_with_the_writer() {
     let dir = tempfile::tempdir().unwrap();
     let mut daemon = Store::open_in_state_dir(dir.path()).unwrap();
-    let cli = Store::open_in_state_dir(dir.path()).unwrap();
+    let cli = Store::open_reader_in_state_dir(dir.path()).unwrap();
     daemon
         .set_drive_page_token("a@x", "p9", t("2026-11-24T09:00:00Z"))
         .unwrap();
     assert_eq!(cli.drive_page_token("a@x").unwrap().as_deref(), Some("p9"));
+}
+
+#[test]
+fn a_reader_on_a_fresh_dir_creates_the_store_and_leaves_the_lock_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let reader = Store::open_reader_in_state_dir(&state).unwrap();
+    assert_eq!(
+        reader.schema_version().unwrap(),
+        migrations::LATEST_VERSION as i64
+    );
+    // The daemon can still start while the reader is open.
+    Store::open_in_state_dir(&state).expect("writer starts beside a reader");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_writer_is_refused_before_touching_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Store::open_in_state_dir(dir.path()).unwrap();
+    let err = Store::open_in_state_dir(dir.path()).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Locked { pid: Some(p), .. } if *p == std::process::id()),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!("pid {}", std::process::id())),
+        "{msg}"
+    );
+    assert!(msg.contains("--dry-run"), "{msg}");
+    drop(first);
+    Store::open_in_state_dir(dir.path()).expect("the lock goes with its store");
+}
+
+#[test]
+fn a_failed_migration_does_not_advise_deleting_a_healthy_file() {
+    // What a racing second process used to hit: the tables exist but `user_version` is 0.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    drop(Store::open_file(&path).unwrap());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 0).unwrap();
+    }
+    let err = Store::open_file(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Migrate { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("already exists"), "{msg}");
+    assert!(!msg.contains("delete"), "{msg}");
+    assert!(msg.contains("left as it was"), "{msg}");
+}
+
+#[test]
+fn no_store_message_advises_deleting() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy =
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None);
+    let other = rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
+        None,
+    );
+    for cause in [busy, other] {
+        let msg = StoreError::Sqlite {
+            path: dir.path().join(DB_FILE_NAME),
+            op: "write",
+            cause,
+        }
+        .to_string();
+        assert!(!msg.contains("delete"), "{msg}");
+    }
+    let too_new = StoreError::TooNew {
+        path: dir.path().join(DB_FILE_NAME),
+        found: 9,
+        supported: 1,
+    }
+    .to_string();
+    assert!(!too_new.contains("delete"), "{too_new}");
 }
 
 #[cfg(unix)]
@@ -139,7 +217,7 @@ fn garbage_file_is_a_clear_error() {
         "{msg}"
     );
     assert!(
-        msg.contains("delete the file to rebuild from Google"),
+        msg.contains("move the file aside") && !msg.contains("delete"),
         "{msg}"
     );
 }
@@ -163,7 +241,7 @@ fn truncated_database_is_a_clear_error() {
     let msg = result.unwrap_err().to_string();
     assert!(msg.contains(&path.display().to_string()), "{msg}");
     assert!(
-        msg.contains("delete the file to rebuild from Google"),
+        msg.contains("move the file aside") && !msg.contains("delete"),
         "{msg}"
     );
 }
@@ -210,7 +288,7 @@ fn unreadable_column_is_an_error_naming_the_fix() {
         "{msg}"
     );
     assert!(
-        msg.contains("delete the file to rebuild from Google"),
+        msg.contains("move the file aside") && !msg.contains("delete"),
         "{msg}"
     );
 }

@@ -1,0 +1,289 @@
+//! Never lose, never leak: the real binary against an in-process sandbox, one test per way the
+//! daemon used to lose or leak — two processes on one state dir, secrets in debug logs, one
+//! failing user stopping everyone, and files readable by others. (CSV formula injection is
+//! covered by the unit tests in `src/export`.)
+
+#[allow(dead_code)]
+mod cli_support;
+
+use cli_support::*;
+use std::time::Duration;
+
+const ALICE: &str = "alice@example.com";
+const BOB: &str = "bob@example.com";
+/// Not a user of the sandbox's domain: Google answers `invalid_grant` for them, as for a
+/// manager who left.
+const DEPARTED: &str = "zed@example.com";
+
+/// Monday 30 Nov 2026 10:00 UTC: the section of Tuesday's 1-1 is due (24 h before).
+fn monday() -> chrono::DateTime<chrono::Utc> {
+    utc(2026, 11, 30, 10, 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. one process per state dir
+
+#[tokio::test]
+async fn once_beside_a_running_daemon_fails_naming_its_pid_and_creates_nothing() {
+    let w = World::new(&[ALICE], monday(), "").await;
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    let config = w.config_path.display().to_string();
+    let mut daemon = command(&["--config", &config, "run"], w.dir.path())
+        .spawn()
+        .expect("spawn run");
+    let pid = daemon.id().expect("running");
+
+    // The daemon's first pass has attached the series' doc.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while alice.attached_doc(&series).await.expect("event").is_none() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the daemon did not attach a doc in time"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let created = w.calls("drive.files.create").await;
+    assert!(created > 0, "the daemon made the doc");
+
+    let out = w.cli(&["once"]).await;
+    out.expect_code(1);
+    let lock_file = w.state_dir().join(oneonone::store::LOCK_FILE_NAME);
+    assert_eq!(
+        std::fs::read_to_string(&lock_file)
+            .expect("lock file")
+            .trim(),
+        pid.to_string(),
+        "the lock file names its holder"
+    );
+    assert!(
+        out.stderr.contains(&format!("pid {pid}"))
+            && out.stderr.contains("in use by another oneonone")
+            && out.stderr.contains(&w.state_dir().display().to_string()),
+        "names the state dir and the holder: {}",
+        out.stderr
+    );
+    assert!(
+        !out.all().contains("delete"),
+        "advises no deletion: {}",
+        out.all()
+    );
+    // A dry run reads a snapshot and needs no lock.
+    let dry = w.cli(&["once", "--dry-run"]).await;
+    dry.expect_code(0);
+    // Nor does a reader.
+    w.cli(&["actions", "--format", "json"]).await.expect_code(0);
+    assert_eq!(
+        w.calls("drive.files.create").await,
+        created,
+        "one series, one doc, however many processes"
+    );
+
+    sigterm(&daemon);
+    let status = tokio::time::timeout(Duration::from_secs(30), daemon.wait())
+        .await
+        .expect("stops after SIGTERM")
+        .expect("wait");
+    assert_eq!(status.code(), Some(0));
+    // The lock went with the process.
+    w.cli(&["once"]).await.expect_code(0);
+    assert_eq!(w.calls("drive.files.create").await, created);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. no secret in any log, at any level
+
+/// Every secret the sandbox knows: the access and refresh tokens it issued and the private keys
+/// of its service accounts, plus the key file the run was given.
+async fn secrets(w: &World) -> Vec<String> {
+    let state = w.control.get("_sandbox/state").await.expect("state");
+    let oauth = &state["oauth"];
+    let mut out: Vec<String> = Vec::new();
+    for map in ["tokens", "refresh_tokens"] {
+        if let Some(m) = oauth[map].as_object() {
+            out.extend(m.keys().cloned());
+        }
+    }
+    assert!(
+        out.iter().any(|t| t.starts_with("ya29.")),
+        "the run was issued access tokens: {oauth}"
+    );
+    let mut keys = vec![w.private_key()];
+    if let Some(accounts) = oauth["service_accounts"].as_object() {
+        keys.extend(
+            accounts
+                .values()
+                .filter_map(|a| a["private_key_pem"].as_str().map(str::to_string)),
+        );
+    }
+    // The whole key, and each line of its body: a log could wrap or cut it.
+    for key in keys {
+        out.extend(
+            key.lines()
+                .filter(|l| l.len() >= 32 && !l.starts_with("-----"))
+                .map(str::to_string),
+        );
+        out.push(key);
+    }
+    out
+}
+
+fn assert_clean(what: &str, output: &str, secrets: &[String]) {
+    for secret in secrets {
+        assert!(
+            !output.contains(secret.as_str()),
+            "{what}: a secret ({}…) is in the output",
+            &secret[..secret.len().min(12)]
+        );
+    }
+    // A signed JWT assertion (`{"alg":"RS256",…` in base64) and the key's armour.
+    for pattern in ["eyJhbGciOi", "assertion=", "PRIVATE KEY", "ya29."] {
+        assert!(!output.contains(pattern), "{what}: {pattern} in the output");
+    }
+}
+
+#[tokio::test]
+async fn trace_logs_carry_no_token_assertion_or_key() {
+    let w = World::new(&[ALICE], monday(), "").await;
+    let alice = w.person(ALICE).await;
+    weekly(&alice, &[BOB], "Alice / Bob").await;
+    let config = w.config_path.display().to_string();
+    for rust_log in [
+        "trace",
+        "yup_oauth2=trace,yup_oauth2::service_account=trace,hyper=trace,h2=trace",
+    ] {
+        let out = command(&["--config", &config, "once"], w.dir.path())
+            .env("RUST_LOG", rust_log)
+            .output()
+            .await
+            .expect("run once");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+        if rust_log == "trace" {
+            assert!(stderr.contains("TRACE"), "traced: {stderr}");
+        }
+        let all = format!("{stdout}\n{stderr}");
+        assert_clean(&format!("RUST_LOG={rust_log}"), &all, &secrets(&w).await);
+    }
+}
+
+#[cfg(feature = "sandbox")]
+#[tokio::test]
+async fn the_demo_at_trace_level_logs_no_secret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_file = dir.path().join("doc.md").display().to_string();
+    let out = command(&["demo", "--weeks", "1", "--out", &out_file], dir.path())
+        .env("RUST_LOG", "trace")
+        .output()
+        .await
+        .expect("run demo");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("TRACE"), "traced: {stderr}");
+    // The demo's sandbox lives inside the process, so its secrets are known only by shape:
+    // its access tokens are `ya29.sandbox-…`, its keys PEM, its assertions RS256 JWTs.
+    assert_clean("demo", &format!("{stdout}\n{stderr}"), &[]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. one failing user never stops the others
+
+#[tokio::test]
+async fn a_departed_user_is_reported_and_the_others_are_served() {
+    let w = World::new(&[ALICE], monday(), "").await;
+    // The departed manager first: nobody after them may be skipped.
+    w.write_config(&[DEPARTED, ALICE], "");
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+
+    let check = w.cli(&["check"]).await;
+    check.expect_code(2);
+    assert!(
+        check.stdout.contains(&format!("FAIL {DEPARTED}: token"))
+            && check.stdout.contains(&format!("ok   {ALICE}: calendar"))
+            && check
+                .stdout
+                .contains(&format!("1 of 2 user(s) cannot be served now: {DEPARTED}")),
+        "{}",
+        check.stdout
+    );
+    // What the unit file runs before starting: the daemon may start, the failure stays loud.
+    let unit = w.cli(&["check", "--allow-failing-users"]).await;
+    unit.expect_code(0);
+    assert!(
+        unit.stdout.contains(&format!("FAIL {DEPARTED}")),
+        "{}",
+        unit.stdout
+    );
+
+    let once = w.cli(&["once"]).await;
+    once.no_panic();
+    assert!(
+        once.stdout.contains("failed:") && once.stdout.contains(DEPARTED),
+        "the failure is reported: {}",
+        once.all()
+    );
+    assert!(
+        alice.attached_doc(&series).await.expect("event").is_some(),
+        "Alice is served despite {DEPARTED}: {}",
+        once.all()
+    );
+}
+
+#[test]
+fn the_unit_file_lets_the_daemon_start_with_failing_users() {
+    let unit = include_str!("../config/oneonone.service");
+    let pre: Vec<&str> = unit
+        .lines()
+        .filter(|l| l.starts_with("ExecStartPre="))
+        .collect();
+    assert!(
+        pre.iter()
+            .all(|l| !l.contains(" check") || l.contains("check --allow-failing-users")),
+        "{pre:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. files others could read
+
+#[cfg(unix)]
+#[tokio::test]
+async fn check_creates_a_private_state_dir_and_warns_about_a_readable_key() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new(&[ALICE], monday(), "").await;
+    let key = w.dir.path().join("key.json");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+
+    let out = w.cli(&["check"]).await;
+    out.expect_code(0);
+    let mode = std::fs::metadata(w.state_dir())
+        .expect("state dir created")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700, "state dir mode {:o}", mode & 0o777);
+    assert!(
+        out.stdout.contains("WARN the service-account key")
+            && out.stdout.contains("key.json")
+            && out.stdout.contains("0644")
+            && out.stdout.contains("chmod 600"),
+        "{}",
+        out.stdout
+    );
+    // The daemon says it too, once.
+    let once = w.cli(&["once"]).await;
+    once.expect_code(0);
+    assert_eq!(
+        once.stderr.matches("chmod 600").count(),
+        1,
+        "{}",
+        once.stderr
+    );
+
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(0);
+    assert!(!out.stdout.contains("WARN"), "{}", out.stdout);
+}
