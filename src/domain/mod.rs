@@ -4,11 +4,12 @@
 //! * [`event`], [`series`], [`recurrence`], [`occurrences`], [`schedule`] — which calendar
 //!   events are 1-1 series, their occurrences, and when each needs work;
 //! * [`doc`], [`doc_json`], [`doc_check`] — the Google Doc model, read from Docs JSON and checked;
-//! * [`sections`], [`template`], [`edit`], [`date_text`] — where dated sections are, what a new
+//! * [`sections`], [`block`], [`template`], [`edit`], [`date_text`] — where dated sections are, what a new
 //!   one says, and the edits that insert it;
 //! * [`actions`] — action items read from a section, and the carry-forward line format.
 
 pub mod actions;
+pub mod block;
 pub mod date_text;
 pub mod doc;
 #[cfg(test)]
