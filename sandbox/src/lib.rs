@@ -7,8 +7,8 @@
 //! that passes proves two independent readings agree.
 //!
 //! * [`server`] — the router and the [`Sandbox`] handle; [`call`] — the single path of every API
-//!   call (stats, faults, auth, scopes, locking); [`error`] — Google's error JSON;
-//!   [`rejections`] — Google-shaped answers for requests axum refuses itself;
+//!   call (stats, faults, auth, scopes, locking); [`caller`] — who is calling; [`error`] —
+//!   Google's error JSON; [`rejections`] — Google-shaped answers for requests axum refuses itself;
 //!   [`access`] — which scopes allow which method; [`state`] — the in-memory world;
 //!   [`clock`] — simulated time.
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
@@ -19,6 +19,7 @@ pub mod access;
 pub mod admin;
 pub mod calendar;
 pub mod call;
+pub mod caller;
 pub mod client;
 pub mod clock;
 pub mod docs;
@@ -32,7 +33,8 @@ pub mod server;
 pub mod state;
 pub mod stats;
 
-pub use call::{AppState, Caller, Reply};
+pub use call::{AppState, Reply};
+pub use caller::Caller;
 pub use client::SandboxClient;
 pub use error::ApiError;
 pub use server::{Sandbox, SandboxOptions};
