@@ -9,6 +9,7 @@
 //! * [`server`] — the router and the [`Sandbox`] handle; [`call`] — the single path of every API
 //!   call (stats, faults, auth, scopes, locking); [`caller`] — who is calling; [`error`] —
 //!   Google's error JSON; [`rejections`] — Google-shaped answers for requests axum refuses itself;
+//!   [`limits`] — the request body limit both of those need;
 //!   [`access`] — which scopes allow which method; [`state`] — the in-memory world;
 //!   [`clock`] — simulated time.
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
@@ -26,6 +27,7 @@ pub mod docs;
 pub mod drive;
 pub mod error;
 pub mod faults;
+pub mod limits;
 pub mod oauth;
 pub mod people;
 pub mod rejections;
