@@ -11,9 +11,10 @@ use google_calendar3::api::{Event, EventAttachment};
 use google_calendar3::CalendarHub;
 use serde_json::Value;
 
+use super::attempt::attempt;
 use super::connector::HttpsConnector;
 use super::drive::DOC_MIME;
-use super::errors::{FailureProbe, GoogleError};
+use super::errors::GoogleError;
 use super::retry::{with_retry, RetryPolicy};
 use super::scopes;
 use super::wire::body_json;
@@ -101,10 +102,7 @@ impl CalendarApi {
             if let Some(page) = page_token {
                 call = call.page_token(page);
             }
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            let (response, events) = probe.finish(outcome, timeout)?;
+            let (response, events) = attempt!(self.policy, call, doit())?;
             Ok(EventsPage::from_json(body_json(response, &events).await))
         })
         .await
@@ -151,10 +149,7 @@ impl CalendarApi {
                 .get(calendar_id, event_id)
                 .param("quotaUser", self.user.as_str())
                 .add_scope(scopes::CALENDAR_EVENTS);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            let (response, event) = probe.finish(outcome, timeout)?;
+            let (response, event) = attempt!(self.policy, call, doit())?;
             Ok(body_json(response, &event).await)
         })
         .await
@@ -184,10 +179,7 @@ impl CalendarApi {
                 .send_updates("none")
                 .param("quotaUser", self.user.as_str())
                 .add_scope(scopes::CALENDAR_EVENTS);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            let (response, event) = probe.finish(outcome, timeout)?;
+            let (response, event) = attempt!(self.policy, call, doit())?;
             Ok(body_json(response, &event).await)
         })
         .await

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 use google_drive3::api::{File, Permission};
 use google_drive3::DriveHub;
 
+use super::attempt::attempt;
 use super::connector::HttpsConnector;
-use super::errors::{FailureProbe, GoogleError};
+use super::errors::GoogleError;
 use super::retry::{retry_if, with_retry, RetryPolicy};
 use super::scopes;
 
@@ -122,12 +123,7 @@ impl DriveApi {
                 .update(patch, file_id)
                 .param("fields", FILE_FIELDS)
                 .add_scope(scopes::DRIVE_FILE);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome =
-                tokio::time::timeout(timeout, call.delegate(&mut probe).doit_without_upload())
-                    .await;
-            probe.finish(outcome, timeout).map(|(_, file)| file)
+            attempt!(self.policy, call, doit_without_upload()).map(|(_, file)| file)
         })
         .await
     }
@@ -155,10 +151,7 @@ impl DriveApi {
                 .send_notification_email(notify)
                 .param("fields", "id,type,role,emailAddress")
                 .add_scope(scopes::DRIVE_FILE);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            probe.finish(outcome, timeout).map(|(_, p)| p)
+            attempt!(self.policy, call, doit()).map(|(_, p)| p)
         })
         .await
     }
@@ -182,10 +175,7 @@ impl DriveApi {
                 if let Some(t) = token {
                     call = call.page_token(t);
                 }
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                probe.finish(outcome, timeout).map(|(_, l)| l)
+                attempt!(self.policy, call, doit()).map(|(_, l)| l)
             })
             .await?;
             all.extend(list.permissions.unwrap_or_default());
@@ -207,10 +197,7 @@ impl DriveApi {
                     .changes()
                     .get_start_page_token()
                     .add_scope(scopes::DRIVE_FILE);
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                probe.finish(outcome, timeout).map(|(_, t)| t)
+                attempt!(self.policy, call, doit()).map(|(_, t)| t)
             },
         )
         .await?;
@@ -237,10 +224,7 @@ impl DriveApi {
                         "changes(fileId,removed,time),nextPageToken,newStartPageToken",
                     )
                     .add_scope(scopes::DRIVE_FILE);
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                probe.finish(outcome, timeout).map(|(_, l)| l)
+                attempt!(self.policy, call, doit()).map(|(_, l)| l)
             })
             .await?;
             for id in list
@@ -294,13 +278,8 @@ impl DriveApi {
                     .create(metadata.clone())
                     .param("fields", FILE_FIELDS)
                     .add_scope(scopes::DRIVE_FILE);
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let upload = call
-                    .delegate(&mut probe)
-                    .upload(std::io::Cursor::new(Vec::<u8>::new()), mime::TEXT_PLAIN);
-                let outcome = tokio::time::timeout(timeout, upload).await;
-                probe.finish(outcome, timeout).map(|(_, file)| file)
+                let empty = std::io::Cursor::new(Vec::<u8>::new());
+                attempt!(self.policy, call, upload(empty, mime::TEXT_PLAIN)).map(|(_, file)| file)
             },
         )
         .await
@@ -330,10 +309,7 @@ impl DriveApi {
                 if let Some(t) = token {
                     call = call.page_token(t);
                 }
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                probe.finish(outcome, timeout).map(|(_, l)| l)
+                attempt!(self.policy, call, doit()).map(|(_, l)| l)
             })
             .await?;
             all.extend(list.files.unwrap_or_default());

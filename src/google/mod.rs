@@ -13,6 +13,7 @@
 //! Only wire types cross this boundary: Google's JSON (`serde_json::Value`) for what the domain
 //! parses, and the crates' request/response structs for what reconcile builds.
 
+mod attempt;
 pub mod auth;
 pub mod calendar;
 pub mod connector;
