@@ -15,6 +15,7 @@ use super::attempt::attempt;
 use super::connector::HttpsConnector;
 use super::drive::DOC_MIME;
 use super::errors::GoogleError;
+use super::paging::next_page;
 use super::retry::{with_retry, RetryPolicy};
 use super::scopes;
 use super::wire::body_json;
@@ -121,14 +122,7 @@ impl CalendarApi {
                 .list_events(calendar_id, sync, page_token.as_deref())
                 .await?;
             items.extend(page.items);
-            match page.next_page_token {
-                Some(next) if page_token.as_deref() == Some(next.as_str()) => {
-                    return Err(GoogleError::Permanent {
-                        code: None,
-                        reason: Some("pageTokenLoop".into()),
-                        message: format!("events.list returned page token {next:?} twice"),
-                    });
-                }
+            match next_page(page_token, page.next_page_token, "events.list")? {
                 Some(next) => page_token = Some(next),
                 None => {
                     return Ok(EventsSync {

@@ -15,6 +15,7 @@ use google_drive3::DriveHub;
 use super::attempt::attempt;
 use super::connector::HttpsConnector;
 use super::errors::GoogleError;
+use super::paging::{all_pages, next_page};
 use super::retry::{retry_if, with_retry, RetryPolicy};
 use super::scopes;
 
@@ -158,9 +159,7 @@ impl DriveApi {
 
     /// Everyone a file is shared with (all pages).
     pub async fn list_permissions(&self, file_id: &str) -> Result<Vec<Permission>, GoogleError> {
-        let mut all = Vec::new();
-        let mut page_token: Option<String> = None;
-        loop {
+        all_pages("permissions.list", |page_token| async move {
             let token = page_token.as_deref();
             let list = with_retry(&self.policy, "drive.permissions.list", || async move {
                 let mut call = self
@@ -178,12 +177,9 @@ impl DriveApi {
                 attempt!(self.policy, call, doit()).map(|(_, l)| l)
             })
             .await?;
-            all.extend(list.permissions.unwrap_or_default());
-            page_token = next_page(page_token, list.next_page_token, "permissions.list")?;
-            if page_token.is_none() {
-                return Ok(all);
-            }
-        }
+            Ok((list.permissions.unwrap_or_default(), list.next_page_token))
+        })
+        .await
     }
 
     /// A token marking "now" in the change log, for [`DriveApi::changes_since`].
@@ -291,9 +287,7 @@ impl DriveApi {
         let query = query.as_str();
         let fields = format!("files({FILE_FIELDS}),nextPageToken");
         let fields = fields.as_str();
-        let mut all = Vec::new();
-        let mut page_token: Option<String> = None;
-        loop {
+        all_pages("files.list", |page_token| async move {
             let token = page_token.as_deref();
             let list = with_retry(&self.policy, "drive.files.list", || async move {
                 let mut call = self
@@ -312,29 +306,9 @@ impl DriveApi {
                 attempt!(self.policy, call, doit()).map(|(_, l)| l)
             })
             .await?;
-            all.extend(list.files.unwrap_or_default());
-            page_token = next_page(page_token, list.next_page_token, "files.list")?;
-            if page_token.is_none() {
-                return Ok(all);
-            }
-        }
-    }
-}
-
-/// The next page token, refusing one that repeats the current one (a server bug that would
-/// otherwise loop forever).
-fn next_page(
-    current: Option<String>,
-    next: Option<String>,
-    method: &str,
-) -> Result<Option<String>, GoogleError> {
-    match next {
-        Some(n) if current.as_deref() == Some(n.as_str()) => Err(GoogleError::Permanent {
-            code: None,
-            reason: Some("pageTokenLoop".into()),
-            message: format!("{method} returned page token {n:?} twice"),
-        }),
-        other => Ok(other),
+            Ok((list.files.unwrap_or_default(), list.next_page_token))
+        })
+        .await
     }
 }
 
@@ -389,13 +363,6 @@ mod tests {
             app_property_query("oneononeSeries", "primary/abc'1"),
             r"appProperties has { key='oneononeSeries' and value='primary/abc\'1' }"
         );
-    }
-
-    #[test]
-    fn next_page_refuses_a_repeated_token() {
-        assert_eq!(next_page(None, Some("a".into()), "m"), Ok(Some("a".into())));
-        assert_eq!(next_page(Some("a".into()), None, "m"), Ok(None));
-        assert!(next_page(Some("a".into()), Some("a".into()), "m").is_err());
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod connector;
 pub mod docs;
 pub mod drive;
 pub mod errors;
+mod paging;
 pub mod retry;
 mod wire;
 
