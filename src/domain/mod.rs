@@ -9,18 +9,18 @@
 //! * [`actions`] — action items read from a section, and the carry-forward line format.
 
 pub mod actions;
-pub mod block;
-pub mod date_text;
+pub(crate) mod block;
+pub(crate) mod date_text;
 pub mod doc;
 #[cfg(test)]
 pub(crate) mod doc_build;
-pub mod doc_check;
-pub mod doc_json;
-pub mod edit;
+pub(crate) mod doc_check;
+pub(crate) mod doc_json;
+pub(crate) mod edit;
 pub mod event;
-pub mod occurrences;
-pub mod recurrence;
+pub(crate) mod occurrences;
+pub(crate) mod recurrence;
 pub mod schedule;
-pub mod sections;
+pub(crate) mod sections;
 pub mod series;
-pub mod template;
+pub(crate) mod template;
