@@ -26,13 +26,13 @@ pub(crate) type AuthClient = Client<HttpsConnector, String>;
 /// Where each API lives. The crates concatenate `base + "calendars/…"`, so every URL ends in `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiUrls {
-    pub calendar_base: String,
-    pub calendar_root: String,
-    pub docs_base: String,
-    pub docs_root: String,
-    pub drive_base: String,
+    pub(crate) calendar_base: String,
+    pub(crate) calendar_root: String,
+    pub(crate) docs_base: String,
+    pub(crate) docs_root: String,
+    pub(crate) drive_base: String,
     /// Drive uploads (`files.create`) go to `drive_root + "upload/drive/v3/files"`.
-    pub drive_root: String,
+    pub(crate) drive_root: String,
 }
 
 impl ApiUrls {
@@ -87,8 +87,8 @@ fn with_trailing_slash(s: &str) -> String {
 pub struct Transport {
     pub(crate) hub_client: HubClient,
     pub(crate) auth_client: AuthClient,
-    pub urls: ApiUrls,
-    pub policy: RetryPolicy,
+    pub(crate) urls: ApiUrls,
+    pub(crate) policy: RetryPolicy,
 }
 
 impl Transport {

@@ -53,9 +53,9 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DriveChanges {
     /// Ids of changed (or removed) files, each once, in the order first reported.
-    pub file_ids: Vec<String>,
+    pub(crate) file_ids: Vec<String>,
     /// The token to ask from next time.
-    pub new_start_token: String,
+    pub(crate) new_start_token: String,
 }
 
 /// Drive v3 as one served user.

@@ -17,11 +17,11 @@ mod attempt;
 pub mod auth;
 pub mod calendar;
 pub mod connector;
-pub mod docs;
-pub mod drive;
-pub mod errors;
+pub(crate) mod docs;
+pub(crate) mod drive;
+pub(crate) mod errors;
 mod paging;
-pub mod retry;
+pub(crate) mod retry;
 mod wire;
 
 pub use auth::{login, Authenticator, LoginMethod};
