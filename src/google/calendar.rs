@@ -46,7 +46,7 @@ pub struct EventsPage {
 
 impl EventsPage {
     /// Reads a page from the wire JSON of an `events.list` answer.
-    pub fn from_json(mut json: Value) -> EventsPage {
+    pub(crate) fn from_json(mut json: Value) -> EventsPage {
         let items = match json.get_mut("items").map(Value::take) {
             Some(Value::Array(items)) => items,
             _ => Vec::new(),
@@ -181,7 +181,7 @@ impl CalendarApi {
 }
 
 /// The attachment that links a Google Doc to an event.
-pub fn doc_attachment(file_id: &str, title: &str) -> EventAttachment {
+pub(crate) fn doc_attachment(file_id: &str, title: &str) -> EventAttachment {
     EventAttachment {
         file_id: Some(file_id.to_string()),
         file_url: Some(doc_url(file_id)),
@@ -192,7 +192,7 @@ pub fn doc_attachment(file_id: &str, title: &str) -> EventAttachment {
 }
 
 /// The editor URL of a Google Doc, the `fileUrl` Google itself puts on such attachments.
-pub fn doc_url(file_id: &str) -> String {
+pub(crate) fn doc_url(file_id: &str) -> String {
     format!("https://docs.google.com/document/d/{file_id}/edit")
 }
 

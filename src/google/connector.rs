@@ -37,7 +37,7 @@ pub struct ApiUrls {
 
 impl ApiUrls {
     /// Google's production endpoints (the crates' defaults).
-    pub fn google() -> ApiUrls {
+    pub(crate) fn google() -> ApiUrls {
         ApiUrls {
             calendar_base: "https://www.googleapis.com/calendar/v3/".into(),
             calendar_root: "https://www.googleapis.com/".into(),
@@ -50,7 +50,7 @@ impl ApiUrls {
 
     /// All three APIs under one base URL (the sandbox): Calendar at `<endpoint>calendar/v3/`,
     /// Docs at `<endpoint>`, Drive at `<endpoint>drive/v3/`, roots at `<endpoint>`.
-    pub fn under(endpoint: &Url) -> ApiUrls {
+    pub(crate) fn under(endpoint: &Url) -> ApiUrls {
         let root = with_trailing_slash(endpoint.as_str());
         ApiUrls {
             calendar_base: format!("{root}calendar/v3/"),
@@ -63,7 +63,7 @@ impl ApiUrls {
     }
 
     /// [`ApiUrls::under`] the override, or [`ApiUrls::google`] without one.
-    pub fn for_endpoint(endpoint: Option<&Url>) -> ApiUrls {
+    pub(crate) fn for_endpoint(endpoint: Option<&Url>) -> ApiUrls {
         endpoint.map_or_else(ApiUrls::google, ApiUrls::under)
     }
 }
