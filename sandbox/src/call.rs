@@ -5,6 +5,7 @@
 //! behaviour for that method, and no handler can forget to count a call or check a scope.
 
 use super::access;
+use super::caller::Caller;
 use super::error::ApiError;
 use super::state::{Notification, World};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,26 +14,7 @@ use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde::de::DeserializeOwned;
-use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-/// Who is calling: the user the token was issued for, the OAuth client (app) it was issued to
-/// and the scopes it carries.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Caller {
-    pub email: String,
-    pub client_id: String,
-    pub scopes: BTreeSet<String>,
-}
-
-impl Caller {
-    /// Whether the token carries `short` (e.g. `"drive.file"`).
-    pub fn has_scope(&self, short: &str) -> bool {
-        self.scopes
-            .iter()
-            .any(|s| s.strip_prefix(access::SCOPE_PREFIX) == Some(short))
-    }
-}
 
 /// A successful answer.
 #[derive(Debug, Clone, PartialEq)]

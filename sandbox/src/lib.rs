@@ -7,8 +7,9 @@
 //! that passes proves two independent readings agree.
 //!
 //! * [`server`] — the router and the [`Sandbox`] handle; [`call`] — the single path of every API
-//!   call (stats, faults, auth, scopes, locking); [`error`] — Google's error JSON;
-//!   [`rejections`] — Google-shaped answers for requests axum refuses itself;
+//!   call (stats, faults, auth, scopes, locking); [`caller`] — who is calling; [`error`] —
+//!   Google's error JSON; [`rejections`] — Google-shaped answers for requests axum refuses itself;
+//!   [`limits`] — the request body limit both of those need;
 //!   [`access`] — which scopes allow which method; [`state`] — the in-memory world;
 //!   [`clock`] — simulated time.
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
@@ -19,12 +20,14 @@ pub mod access;
 pub mod admin;
 pub mod calendar;
 pub mod call;
+pub mod caller;
 pub mod client;
 pub mod clock;
 pub mod docs;
 pub mod drive;
 pub mod error;
 pub mod faults;
+pub mod limits;
 pub mod oauth;
 pub mod people;
 pub mod rejections;
@@ -32,7 +35,8 @@ pub mod server;
 pub mod state;
 pub mod stats;
 
-pub use call::{AppState, Caller, Reply};
+pub use call::{AppState, Reply};
+pub use caller::Caller;
 pub use client::SandboxClient;
 pub use error::ApiError;
 pub use server::{Sandbox, SandboxOptions};

@@ -6,6 +6,7 @@
 //! retries, and sharing code here would hide bugs in the daemon's adapters.
 
 use super::client::{ControlError, SandboxClient};
+use super::drive::DOC_MIME;
 use chrono::{DateTime, Utc};
 use google_calendar3::api::{Event, EventAttachment, EventAttendee, EventDateTime};
 use google_calendar3::CalendarHub;
@@ -182,7 +183,7 @@ impl Person {
         attachments.push(EventAttachment {
             file_id: Some(doc_id.to_string()),
             file_url: Some(format!("https://docs.google.com/document/d/{doc_id}/edit")),
-            mime_type: Some("application/vnd.google-apps.document".into()),
+            mime_type: Some(DOC_MIME.into()),
             title: Some(title.to_string()),
             ..Default::default()
         });
@@ -328,7 +329,7 @@ impl Person {
             .unwrap_or_default()
             .into_iter()
             .find_map(|a| {
-                let is_doc = a.mime_type.as_deref() == Some("application/vnd.google-apps.document");
+                let is_doc = a.mime_type.as_deref() == Some(DOC_MIME);
                 if is_doc {
                     a.file_id
                 } else {

@@ -9,7 +9,7 @@
 //! `{"error","error_description"}` for `/token`, and the admin `{"error"}` under `/_sandbox/`.
 
 use super::error::ApiError;
-use super::server::MAX_BODY_BYTES;
+use super::limits::MAX_BODY_BYTES;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;

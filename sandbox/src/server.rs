@@ -11,9 +11,7 @@ use std::net::SocketAddr;
 use tokio::sync::oneshot;
 use tower_http::catch_panic::CatchPanicLayer;
 
-/// Google refuses request bodies far smaller than this for the methods we serve; anything
-/// larger is an attack or a bug, and answering it from memory would let one test exhaust RAM.
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+pub use super::limits::MAX_BODY_BYTES;
 
 /// How to start a sandbox.
 #[derive(Debug, Clone)]

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use url::{Host, Url};
 
+use super::checker::{at_least, check_email, Checker};
 use super::schema::{RawAuthKind, RawGoogle};
-use super::validate::{at_least, check_email, Checker};
 use super::{ConfigError, GoogleAuth, GoogleConfig};
 
 const DEFAULT_MAX_ATTEMPTS: u32 = 5;

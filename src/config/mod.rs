@@ -7,6 +7,7 @@
 //! an operator never has to read the source to repair a typo. `config/oneonone.example.toml`
 //! documents every key.
 
+mod checker;
 mod google_section;
 mod schema;
 mod validate;

@@ -4,11 +4,12 @@
 //! forms and the fix. Checks run in file order and stop at the first problem, so the message
 //! always points at one concrete line to repair.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use regex::{Regex, RegexBuilder};
 
+use super::checker::{at_least, check_email, Checker};
 use super::google_section;
 use super::schema::{RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc};
 use super::{
@@ -24,41 +25,8 @@ const DEFAULT_TITLE: &str = "{organizer} / {other} · 1:1 notes";
 const DEFAULT_FOLDER: &str = "1:1 notes";
 const TITLE_PLACEHOLDERS: [&str; 2] = ["organizer", "other"];
 
-/// Builds errors that all carry the configuration file's path.
-pub(super) struct Checker<'a> {
-    path: &'a Path,
-    /// Directory relative paths in the file are resolved against.
-    base: PathBuf,
-}
-
-impl Checker<'_> {
-    pub(super) fn invalid(
-        &self,
-        key: impl Into<String>,
-        message: impl Into<String>,
-    ) -> ConfigError {
-        ConfigError::Invalid {
-            path: self.path.to_path_buf(),
-            key: key.into(),
-            message: message.into(),
-        }
-    }
-
-    pub(super) fn resolve(&self, p: &Path) -> PathBuf {
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.base.join(p)
-        }
-    }
-}
-
 pub(crate) fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
-    let base = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let c = Checker { path, base };
+    let c = Checker::new(path);
     let daemon = daemon(&c, raw.daemon)?;
     let google = google_section::google(&c, raw.google, &daemon.state_dir)?;
     if daemon.clock == ClockKind::Sandbox && google.endpoint.is_none() {
@@ -76,47 +44,6 @@ pub(crate) fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigErro
         doc: doc(&c, raw.doc)?,
         actions: actions(&c, raw.actions)?,
     })
-}
-
-/// A deliberately simple address check: it catches typos (missing `@`, spaces, names instead
-/// of addresses) without pretending to implement RFC 5322.
-pub(super) fn check_email(c: &Checker, key: &str, value: &str) -> Result<(), ConfigError> {
-    let ok = match value.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && !domain.contains('@')
-                && !value.chars().any(char::is_whitespace)
-        }
-        None => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(c.invalid(
-            key,
-            format!("\"{value}\" is not an e-mail address; write e.g. \"alice@example.com\""),
-        ))
-    }
-}
-
-pub(super) fn at_least(
-    c: &Checker,
-    key: &str,
-    value: Duration,
-    min: Duration,
-) -> Result<(), ConfigError> {
-    if value < min {
-        return Err(c.invalid(
-            key,
-            format!(
-                "\"{}\" is too short; the minimum is \"{}\"",
-                humantime_serde::re::humantime::format_duration(value),
-                humantime_serde::re::humantime::format_duration(min)
-            ),
-        ));
-    }
-    Ok(())
 }
 
 fn daemon(c: &Checker, d: RawDaemon) -> Result<DaemonConfig, ConfigError> {

@@ -25,10 +25,10 @@
 
 use serde_json::json;
 
+use super::block::{clean_text, Block, BlockKind};
 use super::doc::Doc;
 use super::doc_check::IndexProblem;
 use super::sections::{insertion_index, range_name, InsertionPoint, RANGE_PREFIX};
-use super::template::{clean_text, Block, BlockKind};
 
 /// A Docs `namedStyleType` the plan sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

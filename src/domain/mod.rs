@@ -4,22 +4,23 @@
 //! * [`event`], [`series`], [`recurrence`], [`occurrences`], [`schedule`] — which calendar
 //!   events are 1-1 series, their occurrences, and when each needs work;
 //! * [`doc`], [`doc_json`], [`doc_check`] — the Google Doc model, read from Docs JSON and checked;
-//! * [`sections`], [`template`], [`edit`], [`date_text`] — where dated sections are, what a new
+//! * [`sections`], [`block`], [`template`], [`edit`], [`date_text`] — where dated sections are, what a new
 //!   one says, and the edits that insert it;
 //! * [`actions`] — action items read from a section, and the carry-forward line format.
 
 pub mod actions;
-pub mod date_text;
+pub(crate) mod block;
+pub(crate) mod date_text;
 pub mod doc;
 #[cfg(test)]
 pub(crate) mod doc_build;
-pub mod doc_check;
-pub mod doc_json;
-pub mod edit;
+pub(crate) mod doc_check;
+pub(crate) mod doc_json;
+pub(crate) mod edit;
 pub mod event;
-pub mod occurrences;
-pub mod recurrence;
+pub(crate) mod occurrences;
+pub(crate) mod recurrence;
 pub mod schedule;
-pub mod sections;
+pub(crate) mod sections;
 pub mod series;
-pub mod template;
+pub(crate) mod template;

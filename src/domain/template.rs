@@ -21,6 +21,8 @@
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
+use super::block::{clean_text, Block, BlockKind};
+
 /// The template shipped with the daemon (`config/template.md`).
 pub const DEFAULT_TEMPLATE: &str = include_str!("../../config/template.md");
 
@@ -42,24 +44,6 @@ pub struct TemplateContext {
     pub growth: bool,
     /// Open action items carried forward, already formatted, one line each.
     pub open_items: Vec<String>,
-}
-
-/// One paragraph of the rendered section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    pub kind: BlockKind,
-    /// The paragraph's text, without newline and without control characters.
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockKind {
-    /// HEADING_1 … HEADING_6.
-    Heading(u8),
-    Bullet,
-    /// A checklist item (`BULLET_CHECKBOX`).
-    Checkbox,
-    Paragraph,
 }
 
 /// A template that cannot be used, with where.
@@ -222,13 +206,6 @@ fn block(kind: BlockKind, text: &str) -> Block {
         kind,
         text: clean_text(text),
     }
-}
-
-/// `text` with every control character (newlines, tabs, vertical tabs) made a space.
-pub(crate) fn clean_text(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 #[cfg(test)]

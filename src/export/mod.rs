@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 /// The version tag of the JSON document; bump it on any incompatible change.
-pub const JSON_SCHEMA: &str = "oneonone.actions/v1";
+pub(crate) const JSON_SCHEMA: &str = "oneonone.actions/v1";
 
 /// One action item as exported.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -11,9 +11,11 @@ use google_calendar3::api::{Event, EventAttachment};
 use google_calendar3::CalendarHub;
 use serde_json::Value;
 
+use super::attempt::attempt;
 use super::connector::HttpsConnector;
 use super::drive::DOC_MIME;
-use super::errors::{FailureProbe, GoogleError};
+use super::errors::GoogleError;
+use super::paging::next_page;
 use super::retry::{with_retry, RetryPolicy};
 use super::scopes;
 use super::wire::body_json;
@@ -44,7 +46,7 @@ pub struct EventsPage {
 
 impl EventsPage {
     /// Reads a page from the wire JSON of an `events.list` answer.
-    pub fn from_json(mut json: Value) -> EventsPage {
+    pub(crate) fn from_json(mut json: Value) -> EventsPage {
         let items = match json.get_mut("items").map(Value::take) {
             Some(Value::Array(items)) => items,
             _ => Vec::new(),
@@ -101,10 +103,7 @@ impl CalendarApi {
             if let Some(page) = page_token {
                 call = call.page_token(page);
             }
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            let (response, events) = probe.finish(outcome, timeout)?;
+            let (response, events) = attempt!(self.policy, call, doit())?;
             Ok(EventsPage::from_json(body_json(response, &events).await))
         })
         .await
@@ -123,14 +122,7 @@ impl CalendarApi {
                 .list_events(calendar_id, sync, page_token.as_deref())
                 .await?;
             items.extend(page.items);
-            match page.next_page_token {
-                Some(next) if page_token.as_deref() == Some(next.as_str()) => {
-                    return Err(GoogleError::Permanent {
-                        code: None,
-                        reason: Some("pageTokenLoop".into()),
-                        message: format!("events.list returned page token {next:?} twice"),
-                    });
-                }
+            match next_page(page_token, page.next_page_token, "events.list")? {
                 Some(next) => page_token = Some(next),
                 None => {
                     return Ok(EventsSync {
@@ -151,10 +143,7 @@ impl CalendarApi {
                 .get(calendar_id, event_id)
                 .param("quotaUser", self.user.as_str())
                 .add_scope(scopes::CALENDAR_EVENTS);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            let (response, event) = probe.finish(outcome, timeout)?;
+            let (response, event) = attempt!(self.policy, call, doit())?;
             Ok(body_json(response, &event).await)
         })
         .await
@@ -184,10 +173,7 @@ impl CalendarApi {
                 .send_updates("none")
                 .param("quotaUser", self.user.as_str())
                 .add_scope(scopes::CALENDAR_EVENTS);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            let (response, event) = probe.finish(outcome, timeout)?;
+            let (response, event) = attempt!(self.policy, call, doit())?;
             Ok(body_json(response, &event).await)
         })
         .await
@@ -195,7 +181,7 @@ impl CalendarApi {
 }
 
 /// The attachment that links a Google Doc to an event.
-pub fn doc_attachment(file_id: &str, title: &str) -> EventAttachment {
+pub(crate) fn doc_attachment(file_id: &str, title: &str) -> EventAttachment {
     EventAttachment {
         file_id: Some(file_id.to_string()),
         file_url: Some(doc_url(file_id)),
@@ -206,7 +192,7 @@ pub fn doc_attachment(file_id: &str, title: &str) -> EventAttachment {
 }
 
 /// The editor URL of a Google Doc, the `fileUrl` Google itself puts on such attachments.
-pub fn doc_url(file_id: &str) -> String {
+pub(crate) fn doc_url(file_id: &str) -> String {
     format!("https://docs.google.com/document/d/{file_id}/edit")
 }
 

@@ -26,18 +26,18 @@ pub(crate) type AuthClient = Client<HttpsConnector, String>;
 /// Where each API lives. The crates concatenate `base + "calendars/…"`, so every URL ends in `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiUrls {
-    pub calendar_base: String,
-    pub calendar_root: String,
-    pub docs_base: String,
-    pub docs_root: String,
-    pub drive_base: String,
+    pub(crate) calendar_base: String,
+    pub(crate) calendar_root: String,
+    pub(crate) docs_base: String,
+    pub(crate) docs_root: String,
+    pub(crate) drive_base: String,
     /// Drive uploads (`files.create`) go to `drive_root + "upload/drive/v3/files"`.
-    pub drive_root: String,
+    pub(crate) drive_root: String,
 }
 
 impl ApiUrls {
     /// Google's production endpoints (the crates' defaults).
-    pub fn google() -> ApiUrls {
+    pub(crate) fn google() -> ApiUrls {
         ApiUrls {
             calendar_base: "https://www.googleapis.com/calendar/v3/".into(),
             calendar_root: "https://www.googleapis.com/".into(),
@@ -50,7 +50,7 @@ impl ApiUrls {
 
     /// All three APIs under one base URL (the sandbox): Calendar at `<endpoint>calendar/v3/`,
     /// Docs at `<endpoint>`, Drive at `<endpoint>drive/v3/`, roots at `<endpoint>`.
-    pub fn under(endpoint: &Url) -> ApiUrls {
+    pub(crate) fn under(endpoint: &Url) -> ApiUrls {
         let root = with_trailing_slash(endpoint.as_str());
         ApiUrls {
             calendar_base: format!("{root}calendar/v3/"),
@@ -63,7 +63,7 @@ impl ApiUrls {
     }
 
     /// [`ApiUrls::under`] the override, or [`ApiUrls::google`] without one.
-    pub fn for_endpoint(endpoint: Option<&Url>) -> ApiUrls {
+    pub(crate) fn for_endpoint(endpoint: Option<&Url>) -> ApiUrls {
         endpoint.map_or_else(ApiUrls::google, ApiUrls::under)
     }
 }
@@ -87,8 +87,8 @@ fn with_trailing_slash(s: &str) -> String {
 pub struct Transport {
     pub(crate) hub_client: HubClient,
     pub(crate) auth_client: AuthClient,
-    pub urls: ApiUrls,
-    pub policy: RetryPolicy,
+    pub(crate) urls: ApiUrls,
+    pub(crate) policy: RetryPolicy,
 }
 
 impl Transport {

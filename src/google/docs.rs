@@ -13,8 +13,9 @@ use google_docs1::api::{
 use google_docs1::Docs;
 use serde_json::Value;
 
+use super::attempt::attempt;
 use super::connector::HttpsConnector;
-use super::errors::{FailureProbe, GoogleError};
+use super::errors::GoogleError;
 use super::retry::{retry_if, with_retry, RetryPolicy};
 use super::scopes;
 use super::wire::body_json;
@@ -62,10 +63,7 @@ impl DocsApi {
                 .get(document_id)
                 .include_tabs_content(false)
                 .add_scope(scopes::DOCUMENTS);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            let (response, document) = probe.finish(outcome, timeout)?;
+            let (response, document) = attempt!(self.policy, call, doit())?;
             Ok(body_json(response, &document).await)
         })
         .await
@@ -104,10 +102,7 @@ impl DocsApi {
                     .documents()
                     .batch_update(body.clone(), document_id)
                     .add_scope(scopes::DOCUMENTS);
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                let result = probe.finish(outcome, timeout).map(|(_, reply)| reply);
+                let result = attempt!(self.policy, call, doit()).map(|(_, reply)| reply);
                 if guarded {
                     result.map_err(GoogleError::into_revision_conflict)
                 } else {

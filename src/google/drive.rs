@@ -12,8 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 use google_drive3::api::{File, Permission};
 use google_drive3::DriveHub;
 
+use super::attempt::attempt;
 use super::connector::HttpsConnector;
-use super::errors::{FailureProbe, GoogleError};
+use super::errors::GoogleError;
+use super::paging::{all_pages, next_page};
 use super::retry::{retry_if, with_retry, RetryPolicy};
 use super::scopes;
 
@@ -51,9 +53,9 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DriveChanges {
     /// Ids of changed (or removed) files, each once, in the order first reported.
-    pub file_ids: Vec<String>,
+    pub(crate) file_ids: Vec<String>,
     /// The token to ask from next time.
-    pub new_start_token: String,
+    pub(crate) new_start_token: String,
 }
 
 /// Drive v3 as one served user.
@@ -122,12 +124,7 @@ impl DriveApi {
                 .update(patch, file_id)
                 .param("fields", FILE_FIELDS)
                 .add_scope(scopes::DRIVE_FILE);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome =
-                tokio::time::timeout(timeout, call.delegate(&mut probe).doit_without_upload())
-                    .await;
-            probe.finish(outcome, timeout).map(|(_, file)| file)
+            attempt!(self.policy, call, doit_without_upload()).map(|(_, file)| file)
         })
         .await
     }
@@ -155,19 +152,14 @@ impl DriveApi {
                 .send_notification_email(notify)
                 .param("fields", "id,type,role,emailAddress")
                 .add_scope(scopes::DRIVE_FILE);
-            let timeout = self.policy.request_timeout;
-            let mut probe = FailureProbe::default();
-            let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-            probe.finish(outcome, timeout).map(|(_, p)| p)
+            attempt!(self.policy, call, doit()).map(|(_, p)| p)
         })
         .await
     }
 
     /// Everyone a file is shared with (all pages).
     pub async fn list_permissions(&self, file_id: &str) -> Result<Vec<Permission>, GoogleError> {
-        let mut all = Vec::new();
-        let mut page_token: Option<String> = None;
-        loop {
+        all_pages("permissions.list", |page_token| async move {
             let token = page_token.as_deref();
             let list = with_retry(&self.policy, "drive.permissions.list", || async move {
                 let mut call = self
@@ -182,18 +174,12 @@ impl DriveApi {
                 if let Some(t) = token {
                     call = call.page_token(t);
                 }
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                probe.finish(outcome, timeout).map(|(_, l)| l)
+                attempt!(self.policy, call, doit()).map(|(_, l)| l)
             })
             .await?;
-            all.extend(list.permissions.unwrap_or_default());
-            page_token = next_page(page_token, list.next_page_token, "permissions.list")?;
-            if page_token.is_none() {
-                return Ok(all);
-            }
-        }
+            Ok((list.permissions.unwrap_or_default(), list.next_page_token))
+        })
+        .await
     }
 
     /// A token marking "now" in the change log, for [`DriveApi::changes_since`].
@@ -207,10 +193,7 @@ impl DriveApi {
                     .changes()
                     .get_start_page_token()
                     .add_scope(scopes::DRIVE_FILE);
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                probe.finish(outcome, timeout).map(|(_, t)| t)
+                attempt!(self.policy, call, doit()).map(|(_, t)| t)
             },
         )
         .await?;
@@ -237,10 +220,7 @@ impl DriveApi {
                         "changes(fileId,removed,time),nextPageToken,newStartPageToken",
                     )
                     .add_scope(scopes::DRIVE_FILE);
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                probe.finish(outcome, timeout).map(|(_, l)| l)
+                attempt!(self.policy, call, doit()).map(|(_, l)| l)
             })
             .await?;
             for id in list
@@ -294,13 +274,8 @@ impl DriveApi {
                     .create(metadata.clone())
                     .param("fields", FILE_FIELDS)
                     .add_scope(scopes::DRIVE_FILE);
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let upload = call
-                    .delegate(&mut probe)
-                    .upload(std::io::Cursor::new(Vec::<u8>::new()), mime::TEXT_PLAIN);
-                let outcome = tokio::time::timeout(timeout, upload).await;
-                probe.finish(outcome, timeout).map(|(_, file)| file)
+                let empty = std::io::Cursor::new(Vec::<u8>::new());
+                attempt!(self.policy, call, upload(empty, mime::TEXT_PLAIN)).map(|(_, file)| file)
             },
         )
         .await
@@ -312,9 +287,7 @@ impl DriveApi {
         let query = query.as_str();
         let fields = format!("files({FILE_FIELDS}),nextPageToken");
         let fields = fields.as_str();
-        let mut all = Vec::new();
-        let mut page_token: Option<String> = None;
-        loop {
+        all_pages("files.list", |page_token| async move {
             let token = page_token.as_deref();
             let list = with_retry(&self.policy, "drive.files.list", || async move {
                 let mut call = self
@@ -330,35 +303,12 @@ impl DriveApi {
                 if let Some(t) = token {
                     call = call.page_token(t);
                 }
-                let timeout = self.policy.request_timeout;
-                let mut probe = FailureProbe::default();
-                let outcome = tokio::time::timeout(timeout, call.delegate(&mut probe).doit()).await;
-                probe.finish(outcome, timeout).map(|(_, l)| l)
+                attempt!(self.policy, call, doit()).map(|(_, l)| l)
             })
             .await?;
-            all.extend(list.files.unwrap_or_default());
-            page_token = next_page(page_token, list.next_page_token, "files.list")?;
-            if page_token.is_none() {
-                return Ok(all);
-            }
-        }
-    }
-}
-
-/// The next page token, refusing one that repeats the current one (a server bug that would
-/// otherwise loop forever).
-fn next_page(
-    current: Option<String>,
-    next: Option<String>,
-    method: &str,
-) -> Result<Option<String>, GoogleError> {
-    match next {
-        Some(n) if current.as_deref() == Some(n.as_str()) => Err(GoogleError::Permanent {
-            code: None,
-            reason: Some("pageTokenLoop".into()),
-            message: format!("{method} returned page token {n:?} twice"),
-        }),
-        other => Ok(other),
+            Ok((list.files.unwrap_or_default(), list.next_page_token))
+        })
+        .await
     }
 }
 
@@ -413,13 +363,6 @@ mod tests {
             app_property_query("oneononeSeries", "primary/abc'1"),
             r"appProperties has { key='oneononeSeries' and value='primary/abc\'1' }"
         );
-    }
-
-    #[test]
-    fn next_page_refuses_a_repeated_token() {
-        assert_eq!(next_page(None, Some("a".into()), "m"), Ok(Some("a".into())));
-        assert_eq!(next_page(Some("a".into()), None, "m"), Ok(None));
-        assert!(next_page(Some("a".into()), Some("a".into()), "m").is_err());
     }
 
     #[test]

@@ -115,8 +115,8 @@ impl GoogleError {
 /// crates otherwise drop. It never asks the crate to retry: [`super::retry`] owns that.
 #[derive(Debug, Default)]
 pub(crate) struct FailureProbe {
-    pub status: Option<u16>,
-    pub retry_after: Option<Duration>,
+    status: Option<u16>,
+    retry_after: Option<Duration>,
 }
 
 impl common::Delegate for FailureProbe {

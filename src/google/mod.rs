@@ -13,14 +13,16 @@
 //! Only wire types cross this boundary: Google's JSON (`serde_json::Value`) for what the domain
 //! parses, and the crates' request/response structs for what reconcile builds.
 
+mod attempt;
 pub mod auth;
 pub mod calendar;
 pub mod connector;
-pub mod docs;
-pub mod drive;
-pub mod errors;
+pub(crate) mod docs;
+pub(crate) mod drive;
+pub(crate) mod errors;
 pub mod login;
-pub mod retry;
+mod paging;
+pub(crate) mod retry;
 mod wire;
 
 pub use auth::Authenticator;

@@ -17,15 +17,15 @@ use crate::config::GoogleConfig;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, including the first (1 = never retry).
-    pub max_attempts: u32,
+    pub(crate) max_attempts: u32,
     /// The first backoff delay; each further one doubles, with jitter.
-    pub min_delay: Duration,
+    pub(crate) min_delay: Duration,
     /// The backoff ceiling ("truncated" exponential backoff).
-    pub max_delay: Duration,
+    pub(crate) max_delay: Duration,
     /// The longest `Retry-After` we wait for in place; a longer one is returned to the caller.
-    pub max_retry_after: Duration,
+    pub(crate) max_retry_after: Duration,
     /// How long one HTTP attempt may take.
-    pub request_timeout: Duration,
+    pub(crate) request_timeout: Duration,
 }
 
 impl Default for RetryPolicy {

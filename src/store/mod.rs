@@ -34,13 +34,13 @@
 
 mod columns;
 mod error;
-pub mod events;
-pub mod ledger;
+pub(crate) mod events;
+pub(crate) mod ledger;
 mod lock;
 mod migrations;
-pub mod occurrences;
-pub mod series;
-pub mod sync;
+pub(crate) mod occurrences;
+pub(crate) mod series;
+pub(crate) mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -9,7 +9,8 @@
 use super::drive_link::{self, Role};
 use super::unknown_names;
 use super::DocsError;
-use crate::call::{parse_body, AppState, Caller, Reply};
+use crate::call::{parse_body, AppState, Reply};
+use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::state::World;
 use axum::body::Bytes;

@@ -6,7 +6,7 @@
 
 use super::files::{file_json, parse_page_size, rfc3339};
 use super::DriveState;
-use crate::call::Caller;
+use crate::caller::Caller;
 use crate::error::ApiError;
 use serde_json::{json, Value};
 

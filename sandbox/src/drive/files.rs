@@ -8,7 +8,7 @@ use super::query::Query;
 use super::view::View;
 pub use super::view::{file_json, rfc3339};
 use super::{insufficient, not_found, root_id, DriveFile, DriveState, Role, DOC_MIME, FOLDER_MIME};
-use crate::call::Caller;
+use crate::caller::Caller;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};

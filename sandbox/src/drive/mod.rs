@@ -25,7 +25,7 @@ pub mod permissions;
 pub mod query;
 pub mod view;
 
-use crate::call::Caller;
+use crate::caller::Caller;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 //! permission needs `transferOwnership=true` and demotes the previous owner to writer.
 
 use super::{insufficient, user_permission_id, DriveState, Grantee, Permission, Role};
-use crate::call::Caller;
+use crate::caller::Caller;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};

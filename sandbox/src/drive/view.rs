@@ -4,7 +4,7 @@
 
 use super::query::Candidate;
 use super::{root_id, DriveFile, Role, DOC_MIME, FOLDER_MIME};
-use crate::call::Caller;
+use crate::caller::Caller;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 

@@ -20,12 +20,12 @@ use regex::Regex;
 
 use super::done;
 use super::due;
-use super::harvest::{cut, tidy_task};
 use super::key::item_key;
 use super::line::Line;
 use super::model::{ActionItem, CarriedUpdate, MeetingContext, Owner};
 use super::names::{Directory, Who};
 use super::prefix::{self, Prefix};
+use super::task_text::{cut, tidy_task};
 
 /// Writes the line that carries `item` (first written in the meeting of `from`) forward.
 pub fn carry_line(item: &ActionItem, names: &impl Fn(&Owner) -> String, from: NaiveDate) -> String {

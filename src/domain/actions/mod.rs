@@ -7,9 +7,10 @@
 //!
 //! One concern per file: `locate.rs` finds the lines, `prefix.rs` strips their leading
 //! markers, `owner.rs` and `names.rs` read who, `due.rs` reads when, `done.rs` reads whether it
-//! is done, [`key`] gives an item its identity, `carry.rs` is the carried-line format and
-//! `harvest.rs` puts them together. Everything is pure text processing over
-//! [`crate::domain::doc`] paragraphs: no I/O, no clock, no UTF-16 arithmetic.
+//! is done, [`key`] gives an item its identity, `task_text.rs` cuts and tidies the task,
+//! `carry.rs` is the carried-line format and `harvest.rs` puts them together. Everything is pure
+//! text processing over [`crate::domain::doc`] paragraphs: no I/O, no clock, no UTF-16
+//! arithmetic.
 
 mod carry;
 mod done;
@@ -22,6 +23,7 @@ mod model;
 mod names;
 mod owner;
 mod prefix;
+mod task_text;
 
 pub use carry::{carry_line, parse_carried};
 pub use harvest::harvest;
