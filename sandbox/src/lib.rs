@@ -14,6 +14,8 @@
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
 //!   `/_sandbox/` test controls; [`faults`], [`stats`].
 //! * [`calendar`], [`docs`], [`drive`] — the three APIs.
+//! * [`company`] — the one test company (people, clock, service-account key) that the demo,
+//!   the tests and the benchmarks stand up; [`people`] — acting as its humans.
 
 pub mod access;
 pub mod admin;
@@ -21,6 +23,7 @@ pub mod calendar;
 pub mod call;
 pub mod client;
 pub mod clock;
+pub mod company;
 pub mod docs;
 pub mod drive;
 pub mod error;
@@ -34,6 +37,7 @@ pub mod stats;
 
 pub use call::{AppState, Caller, Reply};
 pub use client::SandboxClient;
+pub use company::TestCompany;
 pub use error::ApiError;
 pub use server::{Sandbox, SandboxOptions};
 pub use state::World;
