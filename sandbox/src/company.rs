@@ -188,8 +188,7 @@ mod stand_up_tests {
         let path = dir.path().join("key.json");
         company.write_service_account_key(&path).expect("write key");
         let written: Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("read key"))
-                .expect("JSON");
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read key")).expect("JSON");
         assert_eq!(&written, company.service_account_key());
         #[cfg(unix)]
         {
