@@ -5,13 +5,10 @@
 mod cli_support;
 
 use cli_support::*;
+use oneonone_sandbox::company::{ALICE, BOB, CAROL};
 use oneonone_sandbox::SandboxClient;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
-
-const ALICE: &str = "alice@example.com";
-const BOB: &str = "bob@example.com";
-const CAROL: &str = "carol@example.com";
 
 /// Monday 30 Nov 2026 10:00 UTC: the section of Tuesday's 1-1 is due (24 h before).
 fn monday_after_prepare() -> chrono::DateTime<chrono::Utc> {
@@ -289,7 +286,7 @@ async fn check_names_a_missing_or_garbled_key_file_and_the_fix() {
     let key_path = w.dir.path().join("key.json");
 
     // Garbled: the key cut off in the middle of its private key.
-    let full = w.key.to_string();
+    let full = w.key().to_string();
     let cut = full.find("private_key\"").expect("key has private_key") + 200;
     std::fs::write(&key_path, &full[..cut]).expect("write garbled key");
     let out = w.cli(&["check"]).await;

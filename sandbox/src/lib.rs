@@ -15,6 +15,8 @@
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
 //!   `/_sandbox/` test controls; [`faults`], [`stats`].
 //! * [`calendar`], [`docs`], [`drive`] — the three APIs.
+//! * [`company`] — the one test company (people, clock, service-account key) that the demo,
+//!   the tests and the benchmarks stand up; [`people`] — acting as its humans.
 
 pub mod access;
 pub mod admin;
@@ -23,6 +25,7 @@ pub mod call;
 pub mod caller;
 pub mod client;
 pub mod clock;
+pub mod company;
 pub mod docs;
 pub mod drive;
 pub mod error;
@@ -38,6 +41,7 @@ pub mod stats;
 pub use call::{AppState, Reply};
 pub use caller::Caller;
 pub use client::SandboxClient;
+pub use company::TestCompany;
 pub use error::ApiError;
 pub use server::{Sandbox, SandboxOptions};
 pub use state::World;

@@ -1,8 +1,9 @@
 //! `oneonone demo`: the whole job on the built-in sandbox, no Google account needed.
 //!
-//! It starts the sandbox in this process, creates a small company (Alice manages Bob, Carol and
-//! Dan; Carol's 1-1 already has a doc people attached; one of Bob's meetings is cancelled and
-//! one of Dan's moved; a team meeting shows what is *not* a 1-1), then runs the real daemon —
+//! It starts the sandbox in this process, stands up the test company every test uses
+//! (`oneonone_sandbox::company`) and plays a story in it (Alice manages Bob, Carol and Dan;
+//! Carol's 1-1 already has a doc people attached; one of Bob's meetings is cancelled and one
+//! of Dan's moved; a team meeting shows what is *not* a 1-1), then runs the real daemon —
 //! real generated Google clients over HTTP, real store — on simulated time over four weeks,
 //! while the reports type action items into their docs. It ends with a summary, one doc as text
 //! (also written as Markdown) and Alice's action-item table.
@@ -15,8 +16,9 @@ use oneonone::daemon::Daemon;
 use oneonone::domain::doc::Doc;
 use oneonone::export::{doc_to_markdown, to_table};
 use oneonone::reconcile::PassReport;
+use oneonone_sandbox::company::{self, TIME_ZONE as TZ};
 use oneonone_sandbox::people::Person;
-use oneonone_sandbox::{Sandbox, SandboxClient, SandboxOptions};
+use oneonone_sandbox::{Sandbox, SandboxClient, TestCompany};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -34,9 +36,6 @@ pub struct Args {
     weeks: i64,
 }
 
-const TZ: &str = "Europe/Berlin";
-const DOMAIN: &str = "example.com";
-
 fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> anyhow::Result<DateTime<Utc>> {
     Utc.with_ymd_and_hms(y, m, d, h, min, 0)
         .single()
@@ -52,33 +51,22 @@ struct Scene {
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let wall = Instant::now();
-    let sandbox = Sandbox::start(SandboxOptions {
-        domain: DOMAIN.into(),
-        ..SandboxOptions::default()
-    })
-    .await
-    .context("cannot start the sandbox")?;
+    let sandbox = Sandbox::start(company::sandbox_options())
+        .await
+        .context("cannot start the sandbox")?;
     let control = SandboxClient::new(&sandbox.url);
     println!("sandbox on {}", sandbox.url);
 
-    // Monday 30 Nov 2026, 07:00 in Berlin.
-    let start = utc(2026, 11, 30, 6, 0)?;
-    control.set_now(start).await?;
-    for (email, name) in [
-        ("alice@example.com", "Alice Moreau"),
-        ("bob@example.com", "Bob Okafor"),
-        ("carol@example.com", "Carol Nguyen"),
-        ("dan@example.com", "Dan Kowalski"),
-    ] {
-        control.add_user(email, name, TZ).await?;
-    }
+    // The test company, on Monday 30 Nov 2026, 07:00 in Berlin.
+    let company = TestCompany::stand_up(&control).await?;
+    let start = company::monday();
     let workdir = std::env::temp_dir().join(format!("oneonone-demo-{}", std::process::id()));
-    let config_path = write_config(&control, &workdir).await?;
+    let config_path = write_config(&company, &workdir)?;
     let config = Config::load(&config_path)?;
 
-    let alice = Person::sign_in(&control, "alice@example.com").await?;
-    let bob = Person::sign_in(&control, "bob@example.com").await?;
-    let carol = Person::sign_in(&control, "carol@example.com").await?;
+    let alice = company.person(company::ALICE).await?;
+    let bob = company.person(company::BOB).await?;
+    let carol = company.person(company::CAROL).await?;
     let weekly = |day: &str| format!("RRULE:FREQ=WEEKLY;BYDAY={day}");
 
     println!("\nAlice sets up her meetings:");
@@ -361,23 +349,26 @@ async fn share_with(owner: &Person, doc_id: &str, email: &str) -> anyhow::Result
     Ok(())
 }
 
-async fn write_config(control: &SandboxClient, dir: &Path) -> anyhow::Result<PathBuf> {
+/// The daemon's config for the company, serving Alice, in `dir` (with the key beside it).
+fn write_config(company: &TestCompany, dir: &Path) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let key = control.service_account_key().await?;
     let key_path = dir.join("service-account.json");
-    write_private(&key_path, &serde_json::to_string_pretty(&key)?)?;
+    company
+        .write_service_account_key(&key_path)
+        .with_context(|| format!("cannot write {}", key_path.display()))?;
     let config = format!(
         "[google]\nauth = \"service_account\"\nservice_account_key = \"service-account.json\"\n\
-         users = [\"alice@example.com\"]\nendpoint = \"{}\"\n\n[daemon]\nstate_dir = \"state\"\n\
+         users = [\"{}\"]\nendpoint = \"{}\"\n\n[daemon]\nstate_dir = \"state\"\n\
          clock = \"sandbox\"\n",
-        control.base_url()
+        company::ALICE,
+        company.endpoint()
     );
     let path = dir.join("oneonone.toml");
     write_private(&path, &config)?;
     Ok(path)
 }
 
-/// Credential files are created readable by their owner only.
+/// The config is created readable by its owner only, like the key next to it.
 fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();

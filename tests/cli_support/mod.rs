@@ -5,13 +5,16 @@
 //! `tokio::process` (never a blocking wait that would starve the server).
 
 use chrono::{DateTime, TimeZone, Utc};
+use oneonone_sandbox::company::TIME_ZONE as TZ;
 use oneonone_sandbox::people::Person;
-use oneonone_sandbox::{Sandbox, SandboxClient, SandboxOptions};
+use oneonone_sandbox::{Sandbox, SandboxClient, TestCompany};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-pub const TZ: &str = "Europe/Berlin";
+#[path = "../support/daemon_config.rs"]
+mod daemon_config;
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_oneonone");
 /// No single command may take longer than this (a hang fails the test instead of the suite).
@@ -23,49 +26,37 @@ pub fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         .expect("valid test date")
 }
 
-/// Alice manages Bob and Carol.
-const PEOPLE: &[(&str, &str)] = &[
-    ("alice@example.com", "Alice Moreau"),
-    ("bob@example.com", "Bob Okafor"),
-    ("carol@example.com", "Carol Nguyen"),
-];
-
-/// A sandbox with [`PEOPLE`], a service-account key and a config file in a temp dir.
+/// [`TestCompany`] (Alice manages Bob and Carol) on its own sandbox, its service-account key
+/// and a config file in a temp dir.
 pub struct World {
     /// Kept so the server lives as long as the test.
     #[allow(dead_code)]
     pub sandbox: Sandbox,
     pub control: SandboxClient,
+    pub company: TestCompany,
     pub dir: tempfile::TempDir,
     pub config_path: PathBuf,
-    /// The service-account key as written to `key.json`.
-    pub key: serde_json::Value,
 }
 
 impl World {
     /// The clock at `now`; the config serves `served` with `extra_config` appended.
     pub async fn new(served: &[&str], now: DateTime<Utc>, extra_config: &str) -> World {
-        let sandbox = Sandbox::start(SandboxOptions::default())
+        let sandbox = Sandbox::start(oneonone_sandbox::company::sandbox_options())
             .await
             .expect("sandbox starts");
         let control = SandboxClient::new(&sandbox.url);
-        control.set_now(now).await.expect("set clock");
-        for (email, name) in PEOPLE {
-            control.add_user(email, name, TZ).await.expect("add user");
-        }
-        let dir = tempfile::tempdir().expect("tempdir");
-        let key = control
-            .service_account_key()
+        let company = TestCompany::stand_up_at(&control, now)
             .await
-            .expect("service account");
-        std::fs::write(dir.path().join("key.json"), key.to_string()).expect("write key");
+            .expect("stand up the test company");
+        let dir = tempfile::tempdir().expect("tempdir");
+        daemon_config::write_key(&company, dir.path());
         let config_path = dir.path().join("oneonone.toml");
         let world = World {
             sandbox,
             control,
+            company,
             dir,
             config_path,
-            key,
         };
         world.write_config(served, extra_config);
         world
@@ -73,17 +64,7 @@ impl World {
 
     /// (Re)writes `oneonone.toml` for `served`.
     pub fn write_config(&self, served: &[&str], extra_config: &str) {
-        let users = served
-            .iter()
-            .map(|u| format!("\"{u}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let config = format!(
-            "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n\
-             users = [{users}]\nendpoint = \"{}\"\nmax_attempts = 2\n\n[daemon]\n\
-             state_dir = \"state\"\nclock = \"sandbox\"\n{extra_config}\n",
-            self.control.base_url()
-        );
+        let config = daemon_config::daemon_toml(&self.company, served, extra_config);
         std::fs::write(&self.config_path, config).expect("write config");
     }
 
@@ -96,9 +77,7 @@ impl World {
     }
 
     pub async fn person(&self, email: &str) -> Person {
-        Person::sign_in(&self.control, email)
-            .await
-            .expect("sign in")
+        self.company.person(email).await.expect("sign in")
     }
 
     /// How often the sandbox served `method` (e.g. `drive.files.create`).
@@ -109,10 +88,15 @@ impl World {
 
     /// The key's private key text, which must never appear in any output.
     pub fn private_key(&self) -> String {
-        self.key["private_key"]
-            .as_str()
+        self.company
+            .private_key()
             .expect("key has private_key")
             .to_string()
+    }
+
+    /// The service-account key as written to `key.json`.
+    pub fn key(&self) -> &serde_json::Value {
+        self.company.service_account_key()
     }
 
     pub fn state_dir(&self) -> PathBuf {

@@ -104,11 +104,8 @@ async fn bob_types_items(bob: &Person, doc_id: &str) {
 
 #[tokio::test]
 async fn items_are_harvested_carried_forward_closed_and_exported() {
-    let co = Company::new(&["alice@example.com"], "").await;
-    let alice = co.person("alice@example.com").await;
+    let (co, alice, series, daemon) = alice_and_bob("").await;
     let bob = co.person("bob@example.com").await;
-    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
-    let daemon = co.daemon().await;
     co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
     let doc_id = alice
         .attached_doc(&series)

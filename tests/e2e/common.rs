@@ -1,15 +1,18 @@
-//! A small company in a fresh sandbox, a config pointing the daemon at it, and helpers to move
+//! The test company in a fresh sandbox, a config pointing the daemon at it, and helpers to move
 //! simulated time and look at the result as the people would.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use oneonone::config::Config;
 use oneonone::daemon::{Daemon, PassSummary};
+pub use oneonone_sandbox::company::TIME_ZONE as TZ;
+use oneonone_sandbox::company::{ALICE, BOB};
 use oneonone_sandbox::people::Person;
-use oneonone_sandbox::{Sandbox, SandboxClient, SandboxOptions};
+use oneonone_sandbox::{Sandbox, SandboxClient, TestCompany};
 use serde_json::Value;
 use std::path::PathBuf;
 
-pub const TZ: &str = "Europe/Berlin";
+#[path = "../support/daemon_config.rs"]
+mod daemon_config;
 
 pub fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, min, 0)
@@ -17,63 +20,41 @@ pub fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         .expect("valid test date")
 }
 
-/// Monday 30 Nov 2026 07:00 Berlin: the tests' "today".
-pub fn monday() -> DateTime<Utc> {
-    utc(2026, 11, 30, 6, 0)
-}
-
+/// The [`TestCompany`] (Alice manages Bob and Carol; Dan is another manager; Erin works at a
+/// partner firm outside the domain) on its own sandbox, its clock at Monday 30 Nov 2026 07:00
+/// Berlin, and a daemon config.
 pub struct Company {
     /// Kept so the server lives as long as the test.
     #[allow(dead_code)]
     pub sandbox: Sandbox,
     pub control: SandboxClient,
+    pub company: TestCompany,
     pub dir: tempfile::TempDir,
     pub config_path: PathBuf,
 }
 
-/// People of the default company: Alice manages Bob and Carol; Dan is another manager; Erin
-/// works at a partner firm outside the domain.
-pub const PEOPLE: &[(&str, &str)] = &[
-    ("alice@example.com", "Alice Moreau"),
-    ("bob@example.com", "Bob Okafor"),
-    ("carol@example.com", "Carol Nguyen"),
-    ("dan@example.com", "Dan Kowalski"),
-    ("erin@partner.org", "Erin Walsh"),
-];
-
 impl Company {
-    /// A sandbox with [`PEOPLE`], the clock at [`monday`], and a config serving `served`.
+    /// The company, and a config serving `served` with `extra_config` appended.
     pub async fn new(served: &[&str], extra_config: &str) -> Company {
-        let sandbox = Sandbox::start(SandboxOptions::default())
+        let sandbox = Sandbox::start(oneonone_sandbox::company::sandbox_options())
             .await
             .expect("sandbox starts");
         let control = SandboxClient::new(&sandbox.url);
-        control.set_now(monday()).await.expect("set clock");
-        for (email, name) in PEOPLE {
-            control.add_user(email, name, TZ).await.expect("add user");
-        }
-        let dir = tempfile::tempdir().expect("tempdir");
-        let key = control
-            .service_account_key()
+        let company = TestCompany::stand_up(&control)
             .await
-            .expect("service account");
-        std::fs::write(dir.path().join("key.json"), key.to_string()).expect("write key");
-        let users = served
-            .iter()
-            .map(|u| format!("\"{u}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let config = format!(
-            "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n\
-             users = [{users}]\nendpoint = \"{}\"\nmax_attempts = 2\n\n[daemon]\n\
-             state_dir = \"state\"\nclock = \"sandbox\"\n{extra_config}\n",
-            control.base_url()
-        );
+            .expect("stand up the test company");
+        let dir = tempfile::tempdir().expect("tempdir");
+        daemon_config::write_key(&company, dir.path());
         let config_path = dir.path().join("oneonone.toml");
-        std::fs::write(&config_path, config).expect("write config");
+        std::fs::write(
+            &config_path,
+            daemon_config::daemon_toml(&company, served, extra_config),
+        )
+        .expect("write config");
         Company {
             sandbox,
             control,
+            company,
             dir,
             config_path,
         }
@@ -89,9 +70,7 @@ impl Company {
     }
 
     pub async fn person(&self, email: &str) -> Person {
-        Person::sign_in(&self.control, email)
-            .await
-            .expect("sign in")
+        self.company.person(email).await.expect("sign in")
     }
 
     pub async fn pass(&self, daemon: &Daemon) -> PassSummary {
@@ -142,6 +121,17 @@ impl Company {
     pub fn delete_store(&self) {
         std::fs::remove_dir_all(self.dir.path().join("state")).expect("delete state dir");
     }
+}
+
+/// The opening most tests share: the company with a daemon serving Alice (and
+/// `extra_config`), her weekly 1-1 with Bob ([`weekly_one_on_one`], titled "Alice / Bob",
+/// its event id returned), and the daemon, started after the series exists.
+pub async fn alice_and_bob(extra_config: &str) -> (Company, Person, String, Daemon) {
+    let co = Company::new(&[ALICE], extra_config).await;
+    let alice = co.person(ALICE).await;
+    let series = weekly_one_on_one(&alice, BOB, "Alice / Bob").await;
+    let daemon = co.daemon().await;
+    (co, alice, series, daemon)
 }
 
 /// Alice's weekly Tuesday 10:00 (Berlin) 1:1 with `other`, from Tue 1 Dec 2026.

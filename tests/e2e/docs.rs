@@ -64,11 +64,8 @@ async fn sections_follow_the_calendar_newest_first_skipping_cancelled_and_dating
 
 #[tokio::test]
 async fn what_people_write_around_the_sections_is_preserved_byte_for_byte() {
-    let co = Company::new(&["alice@example.com"], "").await;
-    let alice = co.person("alice@example.com").await;
+    let (co, alice, series, daemon) = alice_and_bob("").await;
     let bob = co.person("bob@example.com").await;
-    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
-    let daemon = co.daemon().await;
     co.run_until(&daemon, utc(2026, 11, 30, 12, 0)).await;
     let doc_id = alice
         .attached_doc(&series)
@@ -137,10 +134,7 @@ async fn a_renamed_heading_is_still_recognised_by_its_named_range() {
 
 #[tokio::test]
 async fn growth_never_leaves_the_growth_block_out() {
-    let co = Company::new(&["alice@example.com"], "[doc]\ngrowth = \"never\"\n").await;
-    let alice = co.person("alice@example.com").await;
-    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
-    let daemon = co.daemon().await;
+    let (co, alice, series, daemon) = alice_and_bob("[doc]\ngrowth = \"never\"\n").await;
     co.run_until(&daemon, utc(2026, 11, 30, 12, 0)).await;
     let doc_id = alice
         .attached_doc(&series)

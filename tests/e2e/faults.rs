@@ -38,10 +38,7 @@ async fn a_crash_between_create_and_attach_is_recovered_without_a_second_doc() {
 
 #[tokio::test]
 async fn a_concurrent_edit_during_insert_is_re_read_and_re_planned() {
-    let co = Company::new(&["alice@example.com"], "").await;
-    let alice = co.person("alice@example.com").await;
-    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
-    let daemon = co.daemon().await;
+    let (co, alice, series, daemon) = alice_and_bob("").await;
     co.pass(&daemon).await;
     co.control
         .post(

@@ -238,10 +238,7 @@ async fn multi_user_domain_wide_delegation_serves_each_manager() {
 
 #[tokio::test]
 async fn a_third_person_added_later_leaves_the_series_and_its_doc_alone() {
-    let co = Company::new(&["alice@example.com"], "").await;
-    let alice = co.person("alice@example.com").await;
-    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
-    let daemon = co.daemon().await;
+    let (co, alice, series, daemon) = alice_and_bob("").await;
     co.pass(&daemon).await;
     let doc_id = alice
         .attached_doc(&series)
@@ -278,10 +275,7 @@ async fn a_third_person_added_later_leaves_the_series_and_its_doc_alone() {
 
 #[tokio::test]
 async fn a_series_split_by_this_and_following_keeps_its_doc() {
-    let co = Company::new(&["alice@example.com"], "").await;
-    let alice = co.person("alice@example.com").await;
-    let old = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
-    let daemon = co.daemon().await;
+    let (co, alice, old, daemon) = alice_and_bob("").await;
     co.run_until(&daemon, utc(2026, 12, 8, 9, 10)).await;
     let doc_id = alice.attached_doc(&old).await.expect("event").expect("doc");
     let bob = co.person("bob@example.com").await;
@@ -384,10 +378,7 @@ async fn a_series_split_by_this_and_following_keeps_its_doc() {
 
 #[tokio::test]
 async fn a_deleted_series_is_left_alone_and_its_doc_kept() {
-    let co = Company::new(&["alice@example.com"], "").await;
-    let alice = co.person("alice@example.com").await;
-    let series = weekly_one_on_one(&alice, "bob@example.com", "Alice / Bob").await;
-    let daemon = co.daemon().await;
+    let (co, alice, series, daemon) = alice_and_bob("").await;
     co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
     let doc_id = alice
         .attached_doc(&series)
