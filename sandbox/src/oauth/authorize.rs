@@ -16,7 +16,9 @@
 //! since 31 January 2023 (…/oauth2/resources/oob-migration); a code is single-use and short
 //! lived, and its exchange must repeat the same `redirect_uri`.
 
-use super::grant::{parse_scopes, OAuthError, OAuthErrorKind, TokenResponse};
+use super::grant::{
+    installed_client, parse_scopes, required, OAuthError, OAuthErrorKind, TokenResponse,
+};
 use super::{OAuthState, ACCESS_TOKEN_LIFETIME};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -132,26 +134,9 @@ pub fn exchange_code(
     state: &mut OAuthState,
     form: &BTreeMap<String, String>,
 ) -> Result<TokenResponse, OAuthError> {
-    let field = |name: &str| form.get(name).map(String::as_str).filter(|v| !v.is_empty());
-    let missing = |name: &str| {
-        OAuthError::new(
-            OAuthErrorKind::InvalidRequest,
-            format!("Missing required parameter: {name}"),
-        )
-    };
-    let code = field("code").ok_or_else(|| missing("code"))?;
-    let client_id = field("client_id").ok_or_else(|| missing("client_id"))?;
-    let redirect_uri = field("redirect_uri").ok_or_else(|| missing("redirect_uri"))?;
-    let secret_ok = state
-        .clients
-        .get(client_id)
-        .is_some_and(|c| Some(c.client_secret.as_str()) == field("client_secret"));
-    if !secret_ok {
-        return Err(OAuthError::new(
-            OAuthErrorKind::InvalidClient,
-            "Unauthorized",
-        ));
-    }
+    let code = required(form, "code")?;
+    let redirect_uri = required(form, "redirect_uri")?;
+    let client_id = installed_client(state, form)?;
     // Taken out first: a code is spent by any attempt that names it, as at Google.
     let pending = state
         .codes

@@ -193,24 +193,8 @@ fn refresh(
     form: &BTreeMap<String, String>,
 ) -> Result<TokenResponse, OAuthError> {
     let field = |name: &str| form.get(name).map(String::as_str).filter(|v| !v.is_empty());
-    let missing = |name: &str| {
-        OAuthError::new(
-            OAuthErrorKind::InvalidRequest,
-            format!("Missing required parameter: {name}"),
-        )
-    };
-    let client_id = field("client_id").ok_or_else(|| missing("client_id"))?;
-    let refresh_token = field("refresh_token").ok_or_else(|| missing("refresh_token"))?;
-    let secret_ok = state
-        .clients
-        .get(client_id)
-        .is_some_and(|c| Some(c.client_secret.as_str()) == field("client_secret"));
-    if !secret_ok {
-        return Err(OAuthError::new(
-            OAuthErrorKind::InvalidClient,
-            "Unauthorized",
-        ));
-    }
+    let client_id = installed_client(state, form)?;
+    let refresh_token = required(form, "refresh_token")?;
     let grant = state
         .refresh_tokens
         .get(refresh_token)
@@ -245,6 +229,43 @@ fn refresh(
         scope: Some(scope),
         refresh_token: None,
     })
+}
+
+/// A non-empty form field, or OAuth's `invalid_request` naming it.
+pub(super) fn required<'f>(
+    form: &'f BTreeMap<String, String>,
+    name: &str,
+) -> Result<&'f str, OAuthError> {
+    form.get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            OAuthError::new(
+                OAuthErrorKind::InvalidRequest,
+                format!("Missing required parameter: {name}"),
+            )
+        })
+}
+
+/// The installed-app client a token request authenticates as (`client_id` + `client_secret`),
+/// or 401 `invalid_client` as Google answers a wrong secret.
+pub(super) fn installed_client<'f>(
+    state: &OAuthState,
+    form: &'f BTreeMap<String, String>,
+) -> Result<&'f str, OAuthError> {
+    let client_id = required(form, "client_id")?;
+    let secret = form.get("client_secret").map(String::as_str);
+    let secret_ok = state
+        .clients
+        .get(client_id)
+        .is_some_and(|c| Some(c.client_secret.as_str()) == secret);
+    if !secret_ok {
+        return Err(OAuthError::new(
+            OAuthErrorKind::InvalidClient,
+            "Unauthorized",
+        ));
+    }
+    Ok(client_id)
 }
 
 /// Splits a space-separated scope list; every scope must be a Google scope URL (or OpenID's
