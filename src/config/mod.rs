@@ -9,7 +9,10 @@
 
 mod google_section;
 mod schema;
+mod settings;
 mod validate;
+
+pub use settings::Settings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
