@@ -47,8 +47,9 @@ pub struct SeriesError {
     pub series: String,
     /// What was being done, in words ("share the doc").
     pub step: &'static str,
+    /// Boxed: a failure carries Google's or SQLite's message, and every step returns this.
     #[source]
-    pub source: Failure,
+    pub source: Box<Failure>,
 }
 
 /// The three kinds of failure a step can have.
@@ -156,7 +157,7 @@ pub(crate) fn fail(
     SeriesError {
         series: series.as_str().to_string(),
         step,
-        source: source.into(),
+        source: Box::new(source.into()),
     }
 }
 
