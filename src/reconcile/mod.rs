@@ -10,7 +10,7 @@
 //!
 //! * [`observe`] — Calendar sync ([`sync`]), the series ([`series`]), their docs
 //!   ([`series_doc`]), whether a doc changed ([`changes`]), one read per doc ([`doc_reads`]);
-//! * [`plan`] — pure: observed state in, typed steps with their reasons out;
+//! * [`plan`] — pure: observed state in, typed [`steps`] with their reasons out;
 //! * [`apply`] — the steps, in order; the ledger they share is in [`ledger`];
 //! * [`error`] — `SeriesError` and the one error policy; [`report`] — what a pass did.
 
@@ -25,9 +25,10 @@ mod report;
 mod requests;
 mod series;
 mod series_doc;
+mod steps;
 mod sync;
 
-pub use error::{Action, Failure, PlanError, ReconcileError, SeriesError};
+pub use error::{Failure, PlanError, ReconcileError, SeriesError};
 pub use report::{PassReport, UserOutcome};
 
 use crate::config::{Config, Settings};

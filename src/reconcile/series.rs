@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 /// masters (the old one ending with UNTIL, the new one with an id `<old>_R<date>`); both map to
 /// the same [`SeriesKey`] and so share one doc and one sequence of occurrences.
 #[derive(Debug, Clone)]
-pub struct SeriesView {
+pub(crate) struct SeriesView {
     pub key: SeriesKey,
     /// The served user (organizer).
     pub user: String,
