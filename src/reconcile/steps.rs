@@ -53,7 +53,7 @@ pub(crate) enum Step {
     },
 }
 
-/// Why a step is needed.
+/// Why a step is needed (printed after it by a dry run).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Why {
     NoDocAnywhere,
@@ -70,6 +70,7 @@ pub(crate) enum Why {
     DriveLooked,
 }
 
+/// A step and its reason.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Planned {
     pub step: Step,
