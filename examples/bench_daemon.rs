@@ -266,7 +266,7 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
 
         let cpu0 = CpuSplit::now();
         let t = Instant::now();
-        let summary = daemon.pass(false, None).await?;
+        let summary = daemon.pass(None).await?;
         let wall = t.elapsed();
         let cpu = CpuSplit::now().since(cpu0);
         daemon_cpu += cpu.rest;
@@ -312,7 +312,7 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
     // Idle polls: settle once, then passes one step apart with nothing due (the run ends on a
     // Monday 07:00 in Berlin; the first meeting is at 09:00 and was prepared a day ago). The
     // clock moves as in the run, so work debounced by time (Drive change polls) is counted.
-    daemon.pass(false, None).await?;
+    daemon.pass(None).await?;
     control.reset_stats().await?;
     let mut idle_report = PassReport::default();
     let mut idle_wall = Duration::ZERO;
@@ -321,7 +321,7 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
         control.advance(step).await?;
         let cpu0 = CpuSplit::now();
         let t = Instant::now();
-        idle_report.absorb(daemon.pass(false, None).await?.report);
+        idle_report.absorb(daemon.pass(None).await?.report);
         idle_wall += t.elapsed();
         let cpu = CpuSplit::now().since(cpu0);
         idle_cpu.rest += cpu.rest;

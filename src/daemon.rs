@@ -7,11 +7,10 @@
 //! pass is simply redone next start), then the loop exits.
 
 use crate::clock::Clock;
-use crate::config::{ClockKind, Config};
-use crate::domain::series::DetectionRules;
+use crate::config::{ClockKind, Config, Settings};
 use crate::domain::template::Template;
 use crate::google::Clients;
-use crate::reconcile::{PassReport, Reconciler};
+use crate::reconcile::{Mode, PassReport, Reconciler};
 use crate::store::Store;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -20,14 +19,17 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Everything the loop needs, built once at start.
+/// Everything the loop needs, built once at start. The fields are private so that the one
+/// way to get a dry run, [`Daemon::start_dry_run`], is also the one way to get its scratch
+/// store: a dry run cannot be pointed at the real one.
 pub struct Daemon {
-    pub config: Config,
-    pub store: Mutex<Store>,
-    pub template: Template,
-    pub rules: DetectionRules,
-    pub clients: Vec<Clients>,
-    pub clock: Clock,
+    config: Config,
+    settings: Settings,
+    store: Mutex<Store>,
+    template: Template,
+    clients: Vec<Clients>,
+    clock: Clock,
+    mode: Mode,
     /// A dry run's scratch copy of the store, removed when the daemon is dropped.
     _scratch: Option<ScratchDir>,
 }
@@ -50,57 +52,57 @@ impl Daemon {
                 config.daemon.state_dir.display()
             )
         })?;
-        Daemon::with_store(config, store, None).await
+        Daemon::with_store(config, store, Mode::Apply, None).await
     }
 
-    /// Like [`Daemon::start`], for [`Daemon::pass`] with `dry_run`: the store is a scratch
-    /// copy of the real one (or an empty one when there is none yet), so the dry run can fill
-    /// its event cache and plan exactly as a real pass would, while the real store — and the
-    /// state directory, if missing — stay untouched.
+    /// A daemon whose passes plan and report but change nothing: the store is a scratch copy
+    /// of the real one (or an empty one when there is none yet), so the dry run can fill its
+    /// event cache and plan exactly as a real pass would, while the real store — and the state
+    /// directory, if missing — stay untouched.
     pub async fn start_dry_run(config: Config) -> anyhow::Result<Daemon> {
         let (store, scratch) = scratch_store(&config.daemon.state_dir)?;
-        Daemon::with_store(config, store, scratch).await
+        Daemon::with_store(config, store, Mode::DryRun, scratch).await
     }
 
     async fn with_store(
         config: Config,
         store: Store,
+        mode: Mode,
         scratch: Option<ScratchDir>,
     ) -> anyhow::Result<Daemon> {
         let template = load_template(&config)?;
-        let rules = DetectionRules {
-            include_titles: config.detection.include_titles.clone(),
-            exclude_titles: config.detection.exclude_titles.clone(),
-        };
+        let settings = Settings::new(&config);
         let clients = Clients::connect_all(&config.google)
             .await
             .context("cannot set up the Google clients (see `oneonone check`)")?;
         let clock = clock_for(&config);
         Ok(Daemon {
             config,
+            settings,
             store: Mutex::new(store),
             template,
-            rules,
             clients,
             clock,
+            mode,
             _scratch: scratch,
         })
     }
 
-    /// One pass over every served user. A failing user is reported and does not stop the
-    /// others.
-    pub async fn pass(
-        &self,
-        dry_run: bool,
-        stop: Option<&watch::Receiver<bool>>,
-    ) -> anyhow::Result<PassSummary> {
-        let reconciler = Reconciler {
-            config: &self.config,
-            store: &self.store,
-            template: &self.template,
-            rules: &self.rules,
-            dry_run,
-        };
+    /// Reads the store (the scratch copy for a dry run), e.g. for a report after the passes.
+    pub fn read_store<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        f(&self.store.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// One pass over every served user (a dry run when started with
+    /// [`Daemon::start_dry_run`]). A failing user is reported and does not stop the others.
+    pub async fn pass(&self, stop: Option<&watch::Receiver<bool>>) -> anyhow::Result<PassSummary> {
+        let reconciler = Reconciler::new(
+            &self.config,
+            &self.settings,
+            &self.store,
+            &self.template,
+            self.mode,
+        );
         let mut summary = PassSummary::default();
         for clients in &self.clients {
             if stop.is_some_and(|s| *s.borrow()) {
@@ -130,7 +132,7 @@ impl Daemon {
     pub async fn run(&self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
         let poll = self.config.daemon.poll_interval;
         loop {
-            let summary = self.pass(false, Some(&stop)).await?;
+            let summary = self.pass(Some(&stop)).await?;
             tracing::info!(report = %summary.report, failures = summary.failures.len(), next_due = ?summary.next_due, "pass done");
             if *stop.borrow() {
                 break;

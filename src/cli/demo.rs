@@ -187,7 +187,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             )
             .await?;
         }
-        let summary = daemon.pass(false, None).await?;
+        let summary = daemon.pass(None).await?;
         passes += 1;
         for f in &summary.failures {
             println!("  ! {f}");
@@ -237,10 +237,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("(written as Markdown to {})", args.out.display());
 
-    let rows = {
-        let store = daemon.store.lock().unwrap_or_else(|p| p.into_inner());
-        super::actions::rows(&store, &super::actions::Args::default())?
-    };
+    let rows =
+        daemon.read_store(|store| super::actions::rows(store, &super::actions::Args::default()))?;
     println!("\nAlice's action items (`oneonone actions`):");
     println!("{}", to_table(&rows, now.date_naive()));
 

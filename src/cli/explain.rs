@@ -1,8 +1,8 @@
 //! `oneonone explain <event id or title>`: why a meeting was or wasn't picked up as a 1-1.
 
-use oneonone::config::Config;
+use oneonone::config::{Config, Settings};
 use oneonone::domain::event::Event;
-use oneonone::domain::series::{detect, DetectionRules, SeriesKey};
+use oneonone::domain::series::{detect, SeriesKey};
 use oneonone::google::calendar::SyncMode;
 use oneonone::google::Clients;
 use std::path::Path;
@@ -16,10 +16,7 @@ pub struct Args {
 
 pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_path)?;
-    let rules = DetectionRules {
-        include_titles: config.detection.include_titles.clone(),
-        exclude_titles: config.detection.exclude_titles.clone(),
-    };
+    let rules = Settings::new(&config).rules;
     let needle = args.event.to_lowercase();
     let mut shown = 0;
     let mut unreadable = 0;

@@ -19,7 +19,7 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         Daemon::start(config).await?
     };
-    let summary = daemon.pass(args.dry_run, None).await?;
+    let summary = daemon.pass(None).await?;
     if args.dry_run {
         if summary.report.planned.is_empty() {
             println!("dry run: nothing to do");

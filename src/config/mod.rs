@@ -10,7 +10,10 @@
 mod checker;
 mod google_section;
 mod schema;
+mod settings;
 mod validate;
+
+pub use settings::Settings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -37,7 +37,7 @@ impl OccurrenceKey {
 
     /// The key a section's named range stands for, if `name` is one of ours.
     pub fn from_named_range(name: &str) -> Option<OccurrenceKey> {
-        OccurrenceKey::parse(name.strip_prefix("oneonone:")?)
+        OccurrenceKey::parse(name.strip_prefix(super::sections::RANGE_PREFIX)?)
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,7 +46,7 @@ impl OccurrenceKey {
 
     /// The Docs named range that marks this occurrence's section: `oneonone:<key>`.
     pub fn named_range(&self) -> String {
-        format!("oneonone:{}", self.0)
+        super::sections::range_name(&self.0)
     }
 }
 

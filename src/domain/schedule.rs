@@ -2,7 +2,8 @@
 //! harvesting action items after it.
 //!
 //! The store persists one [`SectionState`] per occurrence key; [`plan`] is a pure function of
-//! that state, the occurrences, the clock and the doc's latest known revision, and returns the
+//! that state, the occurrences, the clock and whether the doc changed since it was last read
+//! ([`DocChange`]), and returns the
 //! tasks due now plus the next time anything becomes due (for the daemon to sleep until).
 //!
 //! # The rules
@@ -13,8 +14,8 @@
 //! * **Harvest** (first time) a prepared, non-cancelled occurrence once
 //!   `now >= end + harvest_after`. There is no deadline: after downtime the first harvest still
 //!   happens, because the action-item ledger needs it.
-//! * **Re-harvest** a harvested occurrence when the doc changed since — `doc_revision` differs
-//!   from the revision recorded at the last harvest — while its *re-harvest window* is open:
+//! * **Re-harvest** a harvested occurrence when the doc changed since the last harvest (or
+//!   nobody can say: [`DocChange::Unknown`]) while its *re-harvest window* is open:
 //!   until the next non-cancelled occurrence of the series starts ("items are re-read while the
 //!   doc is still being edited, until the next meeting"), or `reharvest_horizon` after its end
 //!   when no next occurrence is known. Re-harvests are at least `reharvest_debounce` apart, so a
@@ -27,10 +28,6 @@
 //! Tasks are ordered harvests first, then preparations, each by meeting start: a new section
 //! carries the open items of earlier meetings, so those should be in the ledger first (and the
 //! reconcile step can share one `documents.get` between them).
-//!
-//! The daemon's own writes change the doc's revision too: after writing, record the revision
-//! returned by the write as the `revision` of every harvested occurrence of that doc whose
-//! window is open, or each write triggers a useless re-harvest.
 
 use std::collections::HashMap;
 
@@ -38,28 +35,36 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::occurrences::{Occurrence, OccurrenceKey};
 
-/// Timing knobs; `Default` gives the documented defaults.
+/// Timing knobs. They are built once from the configuration (`config::Settings`), which is the
+/// one place their defaults live; this module only applies them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleConfig {
-    /// How long before the start the section is written (default 24 h).
+    /// How long before the start the section is written.
     pub prepare_before: Duration,
-    /// Grace after the end before the first harvest (default 30 min).
+    /// Grace after the end before the first harvest.
     pub harvest_after: Duration,
-    /// Minimum time between two harvests of the same occurrence (default 10 min).
+    /// Minimum time between two harvests of the same occurrence.
     pub reharvest_debounce: Duration,
-    /// How long after its end an occurrence is re-harvested when no next meeting is known
-    /// (default 14 days).
+    /// How long after its end an occurrence is re-harvested when no next meeting is known.
     pub reharvest_horizon: Duration,
 }
 
-impl Default for ScheduleConfig {
-    fn default() -> Self {
-        ScheduleConfig {
-            prepare_before: Duration::hours(24),
-            harvest_after: Duration::minutes(30),
-            reharvest_debounce: Duration::minutes(10),
-            reharvest_horizon: Duration::days(14),
-        }
+/// Whether the series doc changed since the daemon last read it, as far as anyone can tell.
+/// A plain answer instead of a revision string to compare, so nothing has to fake one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocChange {
+    /// Drive's change list says it did not change (or was looked at too recently to ask).
+    Unchanged,
+    /// Drive says it changed.
+    Changed,
+    /// Nobody can say (first look, Drive could not answer, a doc Drive does not show us):
+    /// treated as changed, so the doc is re-read on the debounce rather than never.
+    Unknown,
+}
+
+impl DocChange {
+    fn may_have_changed(self) -> bool {
+        !matches!(self, DocChange::Unchanged)
     }
 }
 
@@ -105,30 +110,21 @@ pub struct Plan {
     pub next_due: Option<DateTime<Utc>>,
 }
 
-/// The window of occurrences to expand for [`plan`] (and for
-/// [`is_first_in_month`](super::occurrences::is_first_in_month) when preparing): 45 days back
-/// and 45 days ahead of `now`.
+/// The work due at `now` for one series' `occurrences`.
 ///
-/// Back: re-harvest windows of past meetings (up to `reharvest_horizon`, or until the next
-/// meeting for series up to monthly) and the start of the current local month. Ahead: the next
-/// preparation (`prepare_before`) and, for a monthly series, the next meeting, which closes the
-/// previous one's re-harvest window. A shorter window is safe but less exact: an occurrence
-/// missing from the list gets no task, and a missing "next meeting" makes the re-harvest window
-/// end `reharvest_horizon` after the meeting instead.
-pub fn planning_window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    (now - Duration::days(45), now + Duration::days(45))
-}
-
-/// The work due at `now` for one series' `occurrences` (expanded over [`planning_window`]).
+/// The occurrences should reach back over re-harvest windows of past meetings and the start of
+/// the current local month, and ahead over the next preparation and, for a monthly series, the
+/// next meeting (which closes the previous one's re-harvest window). A shorter list is safe but
+/// less exact: a missing occurrence gets no task, and a missing "next meeting" makes the
+/// re-harvest window end `reharvest_horizon` after the meeting instead.
 ///
-/// `states` holds the stored state per key (missing = not prepared); `doc_revision` is the
-/// series doc's latest known revision (from Drive `changes.list` or the last read), `None` if
-/// unknown, which disables re-harvests.
+/// `states` holds the stored state per key (missing = not prepared); `doc` says whether the
+/// series doc changed since its last harvest.
 pub fn plan(
     now: DateTime<Utc>,
     occurrences: &[Occurrence],
     states: &HashMap<OccurrenceKey, SectionState>,
-    doc_revision: Option<&str>,
+    doc: DocChange,
     config: &ScheduleConfig,
 ) -> Plan {
     let mut live: Vec<&Occurrence> = occurrences.iter().filter(|o| !o.cancelled).collect();
@@ -163,8 +159,8 @@ pub fn plan(
                     wake_at(harvest_at);
                 }
             }
-            SectionState::Harvested { at, revision } => {
-                let changed = doc_revision.is_some_and(|r| revision.as_deref() != Some(r));
+            SectionState::Harvested { at, .. } => {
+                let changed = doc.may_have_changed();
                 let closes = live
                     .get(i + 1)
                     .map_or(add(occ.end, config.reharvest_horizon), |next| next.start);

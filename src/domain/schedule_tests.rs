@@ -1,6 +1,16 @@
 use super::*;
 use crate::domain::series::SeriesKey;
 
+/// The documented defaults (`config::Settings` owns them; repeated here as plain test data).
+fn default_cfg() -> ScheduleConfig {
+    ScheduleConfig {
+        prepare_before: Duration::hours(24),
+        harvest_after: Duration::minutes(30),
+        reharvest_debounce: Duration::minutes(10),
+        reharvest_horizon: Duration::days(14),
+    }
+}
+
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
@@ -29,17 +39,35 @@ fn weekly() -> Vec<Occurrence> {
 #[test]
 fn prepare_is_due_a_day_before_and_not_after_the_end() {
     let occs = weekly();
-    let cfg = ScheduleConfig::default();
+    let cfg = default_cfg();
     let states = HashMap::new();
-    let early = plan(t("2026-11-02T08:59:59Z"), &occs, &states, None, &cfg);
+    let early = plan(
+        t("2026-11-02T08:59:59Z"),
+        &occs,
+        &states,
+        DocChange::Unchanged,
+        &cfg,
+    );
     assert!(early.tasks.is_empty());
     assert_eq!(early.next_due, Some(t("2026-11-02T09:00:00Z")));
 
-    let due = plan(t("2026-11-02T09:00:00Z"), &occs, &states, None, &cfg);
+    let due = plan(
+        t("2026-11-02T09:00:00Z"),
+        &occs,
+        &states,
+        DocChange::Unchanged,
+        &cfg,
+    );
     assert_eq!(due.tasks, vec![Task::Prepare(occs[0].key.clone())]);
     assert_eq!(due.next_due, Some(t("2026-11-09T09:00:00Z")));
 
-    let late = plan(t("2026-11-03T09:30:00Z"), &occs, &states, None, &cfg);
+    let late = plan(
+        t("2026-11-03T09:30:00Z"),
+        &occs,
+        &states,
+        DocChange::Unchanged,
+        &cfg,
+    );
     assert!(
         late.tasks.is_empty(),
         "an ended meeting is not prepared: {late:?}"
@@ -49,7 +77,7 @@ fn prepare_is_due_a_day_before_and_not_after_the_end() {
 #[test]
 fn harvest_after_grace_then_re_harvest_on_change_until_next_meeting() {
     let occs = weekly();
-    let cfg = ScheduleConfig::default();
+    let cfg = default_cfg();
     let k = occs[0].key.clone();
     let mut states = HashMap::from([(
         k.clone(),
@@ -59,10 +87,22 @@ fn harvest_after_grace_then_re_harvest_on_change_until_next_meeting() {
     )]);
     states.insert(occs[1].key.clone(), SectionState::NotPrepared);
 
-    let p = plan(t("2026-11-03T09:59:00Z"), &occs, &states, Some("r1"), &cfg);
+    let p = plan(
+        t("2026-11-03T09:59:00Z"),
+        &occs,
+        &states,
+        DocChange::Unknown,
+        &cfg,
+    );
     assert!(p.tasks.is_empty());
     assert_eq!(p.next_due, Some(t("2026-11-03T10:00:00Z")));
-    let p = plan(t("2026-11-03T10:00:00Z"), &occs, &states, Some("r1"), &cfg);
+    let p = plan(
+        t("2026-11-03T10:00:00Z"),
+        &occs,
+        &states,
+        DocChange::Unknown,
+        &cfg,
+    );
     assert_eq!(p.tasks, vec![Task::Harvest(k.clone())]);
 
     states.insert(
@@ -72,15 +112,39 @@ fn harvest_after_grace_then_re_harvest_on_change_until_next_meeting() {
             revision: Some("r1".into()),
         },
     );
-    let p = plan(t("2026-11-03T10:05:00Z"), &occs, &states, Some("r1"), &cfg);
+    let p = plan(
+        t("2026-11-03T10:05:00Z"),
+        &occs,
+        &states,
+        DocChange::Unchanged,
+        &cfg,
+    );
     assert!(p.tasks.is_empty(), "unchanged doc: {p:?}");
-    let p = plan(t("2026-11-03T10:05:00Z"), &occs, &states, Some("r2"), &cfg);
+    let p = plan(
+        t("2026-11-03T10:05:00Z"),
+        &occs,
+        &states,
+        DocChange::Changed,
+        &cfg,
+    );
     assert!(p.tasks.is_empty(), "debounced");
     assert_eq!(p.next_due, Some(t("2026-11-03T10:10:00Z")));
-    let p = plan(t("2026-11-05T12:00:00Z"), &occs, &states, Some("r2"), &cfg);
+    let p = plan(
+        t("2026-11-05T12:00:00Z"),
+        &occs,
+        &states,
+        DocChange::Changed,
+        &cfg,
+    );
     assert_eq!(p.tasks, vec![Task::Harvest(k.clone())]);
     // The next meeting has started: the window is closed.
-    let p = plan(t("2026-11-10T09:00:00Z"), &occs, &states, Some("r3"), &cfg);
+    let p = plan(
+        t("2026-11-10T09:00:00Z"),
+        &occs,
+        &states,
+        DocChange::Unknown,
+        &cfg,
+    );
     assert!(!p.tasks.contains(&Task::Harvest(k)), "{p:?}");
 }
 
@@ -101,8 +165,8 @@ fn harvest_comes_before_prepare_and_cancelled_is_skipped() {
         t("2026-11-03T10:30:00Z"),
         &occs,
         &states,
-        None,
-        &ScheduleConfig::default(),
+        DocChange::Unchanged,
+        &default_cfg(),
     );
     assert_eq!(
         p.tasks,
@@ -124,8 +188,8 @@ fn unprepared_past_meetings_are_never_harvested() {
         t("2026-12-30T00:00:00Z"),
         &occs,
         &HashMap::new(),
-        Some("r"),
-        &ScheduleConfig::default(),
+        DocChange::Changed,
+        &default_cfg(),
     );
     assert_eq!(p, Plan::default());
 }
@@ -143,7 +207,7 @@ fn absurd_durations_saturate_instead_of_panicking() {
         t("2026-11-01T00:00:00Z"),
         &occs,
         &HashMap::new(),
-        None,
+        DocChange::Unchanged,
         &cfg,
     );
     let all: Vec<Task> = occs.iter().map(|o| Task::Prepare(o.key.clone())).collect();
@@ -217,14 +281,13 @@ mod props {
         states: &mut HashMap<OccurrenceKey, SectionState>,
         tasks: &[Task],
         now: DateTime<Utc>,
-        rev: Option<&str>,
     ) {
         for task in tasks {
             let s = match task {
                 Task::Prepare(_) => SectionState::Prepared { at: now },
                 Task::Harvest(_) => SectionState::Harvested {
                     at: now,
-                    revision: rev.map(str::to_string),
+                    revision: Some("read".into()),
                 },
             };
             states.insert(task.key().clone(), s);
@@ -236,7 +299,7 @@ mod props {
             Vec<Occurrence>,
             HashMap<OccurrenceKey, SectionState>,
             i64,
-            Option<String>,
+            DocChange,
         ),
     > {
         arb_occurrences().prop_flat_map(|occs| {
@@ -245,7 +308,11 @@ mod props {
                 Just(occs),
                 states,
                 0i64..60 * 24 * 40,
-                prop::option::of("r[0-2]"),
+                prop_oneof![
+                    Just(DocChange::Unchanged),
+                    Just(DocChange::Changed),
+                    Just(DocChange::Unknown)
+                ],
             )
         })
     }
@@ -254,23 +321,23 @@ mod props {
         #![proptest_config(ProptestConfig::with_cases(192))]
 
         /// Once its state records a task done, the same task is not due again at any later
-        /// time while the doc revision is unchanged; cancelled occurrences are never due;
+        /// time while the doc stays unchanged; cancelled occurrences are never due;
         /// next_due is in the future.
         #[test]
         fn done_is_never_due_again((occs, mut states, m, rev) in arb_case(), later in prop::collection::vec(0i64..60 * 24 * 40, 1..6)) {
-            let cfg = ScheduleConfig::default();
+            let cfg = default_cfg();
             let now = t("2026-11-01T00:00:00Z") + Duration::minutes(m);
-            let p = plan(now, &occs, &states, rev.as_deref(), &cfg);
+            let p = plan(now, &occs, &states, rev, &cfg);
             if let Some(n) = p.next_due { prop_assert!(n > now); }
             for task in &p.tasks {
                 let o = occs.iter().find(|o| &o.key == task.key()).unwrap();
                 prop_assert!(!o.cancelled, "cancelled occurrence got {:?}", task);
             }
             let done = p.tasks.clone();
-            apply(&mut states, &done, now, rev.as_deref());
+            apply(&mut states, &done, now);
             for dm in later {
                 let then = now + Duration::minutes(dm);
-                let again = plan(then, &occs, &states, rev.as_deref(), &cfg);
+                let again = plan(then, &occs, &states, DocChange::Unchanged, &cfg);
                 for task in &done {
                     prop_assert!(!again.tasks.contains(task), "{:?} due again at {}", task, then);
                 }
@@ -283,21 +350,21 @@ mod props {
         /// ended; nothing is missed.
         #[test]
         fn sleeping_until_next_due_misses_nothing(occs in arb_occurrences()) {
-            let cfg = ScheduleConfig::default();
+            let cfg = default_cfg();
             let start = t("2026-10-01T00:00:00Z");
             let mut now = start;
             let mut states = HashMap::new();
             let mut prepared: HashMap<OccurrenceKey, u32> = HashMap::new();
             let mut harvested: HashMap<OccurrenceKey, DateTime<Utc>> = HashMap::new();
             for _ in 0..200 {
-                let p = plan(now, &occs, &states, None, &cfg);
+                let p = plan(now, &occs, &states, DocChange::Unchanged, &cfg);
                 for task in &p.tasks {
                     match task {
                         Task::Prepare(k) => *prepared.entry(k.clone()).or_default() += 1,
                         Task::Harvest(k) => { harvested.entry(k.clone()).or_insert(now); }
                     }
                 }
-                apply(&mut states, &p.tasks, now, None);
+                apply(&mut states, &p.tasks, now);
                 // As the daemon does: after running tasks, plan again before sleeping.
                 if !p.tasks.is_empty() { continue; }
                 match p.next_due { Some(n) => now = n, None => break }

@@ -6,20 +6,17 @@ use crate::domain::event::Event;
 use crate::domain::occurrences::{occurrences, Occurrence, OccurrenceKey};
 use crate::domain::schedule::SectionState as PlanState;
 use crate::domain::series::{detect, other_attendee, SeriesKey};
-use crate::store::{OccurrenceTiming, SectionState as StoredState, SeriesRecord, SeriesState};
+use crate::store::{
+    OccurrenceTiming, SectionState as StoredState, SeriesRecord, SeriesState, Store, StoreError,
+};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, HashMap};
-
-/// How far back occurrences are expanded: far enough to keep re-harvesting a section that
-/// people are still editing (the schedule's re-harvest horizon) plus a long gap between
-/// meetings.
-const LOOKBACK: Duration = Duration::days(42);
 
 /// One 1-1 series as this pass sees it. After a "this and following" edit Calendar has two
 /// masters (the old one ending with UNTIL, the new one with an id `<old>_R<date>`); both map to
 /// the same [`SeriesKey`] and so share one doc and one sequence of occurrences.
 #[derive(Debug, Clone)]
-pub struct SeriesView {
+pub(crate) struct SeriesView {
     pub key: SeriesKey,
     /// The served user (organizer).
     pub user: String,
@@ -32,13 +29,17 @@ pub struct SeriesView {
     pub other_email: String,
     pub other_name: String,
     pub time_zone: String,
-    pub lookahead: Duration,
 }
 
 impl SeriesView {
-    /// The occurrences from [`LOOKBACK`] ago to the configured lookahead, cancelled ones
-    /// included (the schedule skips them), sorted by start.
-    pub fn occurrences(&self, now: DateTime<Utc>) -> Vec<Occurrence> {
+    /// The occurrences from `lookback` ago to `lookahead` ahead, cancelled ones included (the
+    /// schedule skips them), sorted by start.
+    pub fn occurrences(
+        &self,
+        now: DateTime<Utc>,
+        lookback: Duration,
+        lookahead: Duration,
+    ) -> Vec<Occurrence> {
         let mut all: Vec<Occurrence> = Vec::new();
         for master in &self.masters {
             let exceptions: Vec<Event> = self
@@ -47,7 +48,7 @@ impl SeriesView {
                 .filter(|e| e.recurring_event_id.as_deref() == Some(master.id.as_str()))
                 .cloned()
                 .collect();
-            match occurrences(master, &exceptions, now - LOOKBACK, now + self.lookahead) {
+            match occurrences(master, &exceptions, now - lookback, now + lookahead) {
                 Ok(found) => all.extend(found),
                 Err(e) => tracing::warn!(series = %self.key, event = %master.id, error = %e,
                     "cannot expand the recurrence; skipping this master"),
@@ -70,13 +71,10 @@ pub(crate) fn name_from_email(email: &str) -> String {
 }
 
 /// Reads the user's cached events and returns their 1-1 series.
-pub(super) fn load(
-    r: &Reconciler<'_>,
-    user: &str,
-    _now: DateTime<Utc>,
-) -> Result<Vec<SeriesView>, ReconcileError> {
-    let cached = r.with_store(user, |s| s.cached_masters(user, user))?;
-    let lookahead = Duration::from_std(r.config.daemon.lookahead).unwrap_or(Duration::days(35));
+pub(super) fn load(r: &Reconciler<'_>, user: &str) -> Result<Vec<SeriesView>, ReconcileError> {
+    let cached = r
+        .store(|s| s.cached_masters(user, user))
+        .map_err(ReconcileError::store(user))?;
     let mut groups: BTreeMap<SeriesKey, SeriesView> = BTreeMap::new();
     for row in cached {
         let Ok(json) = serde_json::from_str::<serde_json::Value>(&row.json) else {
@@ -89,7 +87,7 @@ pub(super) fn load(
                 continue;
             }
         };
-        if !detect(&event, user, r.rules).is_one_on_one {
+        if !detect(&event, user, &r.settings.rules).is_one_on_one {
             continue;
         }
         let Some(other) = other_attendee(&event, user) else {
@@ -116,7 +114,9 @@ pub(super) fn load(
                     .and_then(|a| a.display_name.clone())
             })
             .unwrap_or_else(|| name_from_email(user));
-        let exceptions = r.with_store(user, |s| s.cached_exceptions(user, user, &event.id))?;
+        let exceptions = r
+            .store(|s| s.cached_exceptions(user, user, &event.id))
+            .map_err(ReconcileError::store(user))?;
         let exceptions: Vec<Event> = exceptions
             .iter()
             .filter_map(|row| serde_json::from_str::<serde_json::Value>(&row.json).ok())
@@ -141,7 +141,6 @@ pub(super) fn load(
             other_email,
             other_name,
             time_zone,
-            lookahead,
         });
         view.exceptions.extend(exceptions);
         view.masters.push(event);
@@ -158,49 +157,9 @@ pub(super) fn load(
     Ok(views)
 }
 
-/// Series the store knows as active that are no longer 1-1s (a third person, deleted): left
-/// alone from now on, their doc kept.
-pub(super) fn record_departures(
-    r: &Reconciler<'_>,
-    user: &str,
-    views: &[SeriesView],
-    now: DateTime<Utc>,
-) -> Result<(), ReconcileError> {
-    if r.dry_run {
-        return Ok(());
-    }
-    let known = r.with_store(user, |s| s.series_list(user, Some(SeriesState::Active)))?;
-    for record in known {
-        if views.iter().any(|v| v.key.as_str() == record.series_key) {
-            continue;
-        }
-        let still_there = record.event_ids.iter().any(|id| {
-            r.with_store(user, |s| s.cached_event(user, user, id))
-                .ok()
-                .flatten()
-                .is_some_and(|e| e.status != crate::store::EventStatus::Cancelled)
-        });
-        let state = if still_there {
-            SeriesState::NotOneOnOne
-        } else {
-            SeriesState::Deleted
-        };
-        tracing::info!(user, series = %record.series_key, ?state, "series left alone from now on; its doc is kept");
-        r.with_store(user, |s| {
-            s.set_series_state(user, &record.series_key, state, now)
-        })?;
-    }
-    Ok(())
-}
-
-/// Stores the occurrences' current timing (moves, cancellations).
-pub(super) fn record_occurrences(
-    r: &Reconciler<'_>,
-    user: &str,
-    view: &SeriesView,
-    occurrences: &[Occurrence],
-) -> Result<(), ReconcileError> {
-    let timings: Vec<OccurrenceTiming> = occurrences
+/// The occurrences' current timing (moves, cancellations), as the store keeps it.
+pub(super) fn timings(occurrences: &[Occurrence]) -> Vec<OccurrenceTiming> {
+    occurrences
         .iter()
         .map(|o| OccurrenceTiming {
             occurrence_key: o.key.as_str().to_string(),
@@ -209,50 +168,29 @@ pub(super) fn record_occurrences(
             original_start: o.original_start,
             cancelled: o.cancelled,
         })
-        .collect();
-    r.with_store(user, |s| {
-        s.upsert_occurrences(user, view.key.as_str(), &timings)
-    })?;
-    Ok(())
+        .collect()
 }
 
 /// The stored section state of each occurrence, in the schedule's terms.
-pub(super) struct SectionStates {
-    pub by_key: HashMap<OccurrenceKey, PlanState>,
-    /// The newest revision any harvest of this series read.
-    pub last_harvested_revision: Option<String>,
-}
-
 pub(super) fn section_states(
-    r: &Reconciler<'_>,
-    user: &str,
+    s: &Store,
     view: &SeriesView,
-) -> Result<SectionStates, ReconcileError> {
-    let stored = r.with_store(user, |s| s.occurrences(user, view.key.as_str()))?;
+) -> Result<HashMap<OccurrenceKey, PlanState>, StoreError> {
     let mut by_key = HashMap::new();
-    let mut newest: Option<(DateTime<Utc>, String)> = None;
-    for occ in stored {
+    for occ in s.occurrences(&view.user, view.key.as_str())? {
         let state = match occ.section {
             StoredState::NotPrepared => PlanState::NotPrepared,
             StoredState::Prepared { at, .. } => PlanState::Prepared { at },
-            StoredState::Harvested { at, revision_id } => {
-                if newest.as_ref().is_none_or(|(t, _)| at > *t) {
-                    newest = Some((at, revision_id.clone()));
-                }
-                PlanState::Harvested {
-                    at,
-                    revision: Some(revision_id),
-                }
-            }
+            StoredState::Harvested { at, revision_id } => PlanState::Harvested {
+                at,
+                revision: Some(revision_id),
+            },
         };
         if let Some(key) = OccurrenceKey::parse(&occ.occurrence_key) {
             by_key.insert(key, state);
         }
     }
-    Ok(SectionStates {
-        by_key,
-        last_harvested_revision: newest.map(|(_, r)| r),
-    })
+    Ok(by_key)
 }
 
 /// The record the store keeps for a series once its doc is known.

@@ -18,7 +18,9 @@ pub(super) async fn sync_calendar(
     report: &mut PassReport,
 ) -> Result<(), ReconcileError> {
     let user = clients.user.as_str();
-    let token = r.with_store(user, |s| s.calendar_sync_token(user, user))?;
+    let token = r
+        .store(|s| s.calendar_sync_token(user, user))
+        .map_err(ReconcileError::store(user))?;
     let mode = match token {
         Some(t) => SyncMode::Incremental(t),
         None => SyncMode::Full,
@@ -27,7 +29,8 @@ pub(super) async fn sync_calendar(
     let result = match clients.calendar.list_all_events(user, &mode).await {
         Err(GoogleError::FullSyncRequired { .. }) if matches!(mode, SyncMode::Incremental(_)) => {
             tracing::info!(user, "sync token expired (410); doing a full sync");
-            r.with_store(user, |s| s.reset_calendar(user, user))?;
+            r.store(|s| s.reset_calendar(user, user))
+                .map_err(ReconcileError::store(user))?;
             full = true;
             clients
                 .calendar
@@ -46,9 +49,8 @@ pub(super) async fn sync_calendar(
     // Even a dry run fills the event cache: the rest of the pass reads the events from there.
     // A dry run is given a scratch copy of the store (`Daemon::start_dry_run`).
     let cached: Vec<CachedEvent> = synced.items.iter().filter_map(cached_event).collect();
-    r.with_store(user, |s| {
-        s.apply_calendar_page(user, user, &cached, synced.next_sync_token.as_deref(), now)
-    })?;
+    r.store(|s| s.apply_calendar_page(user, user, &cached, synced.next_sync_token.as_deref(), now))
+        .map_err(ReconcileError::store(user))?;
     Ok(())
 }
 

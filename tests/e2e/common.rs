@@ -74,7 +74,7 @@ impl Company {
     }
 
     pub async fn pass(&self, daemon: &Daemon) -> PassSummary {
-        let summary = daemon.pass(false, None).await.expect("pass runs");
+        let summary = daemon.pass(None).await.expect("pass runs");
         assert!(
             summary.failures.is_empty(),
             "pass failed: {:?}",

@@ -1,0 +1,82 @@
+//! "Did the doc change since we last read it?", answered cheaply: one Drive `changes.list` per
+//! user per pass says which docs changed since the last look; only those are read again. A doc
+//! this app cannot see in Drive (an adopted one, under the `drive.file` scope) never shows up
+//! in the list; Drive failing says [`DocChange::Unknown`], which the schedule re-reads on its
+//! debounce.
+
+use super::Reconciler;
+use crate::domain::schedule::DocChange;
+use crate::google::Clients;
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+/// The docs Drive says changed since the last look, fetched at most once per user per pass and
+/// at most once per re-harvest debounce period (a re-harvest is not due more often anyway), so
+/// most idle polls stay a single Calendar call.
+#[derive(Default)]
+pub(super) struct ChangedDocs {
+    /// `None` until asked; `Some(None)` when nobody can say (treat all as unknown).
+    changed: Option<Option<HashSet<String>>>,
+    /// Where Drive's change list stands now, to be remembered once the pass is applied.
+    pub new_token: Option<String>,
+    /// Why Drive could not say, for the pass report.
+    pub problem: Option<String>,
+}
+
+impl ChangedDocs {
+    /// Whether `doc_id` changed since the last look; asks Drive on first use.
+    pub async fn of(
+        &mut self,
+        r: &Reconciler<'_>,
+        clients: &Clients,
+        doc_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DocChange, StoreError> {
+        if self.changed.is_none() {
+            let fetched = self.fetch(r, clients, now).await?;
+            self.changed = Some(fetched);
+        }
+        Ok(match &self.changed {
+            Some(Some(ids)) if ids.contains(doc_id) => DocChange::Changed,
+            Some(Some(_)) => DocChange::Unchanged,
+            _ => DocChange::Unknown,
+        })
+    }
+
+    async fn fetch(
+        &mut self,
+        r: &Reconciler<'_>,
+        clients: &Clients,
+        now: DateTime<Utc>,
+    ) -> Result<Option<HashSet<String>>, StoreError> {
+        let user = clients.user.as_str();
+        let Some((token, looked_at)) = r.store(|s| s.drive_page_token_at(user))? else {
+            // First look: remember where Drive is now; everything counts as unknown once.
+            match clients.drive.changes_start_token().await {
+                Ok(start) => self.new_token = Some(start),
+                Err(e) => {
+                    tracing::warn!(user, error = %e, "cannot start Drive's change list; re-reading docs on the debounce")
+                }
+            }
+            return Ok(None);
+        };
+        if now - looked_at < r.settings.schedule.reharvest_debounce {
+            // Looked recently: nothing counts as changed yet; the token is not advanced, so
+            // the next look still sees every change since the last one.
+            return Ok(Some(HashSet::new()));
+        }
+        match clients.drive.changes_since(&token).await {
+            Ok(changes) => {
+                self.new_token = Some(changes.new_start_token);
+                Ok(Some(changes.file_ids.into_iter().collect()))
+            }
+            Err(e) => {
+                self.problem = Some(format!(
+                    "{user}: Drive changes.list: {e} (re-reading docs instead)"
+                ));
+                Ok(None)
+            }
+        }
+    }
+}

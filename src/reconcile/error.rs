@@ -1,0 +1,254 @@
+//! What can go wrong in a pass, and the one policy that decides what each failure means.
+//!
+//! In the manner of a kube-rs controller's `error_policy`: steps do not decide whether a failure
+//! is worth a retry, a warning or the end of the user's pass; they return a [`SeriesError`] and
+//! [`error_policy`] turns it into an [`Action`]. Everything it decides is in one match, so a
+//! reader can see every failure's consequence on one screen.
+
+use super::UserOutcome;
+use crate::domain::edit;
+use crate::domain::series::SeriesKey;
+use crate::domain::template::TemplateError;
+use crate::google::GoogleError;
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// Why a user's pass stopped early. Per-series problems don't stop a pass: they are reported
+/// in [`super::PassReport::problems`] and retried on the next pass.
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    #[error("{user}: {step}: {source}")]
+    Google {
+        user: String,
+        step: &'static str,
+        #[source]
+        source: GoogleError,
+    },
+    #[error("{user}: {source}")]
+    Store {
+        user: String,
+        #[source]
+        source: Box<StoreError>,
+    },
+    /// A series step whose failure [`error_policy`] says ends the user's pass.
+    #[error("{user}: {source}")]
+    Series {
+        user: String,
+        #[source]
+        source: Box<SeriesError>,
+    },
+}
+
+/// One step of one series failed.
+#[derive(Debug, thiserror::Error)]
+#[error("series {series}: {step}: {source}")]
+pub struct SeriesError {
+    pub series: String,
+    /// What was being done, in words ("share the doc").
+    pub step: &'static str,
+    /// Boxed: a failure carries Google's or SQLite's message, and every step returns this.
+    #[source]
+    pub source: Box<Failure>,
+}
+
+/// The three kinds of failure a step can have.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Google(#[from] GoogleError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+}
+
+/// A step that cannot be carried out as planned, for a reason no retry fixes by itself.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error("not sharing doc {doc} with {email}: their domain is not in doc.allowed_domains")]
+    SharingRefused { doc: String, email: String },
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Section(#[from] edit::PlanError),
+    #[error("the planned edit is not a valid Docs request: {0}")]
+    Requests(String),
+    #[error("Drive returned no file id")]
+    NoFileId,
+    #[error("the doc kept changing while we wrote; will try again next pass")]
+    KeptChanging,
+}
+
+/// What a failure means for the rest of the pass and the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Google said when to come back: wake up then (if earlier than the next poll).
+    Requeue { after: Duration },
+    /// Likely to pass by itself (a 5xx, a timeout, a busy doc): try again next poll.
+    Backoff,
+    /// Needs a person: report it with how to fix it; the step is tried again next poll.
+    Problem { fix: &'static str },
+    /// Nothing else for this user can work (signed out, store unusable): stop their pass.
+    StopUser,
+}
+
+/// The one error policy.
+pub fn error_policy(failure: &Failure) -> Action {
+    match failure {
+        Failure::Google(e) => match e {
+            GoogleError::Unauthorized { .. } | GoogleError::Setup { .. } => Action::StopUser,
+            GoogleError::RateLimited {
+                retry_after: Some(after),
+                ..
+            } => Action::Requeue { after: *after },
+            GoogleError::RateLimited { .. }
+            | GoogleError::Transient { .. }
+            | GoogleError::RevisionConflict { .. }
+            | GoogleError::FullSyncRequired { .. } => Action::Backoff,
+            GoogleError::NotFound { .. } => Action::Problem {
+                fix: "the doc or event is gone or not visible to this user; if the doc was \
+                      deleted, remove it from the event and a new one is made",
+            },
+            GoogleError::Forbidden { .. } => Action::Problem {
+                fix: "the served user may not do this; `oneonone check` shows the missing \
+                      scope or delegation",
+            },
+            GoogleError::Permanent { .. } => Action::Problem {
+                fix: "the same request will fail again; please report this line",
+            },
+        },
+        // The store is what every step plans from: carrying on without it risks acting on
+        // a stale picture, so the user's pass stops and is redone next poll.
+        Failure::Store(_) => Action::StopUser,
+        Failure::Plan(e) => Action::Problem {
+            fix: match e {
+                PlanError::SharingRefused { .. } => {
+                    "add their domain to doc.allowed_domains to allow sharing outside your domain"
+                }
+                PlanError::Template(_) | PlanError::Section(_) => {
+                    "fix the template (doc.template); the section is written once it renders"
+                }
+                PlanError::KeptChanging => "nothing to do: people are typing right now",
+                PlanError::Requests(_) | PlanError::NoFileId => {
+                    "the same request will fail again; please report this line"
+                }
+            },
+        },
+    }
+}
+
+impl ReconcileError {
+    /// For a store failure outside any one series (sync, loading the series).
+    pub(crate) fn store(user: &str) -> impl FnOnce(StoreError) -> ReconcileError + '_ {
+        move |source| ReconcileError::Store {
+            user: user.to_string(),
+            source: Box::new(source),
+        }
+    }
+}
+
+/// `step` of `series` failed with `source`.
+pub(crate) fn fail(
+    series: &SeriesKey,
+    step: &'static str,
+    source: impl Into<Failure>,
+) -> SeriesError {
+    SeriesError {
+        series: series.as_str().to_string(),
+        step,
+        source: Box::new(source.into()),
+    }
+}
+
+/// Applies [`error_policy`] to a failed series step: a problem line in the report (and an
+/// earlier wake-up if Google said when), or the end of the user's pass.
+pub(crate) fn settle(
+    out: &mut UserOutcome,
+    user: &str,
+    e: SeriesError,
+    now: DateTime<Utc>,
+) -> Result<(), ReconcileError> {
+    let action = error_policy(&e.source);
+    match &action {
+        Action::StopUser => return Err(e.into_user_error(user)),
+        Action::Requeue { after } => {
+            let at = chrono::Duration::from_std(*after)
+                .ok()
+                .and_then(|d| now.checked_add_signed(d));
+            out.due_by(at);
+        }
+        Action::Backoff | Action::Problem { .. } => {}
+    }
+    out.report.problems.push(e.problem_line(&action));
+    Ok(())
+}
+
+impl SeriesError {
+    /// The line for [`super::PassReport::problems`]: what failed and what happens or to do.
+    pub(crate) fn problem_line(&self, action: &Action) -> String {
+        match action {
+            Action::Requeue { after } => {
+                format!("{self} (retrying in {}s)", after.as_secs())
+            }
+            Action::Backoff => format!("{self} (retrying next pass)"),
+            Action::Problem { fix } => format!("{self} ({fix})"),
+            Action::StopUser => format!("{self} (stopped this user's pass)"),
+        }
+    }
+
+    /// The error that ends the user's pass when the policy says [`Action::StopUser`].
+    pub(crate) fn into_user_error(self, user: &str) -> ReconcileError {
+        ReconcileError::Series {
+            user: user.to_string(),
+            source: Box::new(self),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_failure_has_one_consequence() {
+        let google = |e| error_policy(&Failure::Google(e));
+        assert_eq!(
+            google(GoogleError::Unauthorized {
+                message: "revoked".into()
+            }),
+            Action::StopUser
+        );
+        assert_eq!(
+            google(GoogleError::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+                message: String::new()
+            }),
+            Action::Requeue {
+                after: Duration::from_secs(7)
+            }
+        );
+        assert_eq!(
+            google(GoogleError::Transient {
+                code: Some(503),
+                message: String::new()
+            }),
+            Action::Backoff
+        );
+        assert!(matches!(
+            google(GoogleError::Forbidden {
+                reason: "x".into(),
+                message: String::new()
+            }),
+            Action::Problem { .. }
+        ));
+        let refused = Failure::Plan(PlanError::SharingRefused {
+            doc: "d".into(),
+            email: "e@x.org".into(),
+        });
+        let Action::Problem { fix } = error_policy(&refused) else {
+            panic!("sharing refused is a problem for a person");
+        };
+        assert!(fix.contains("allowed_domains"));
+    }
+}

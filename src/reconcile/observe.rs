@@ -1,0 +1,133 @@
+//! The first third of a pass: what is, read from Calendar, the store, Drive and the doc, into
+//! the plain data [`super::plan`] decides on. Reads only; every write is a planned step.
+
+use super::changes::ChangedDocs;
+use super::error::{fail, SeriesError};
+use super::plan::{needs_read, DocSource, KnownSeries, ObservedSeries};
+use super::series::{self, SeriesView};
+use super::series_doc::{attached_doc, lacking, SeriesDoc, SERIES_MARKER};
+use super::{doc_reads, sync, PassReport, ReconcileError, Reconciler};
+use crate::domain::schedule::{DocChange, SectionState};
+use crate::google::calendar::doc_url;
+use crate::google::Clients;
+use crate::store::{EventStatus, SeriesState};
+use chrono::{DateTime, Utc};
+
+/// The user's calendar after the sync, as series.
+pub(super) struct ObservedUser {
+    pub series: Vec<SeriesView>,
+    /// Series the store knows as active that are not among the 1-1s any more.
+    pub gone: Vec<KnownSeries>,
+}
+
+/// Syncs the calendar into the store's event cache and reads the user's series from it.
+pub(super) async fn user(
+    r: &Reconciler<'_>,
+    clients: &Clients,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<ObservedUser, ReconcileError> {
+    let user = clients.user.as_str();
+    sync::sync_calendar(r, clients, now, report).await?;
+    let views = series::load(r, user)?;
+    let known = r
+        .store(|s| s.series_list(user, Some(SeriesState::Active)))
+        .map_err(ReconcileError::store(user))?;
+    let mut gone = Vec::new();
+    for record in known {
+        if views.iter().any(|v| v.key.as_str() == record.series_key) {
+            continue;
+        }
+        let mut still_in_calendar = false;
+        for id in &record.event_ids {
+            let cached = r
+                .store(|s| s.cached_event(user, user, id))
+                .map_err(ReconcileError::store(user))?;
+            if cached.is_some_and(|e| e.status != EventStatus::Cancelled) {
+                still_in_calendar = true;
+                break;
+            }
+        }
+        gone.push(KnownSeries {
+            key: record.series_key,
+            still_in_calendar,
+        });
+    }
+    Ok(ObservedUser {
+        series: views,
+        gone,
+    })
+}
+
+/// What the planner needs to know about one series. Reads the doc at most once, and only when
+/// [`needs_read`] says a step will need it.
+pub(super) async fn series(
+    r: &Reconciler<'_>,
+    clients: &Clients,
+    view: &SeriesView,
+    changes: &mut ChangedDocs,
+    now: DateTime<Utc>,
+) -> Result<ObservedSeries, SeriesError> {
+    let user = view.user.as_str();
+    let key = &view.key;
+    let remembered = r
+        .store(|s| s.series(user, key.as_str()))
+        .map_err(|e| fail(key, "read the series from the store", e))?
+        .and_then(|rec| rec.doc_id.zip(rec.doc_url));
+    let doc = match (remembered, attached_doc(&view.masters)) {
+        (Some((id, url)), _) => DocSource::Remembered(SeriesDoc { id, url }),
+        (None, Some(attached)) => DocSource::Attached(attached),
+        (None, None) => {
+            let found = clients
+                .drive
+                .find_by_app_property(SERIES_MARKER, key.as_str())
+                .await
+                .map_err(|e| fail(key, "find the series doc by its Drive marker", e))?;
+            match found.into_iter().find_map(|f| f.id) {
+                Some(id) => DocSource::Marked(SeriesDoc {
+                    url: doc_url(&id),
+                    id,
+                }),
+                None => DocSource::Missing,
+            }
+        }
+    };
+    let occurrences = view.occurrences(now, r.settings.lookback, r.settings.lookahead);
+    let stored = r
+        .store(|s| series::section_states(s, view))
+        .map_err(|e| fail(key, "read the section states from the store", e))?;
+    let harvested_before = stored
+        .values()
+        .any(|s| matches!(s, SectionState::Harvested { .. }));
+    let change = match doc.doc() {
+        Some(d) if harvested_before => changes
+            .of(r, clients, &d.id, now)
+            .await
+            .map_err(|e| fail(key, "read Drive's page token from the store", e))?,
+        _ => DocChange::Unchanged,
+    };
+    let schedule = &r.settings.schedule;
+    let read = match doc.doc() {
+        Some(d) if needs_read(&doc, &occurrences, &stored, change, schedule, now) => Some(
+            doc_reads::read_doc(clients, &d.id)
+                .await
+                .map_err(|e| fail(key, "read the doc", e))?,
+        ),
+        _ => None,
+    };
+    Ok(ObservedSeries {
+        key: key.clone(),
+        unattached: lacking(&view.masters, doc.doc().map(|d| d.id.as_str())),
+        doc,
+        title: r
+            .config
+            .doc
+            .render_title(&view.organizer_name, &view.other_name),
+        other_email: view.other_email.clone(),
+        may_share: r.config.doc.may_share_with(&view.user, &view.other_email),
+        occurrences,
+        stored,
+        change,
+        read,
+    })
+}

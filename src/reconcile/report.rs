@@ -1,0 +1,90 @@
+//! What a pass did, for logs, `once` output and the demo's summary.
+
+use chrono::{DateTime, Utc};
+use std::fmt;
+
+/// What one pass did, for logs, `once` output and the demo's summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PassReport {
+    pub events_synced: usize,
+    pub full_sync: bool,
+    pub series_found: usize,
+    pub docs_created: usize,
+    pub docs_adopted: usize,
+    pub docs_attached: usize,
+    pub docs_shared: usize,
+    pub sections_written: usize,
+    pub sections_found: usize,
+    pub revision_conflicts: usize,
+    pub harvests: usize,
+    pub items_harvested: usize,
+    pub items_closed: usize,
+    /// What a dry run would do, one planned step and its reason per line (empty unless
+    /// dry-running).
+    pub planned: Vec<String>,
+    /// Per-series problems: what failed and what to do. The pass went on without them.
+    pub problems: Vec<String>,
+}
+
+impl PassReport {
+    pub fn absorb(&mut self, other: PassReport) {
+        self.events_synced += other.events_synced;
+        self.full_sync |= other.full_sync;
+        self.series_found += other.series_found;
+        self.docs_created += other.docs_created;
+        self.docs_adopted += other.docs_adopted;
+        self.docs_attached += other.docs_attached;
+        self.docs_shared += other.docs_shared;
+        self.sections_written += other.sections_written;
+        self.sections_found += other.sections_found;
+        self.revision_conflicts += other.revision_conflicts;
+        self.harvests += other.harvests;
+        self.items_harvested += other.items_harvested;
+        self.items_closed += other.items_closed;
+        self.planned.extend(other.planned);
+        self.problems.extend(other.problems);
+    }
+}
+
+impl fmt::Display for PassReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} events synced{}, {} series, docs: {} created / {} adopted / {} attached / {} \
+             shared, sections: {} written ({} already there, {} revision conflicts), {} \
+             harvests ({} items, {} closed), {} problems",
+            self.events_synced,
+            if self.full_sync { " (full)" } else { "" },
+            self.series_found,
+            self.docs_created,
+            self.docs_adopted,
+            self.docs_attached,
+            self.docs_shared,
+            self.sections_written,
+            self.sections_found,
+            self.revision_conflicts,
+            self.harvests,
+            self.items_harvested,
+            self.items_closed,
+            self.problems.len()
+        )
+    }
+}
+
+/// The outcome of one user's pass.
+#[derive(Debug, Clone, Default)]
+pub struct UserOutcome {
+    pub report: PassReport,
+    /// When something becomes due next if nothing changes in Calendar (or Google asked us to
+    /// come back).
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+impl UserOutcome {
+    /// Wake up no later than `at`.
+    pub(crate) fn due_by(&mut self, at: Option<DateTime<Utc>>) {
+        if let Some(at) = at {
+            self.next_due = Some(self.next_due.map_or(at, |n| n.min(at)));
+        }
+    }
+}
