@@ -115,10 +115,6 @@ impl Template {
         Template::new(DEFAULT_TEMPLATE_PATH, DEFAULT_TEMPLATE)
     }
 
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     /// Renders the section for one occurrence.
     pub fn render(&self, ctx: &TemplateContext) -> Result<Vec<Block>, TemplateError> {
         render_template(&self.path, &self.source, ctx)
