@@ -7,10 +7,10 @@
 //! between any two steps is recovered by the marker lookup, never by a second create.
 
 use crate::domain::event::{Attachment, Event};
+use crate::google::drive::DOC_MIME;
 
 /// The Drive appProperty that marks a doc as the one of a series.
 pub(crate) const SERIES_MARKER: &str = "oneononeSeries";
-const DOC_MIME: &str = "application/vnd.google-apps.document";
 
 /// The doc of one series.
 #[derive(Debug, Clone, PartialEq)]
