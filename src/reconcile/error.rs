@@ -78,6 +78,11 @@ pub enum PlanError {
     NoFileId,
     #[error("the doc kept changing while we wrote; will try again next pass")]
     KeptChanging,
+    #[error(
+        "the section of {date} is no longer in doc {doc} (its dated heading was deleted or \
+         renamed); its action items stay in the ledger as they were last read"
+    )]
+    SectionMissing { date: String, doc: String },
 }
 
 /// What a failure means for the rest of the pass and the next one.
@@ -130,6 +135,10 @@ pub fn error_policy(failure: &Failure) -> Action {
                     "fix the template (doc.template); the section is written once it renders"
                 }
                 PlanError::KeptChanging => "nothing to do: people are typing right now",
+                PlanError::SectionMissing { .. } => {
+                    "put the dated heading back (undo in Docs, or retype it as a Heading 2) to \
+                     have the meeting's items read again"
+                }
                 PlanError::Requests(_) | PlanError::NoFileId => {
                     "the same request will fail again; please report this line"
                 }

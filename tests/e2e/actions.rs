@@ -207,3 +207,52 @@ async fn items_are_harvested_carried_forward_closed_and_exported() {
     let after = actions_json(&co, &[]);
     assert_eq!(after.len(), before, "{after:#?}");
 }
+
+/// Issue 10 §3: Bob deletes the dated heading line of a harvested section (its named range goes
+/// with it) and leaves the items. The next re-harvest cannot find the section: that is reported,
+/// and the ledger keeps every item instead of taking "0 items" for "all removed".
+#[tokio::test]
+async fn a_deleted_section_heading_keeps_the_meetings_items_and_is_reported() {
+    let (co, alice, series, daemon) = alice_and_bob("").await;
+    let bob = co.person("bob@example.com").await;
+    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    bob_types_items(&bob, &doc_id).await;
+    co.run_until(&daemon, utc(2026, 12, 1, 10, 30)).await;
+    assert_eq!(actions_json(&co, &[]).len(), 5);
+
+    let (start, end) = paragraph_with(&bob, &doc_id, "Tue 1 Dec 2026").await;
+    bob.edit_doc(
+        &doc_id,
+        vec![Request {
+            delete_content_range: Some(google_docs1::api::DeleteContentRangeRequest {
+                range: Some(google_docs1::api::Range {
+                    start_index: Some(start),
+                    end_index: Some(end),
+                    ..Default::default()
+                }),
+            }),
+            ..Default::default()
+        }],
+    )
+    .await
+    .expect("delete the heading");
+    assert!(!text_of(&bob, &doc_id).await.contains("Tue 1 Dec 2026"));
+
+    let report = co.run_until(&daemon, utc(2026, 12, 2, 12, 0)).await;
+    let items = actions_json(&co, &[]);
+    assert_eq!(items.len(), 5, "no item may leave the ledger: {items:#?}");
+    assert_eq!(find(&items, "send the Q3 draft")["meeting"], "2026-12-01");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("Tue 1 Dec 2026") && p.contains("heading")),
+        "the missing section is reported: {:?}",
+        report.problems
+    );
+}

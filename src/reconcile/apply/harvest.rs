@@ -5,7 +5,7 @@ use super::Apply;
 use crate::domain::actions::{self, MeetingContext, Person};
 use crate::domain::occurrences::{local_date, Occurrence};
 use crate::domain::sections::find_section;
-use crate::reconcile::error::{fail, SeriesError};
+use crate::reconcile::error::{fail, PlanError, SeriesError};
 use crate::reconcile::ledger::{find_items, ledger_owner};
 use crate::store::LedgerItem;
 
@@ -24,13 +24,21 @@ impl Apply<'_> {
             .await
             .map_err(|e| fail(key, "read the doc", e))?;
         let revision = doc.revision_id.clone().unwrap_or_default();
-        let harvest = match find_section(doc, occ.key.as_str(), ctx.meeting_date) {
-            Some(span) => {
-                let paragraphs = doc.paragraphs.get(span.paragraphs.clone()).unwrap_or(&[]);
-                actions::harvest(paragraphs, &ctx)
-            }
-            None => actions::Harvest::default(),
+        let (user, series) = (view.user.as_str(), key.as_str());
+        let Some(span) = find_section(doc, occ.key.as_str(), ctx.meeting_date) else {
+            // Not found is not "emptied": items leave the ledger only when people removed
+            // them from a section read whole. Record the look (so the doc is not re-read
+            // every pass; an edit that restores the heading triggers the next one) and say so.
+            r.store(|s| s.record_harvest(user, series, occ.key.as_str(), now, &revision))
+                .map_err(|e| fail(key, "record the harvest", e))?;
+            let missing = PlanError::SectionMissing {
+                date: ctx.meeting_date.format("%a %-d %b %Y").to_string(),
+                doc: doc_url,
+            };
+            return Err(fail(key, "harvest", missing));
         };
+        let paragraphs = doc.paragraphs.get(span.paragraphs.clone()).unwrap_or(&[]);
+        let harvest = actions::harvest(paragraphs, &ctx);
         self.out.report.harvests += 1;
         let items: Vec<LedgerItem> = harvest
             .items
@@ -48,7 +56,6 @@ impl Apply<'_> {
             })
             .collect();
         self.out.report.items_harvested += items.len();
-        let (user, series) = (view.user.as_str(), key.as_str());
         let closed = r
             .store(|s| {
                 s.replace_occurrence_items(user, series, occ.key.as_str(), &items, now)?;
