@@ -54,7 +54,10 @@ mod tests {
     /// U+E000–U+F8FF, so the text we plan indices over must not hold them either.
     #[test]
     fn private_use_characters_are_removed_as_google_removes_them() {
-        assert_eq!(clean_text("Bob \u{E907}to send\u{F8FF} it"), "Bob to send it");
+        assert_eq!(
+            clean_text("Bob \u{E907}to send\u{F8FF} it"),
+            "Bob to send it"
+        );
         assert_eq!(clean_text("\u{E000}"), "");
         // Its UTF-16 length is what the edit planner advances indices by.
         let cleaned = clean_text("a\u{E907}b");

@@ -398,7 +398,10 @@ fn lists_in_daemon_sections(
     named_ranges: &[NamedRange],
 ) -> BTreeSet<String> {
     let mut lists = BTreeSet::new();
-    for nr in named_ranges.iter().filter(|n| n.name.starts_with(RANGE_PREFIX)) {
+    for nr in named_ranges
+        .iter()
+        .filter(|n| n.name.starts_with(RANGE_PREFIX))
+    {
         let Some(start) = nr.ranges.iter().map(|&(s, _)| s).min() else {
             continue;
         };
@@ -408,11 +411,17 @@ fn lists_in_daemon_sections(
         else {
             continue;
         };
-        let section = paragraphs[heading..].iter().enumerate().take_while(|(i, p)| {
-            *i == 0
-                || p.in_table
-                || !matches!(p.kind, ParagraphKind::Heading(1) | ParagraphKind::Heading(2))
-        });
+        let section = paragraphs[heading..]
+            .iter()
+            .enumerate()
+            .take_while(|(i, p)| {
+                *i == 0
+                    || p.in_table
+                    || !matches!(
+                        p.kind,
+                        ParagraphKind::Heading(1) | ParagraphKind::Heading(2)
+                    )
+            });
         for (_, p) in section {
             if let Some(b) = &p.bullet {
                 lists.insert(b.list_id.clone());

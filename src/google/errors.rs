@@ -349,7 +349,9 @@ pub(crate) fn until_pacific_midnight(now: chrono::DateTime<chrono::Utc>) -> Dura
     let reset = tz
         .from_local_datetime(&midnight)
         .earliest()
-        .map_or(now + chrono::Duration::hours(24), |t| t.with_timezone(&chrono::Utc));
+        .map_or(now + chrono::Duration::hours(24), |t| {
+            t.with_timezone(&chrono::Utc)
+        });
     (reset - now)
         .to_std()
         .unwrap_or(Duration::ZERO)

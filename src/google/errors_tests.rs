@@ -206,7 +206,10 @@ fn daily_and_project_quota_errors_wait_for_the_reset_and_are_not_retried_in_call
         assert_eq!(got, reason);
         assert_eq!(message, "Quota exceeded");
         assert!(*retry_after >= Duration::from_secs(1));
-        assert!(*retry_after <= Duration::from_secs(25 * 3600), "{retry_after:?}");
+        assert!(
+            *retry_after <= Duration::from_secs(25 * 3600),
+            "{retry_after:?}"
+        );
         assert!(!e.is_retryable(), "{reason} must not be retried in-call");
         assert_eq!(e.retry_after(), Some(*retry_after));
     }
@@ -244,7 +247,10 @@ fn pacific_midnight_is_computed_in_los_angeles_time_across_dst() {
         .with_ymd_and_hms(2026, 3, 8, 0, 0, 0)
         .unwrap()
         .to_utc();
-    assert_eq!(until_pacific_midnight(start), Duration::from_secs(23 * 3600));
+    assert_eq!(
+        until_pacific_midnight(start),
+        Duration::from_secs(23 * 3600)
+    );
 }
 
 /// Docs API reference, `WriteControl.requiredRevisionId`: "If this is not the latest revision

@@ -335,6 +335,35 @@ async fn a_refused_guarded_write_is_a_revision_conflict() {
     assert_eq!(body["writeControl"]["requiredRevisionId"], "r1");
 }
 
+/// Only a stale revision is a conflict (Docs API reference, `WriteControl`): a guarded write
+/// refused as malformed (400 INVALID_ARGUMENT) is a permanent bad request carrying Google's
+/// message, sent once. It used to be taken as a revision conflict, so reconcile re-read and
+/// sent the same bad request again.
+#[tokio::test]
+async fn a_guarded_write_refused_as_invalid_is_a_permanent_bad_request() {
+    let message = "Invalid requests[0].insertText: Index 99 must be less than the end index of \
+                   the referenced segment, 2.";
+    let h = Harness::new(vec![(
+        400,
+        vec![],
+        json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
+            .to_string(),
+    )])
+    .await;
+    let err = h
+        .clients
+        .docs
+        .batch_update("d1", vec![Default::default()], Some("r1".into()))
+        .await
+        .expect_err("bad request");
+    assert!(!err.is_revision_conflict(), "{err:?}");
+    assert!(
+        matches!(&err, GoogleError::Permanent { code: Some(400), message: m, .. } if m == message),
+        "{err:?}"
+    );
+    assert_eq!(h.seen().len(), 1);
+}
+
 #[tokio::test]
 async fn an_unguarded_write_is_not_repeated_after_a_server_error() {
     let h = Harness::new(vec![
