@@ -513,6 +513,57 @@ async fn the_folder_is_reused_when_its_marker_is_found() {
     assert!(q.contains("name = '1:1 notes'"), "{q}");
 }
 
+/// developers.google.com/drive/api/guides/handle-errors, "403: Sharing rate limit exceeded"
+/// (`sharingRateLimitExceeded`): a rate limit, retried with backoff. It used to be `Forbidden`
+/// and the share was given up at once.
+#[tokio::test]
+async fn a_sharing_rate_limit_is_retried() {
+    let limited = json!({"error": {"code": 403, "message": "Rate limit exceeded. User message: \"Sorry, you have exceeded your sharing quota.\"",
+        "errors": [{"domain": "usageLimits", "reason": "sharingRateLimitExceeded",
+            "message": "Rate limit exceeded."}]}});
+    let h = Harness::new(vec![
+        (403, vec![("retry-after", "0")], limited.to_string()),
+        ok(json!({"id": "p1", "role": "writer"})),
+    ])
+    .await;
+    h.clients
+        .drive
+        .share("f1", "bob@example.com", Role::Writer, false)
+        .await
+        .expect("shared on the second attempt");
+    assert_eq!(h.seen().len(), 2);
+}
+
+/// developers.google.com/calendar/api/guides/errors, "403: Daily limit exceeded"
+/// (`dailyLimitExceeded`): not retried in the call (it used to be, 5 times); surfaced with the
+/// wait until the quota resets.
+#[tokio::test]
+async fn a_daily_limit_is_surfaced_at_once_with_the_wait() {
+    let exhausted = json!({"error": {"code": 403, "message": "Daily Limit Exceeded",
+        "errors": [{"domain": "usageLimits", "reason": "dailyLimitExceeded",
+            "message": "Daily Limit Exceeded"}]}});
+    let h = Harness::new(vec![
+        (403, vec![], exhausted.to_string()),
+        ok(json!({"items": []})),
+    ])
+    .await;
+    let err = h
+        .clients
+        .calendar
+        .list_events("primary", &SyncMode::Full, None)
+        .await
+        .expect_err("quota");
+    assert!(
+        matches!(&err, GoogleError::QuotaExhausted { reason, .. } if reason == "dailyLimitExceeded"),
+        "{err:?}"
+    );
+    assert!(err
+        .retry_after()
+        .is_some_and(|d| d >= Duration::from_secs(1)));
+    assert!(!err.is_retryable());
+    assert_eq!(h.seen().len(), 1);
+}
+
 #[tokio::test]
 async fn sharing_is_quiet_unless_asked() {
     let h = Harness::new(vec![ok(json!({"id": "p1", "role": "writer"}))]).await;
