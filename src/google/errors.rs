@@ -368,7 +368,8 @@ fn from_parts(
     let rate_limited = reason.is_some_and(|r| RATE_LIMIT_REASONS.contains(&r))
         || rpc_status == Some("RESOURCE_EXHAUSTED");
     if let Some(quota) = reason.filter(|r| QUOTA_REASONS.contains(r)) {
-        if matches!(code, Some(403 | 429) | None) {
+        // 429 is "too many requests" whatever the reason says: a rate limit, retried.
+        if matches!(code, Some(403) | None) {
             return GoogleError::QuotaExhausted {
                 reason: quota.to_string(),
                 retry_after: retry_after
