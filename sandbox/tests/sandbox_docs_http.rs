@@ -66,8 +66,17 @@ async fn create_get_batch_update_and_access_over_http() {
             .json(&body),
     )
     .await;
+    // Docs API reference, `WriteControl.requiredRevisionId`: a revision that is not the latest
+    // "returns a 400 bad request error"; public probes of the live API record the status
+    // FAILED_PRECONDITION and the message "The required revision ID '…' does not match the
+    // latest revision." (the daemon's `GoogleError::into_revision_conflict` keys on both).
     assert_eq!(status, 400);
     assert_eq!(stale["error"]["status"], "FAILED_PRECONDITION");
+    let required = created["revisionId"].as_str().expect("revision id");
+    assert_eq!(
+        stale["error"]["message"],
+        format!("The required revision ID '{required}' does not match the latest revision.")
+    );
 
     let (status, bad) = send(http.post(url(&format!("v1/documents/{id}:batchUpdate"))).bearer_auth("alice")
         .json(&json!({ "requests": [{ "insertText": { "text": "x", "location": { "index": 99 } } }] }))).await;

@@ -15,7 +15,10 @@
 use chrono::{DateTime, NaiveDate};
 use serde_json::{Map, Value};
 
+use std::collections::BTreeSet;
+
 use super::doc::{Bullet, Doc, Inline, NamedRange, Paragraph, ParagraphKind};
+use super::sections::RANGE_PREFIX;
 
 /// Why a `documents.get` response could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,11 +61,13 @@ impl Doc {
         reader.content(content, &format!("{}.content", part.path), false)?;
         let end_index = reader.body_end(content, &format!("{}.content", part.path))?;
         let named_ranges = reader.named_ranges(part.named_ranges, &part.path)?;
+        let mut paragraphs = reader.paragraphs;
+        keep_checklists_of_daemon_sections(&mut paragraphs, &named_ranges);
         Ok(Doc {
             document_id,
             title: str_field(root, "title").unwrap_or_default(),
             revision_id: str_field(root, "revisionId"),
-            paragraphs: reader.paragraphs,
+            paragraphs,
             named_ranges,
             end_index,
         })
@@ -210,9 +215,12 @@ impl Reader<'_> {
         })
     }
 
-    /// A checklist (`BULLET_CHECKBOX`) reads back as a nesting level whose glyph type is
-    /// unspecified and which has no glyph symbol (google-api-notes.md, "Checklists"). An absent
-    /// `glyphType` counts as unspecified: it is the proto3 default that JSON may omit.
+    /// Whether the nesting level has the shape a checklist (`BULLET_CHECKBOX`) reads back with:
+    /// glyph type unspecified and no glyph symbol (googleapis/google-api-nodejs-client#2870;
+    /// google-api-notes.md, "Checklists"). An absent `glyphType` counts as unspecified: it is the
+    /// proto3 default that JSON may omit.
+    ///
+    /// The shape alone does not prove a checklist (see [`keep_checklists_of_daemon_sections`]).
     fn is_checklist_level(&self, list_id: &str, level: u32) -> bool {
         let Some(nesting) = self
             .lists
@@ -352,6 +360,75 @@ impl Reader<'_> {
                 }),
         }
     }
+}
+
+/// Clears `checkbox` on every list that has no paragraph in a section the daemon wrote.
+///
+/// Why: the checklist shape is not unique to checklists. The captured live document
+/// `extrasuite-support-agent-unspecified-glyph-lists.json` (fixtures SOURCES.md) has 33 ordinary
+/// outline lists — headings with sub-points, nothing to tick — whose nine nesting levels are
+/// all `GLYPH_TYPE_UNSPECIFIED` with no `glyphSymbol` and no `glyphFormat`, and
+/// `encoda-test-fixture-1-nested-lists.json` has one more. Every other list in the captured
+/// documents (about 90, bulleted and numbered) has a `glyphSymbol` or a `glyphType` plus a
+/// `glyphFormat`, so the remaining shape cannot be told apart from a real checklist, and the
+/// API exposes nothing else about checkboxes (not even the tick). Read as checklists, every
+/// bullet of such a list in an adopted doc would become an action item.
+///
+/// What is provable from the document is where a list lives. The daemon creates its
+/// checklists (`createParagraphBullets` `BULLET_CHECKBOX`, planned in `domain::edit`) only
+/// inside the sections it writes, and each of those starts at a heading carrying a named range
+/// `oneonone:<occurrence key>`, running to the next HEADING_1/HEADING_2 outside tables (the
+/// span `domain::sections` uses). So a list keeps `checkbox` only when one of its paragraphs is
+/// in such a section: the daemon's own checklists, and one a person typed into the daemon's
+/// section (which people continue there when they add an item). Everywhere else bullets are
+/// plain bullets, and become items only if they read as items (under an action-items heading,
+/// or with an action prefix such as "AI:"/"TODO").
+fn keep_checklists_of_daemon_sections(paragraphs: &mut [Paragraph], named_ranges: &[NamedRange]) {
+    let daemon_lists = lists_in_daemon_sections(paragraphs, named_ranges);
+    for bullet in paragraphs.iter_mut().filter_map(|p| p.bullet.as_mut()) {
+        if bullet.checkbox && !daemon_lists.contains(&bullet.list_id) {
+            bullet.checkbox = false;
+        }
+    }
+}
+
+/// The ids of the lists with at least one paragraph in a section the daemon wrote.
+fn lists_in_daemon_sections(
+    paragraphs: &[Paragraph],
+    named_ranges: &[NamedRange],
+) -> BTreeSet<String> {
+    let mut lists = BTreeSet::new();
+    for nr in named_ranges
+        .iter()
+        .filter(|n| n.name.starts_with(RANGE_PREFIX))
+    {
+        let Some(start) = nr.ranges.iter().map(|&(s, _)| s).min() else {
+            continue;
+        };
+        let Some(heading) = paragraphs
+            .iter()
+            .position(|p| p.start <= start && start < p.end)
+        else {
+            continue;
+        };
+        let section = paragraphs[heading..]
+            .iter()
+            .enumerate()
+            .take_while(|(i, p)| {
+                *i == 0
+                    || p.in_table
+                    || !matches!(
+                        p.kind,
+                        ParagraphKind::Heading(1) | ParagraphKind::Heading(2)
+                    )
+            });
+        for (_, p) in section {
+            if let Some(b) = &p.bullet {
+                lists.insert(b.list_id.clone());
+            }
+        }
+    }
+    lists
 }
 
 /// The calendar date a date chip shows. `timestamp` (RFC 3339) is read in the chip's

@@ -3,9 +3,16 @@
 //! Events come back as Google's wire JSON (`serde_json::Value`), the shape the domain parsers
 //! and the fixtures share. Lists never set `singleEvents`, so a series arrives as its master
 //! (with `recurrence`) plus exception instances, and always set `showDeleted`, so cancelled
-//! occurrences and deleted events arrive as tombstones. Every call carries `quotaUser=<user>`:
-//! under domain-wide delegation Calendar would otherwise charge all users' calls to the service
-//! account's one quota.
+//! occurrences and deleted events arrive as tombstones.
+//!
+//! No call sends `quotaUser`. Google's "Standard Query Parameters" page limits it to 40
+//! characters (a full e-mail address can exceed that), and Google Cloud's system-parameters
+//! page says that without an API key "this parameter is ignored", the quota being charged to
+//! "the authenticated principal". The daemon authenticates every call with the served user's
+//! own OAuth token (domain-wide delegation or installed-app sign-in) and carries no API key, so
+//! per-user quota already follows the user; the parameter bought nothing and put the user's
+//! address into every request URL (proxy and access logs). A hash would fix the length but not
+//! the uselessness, so it is dropped.
 
 use google_calendar3::api::{Event, EventAttachment};
 use google_calendar3::CalendarHub;
@@ -71,13 +78,12 @@ pub struct EventsSync {
 /// Calendar v3 as one served user.
 pub struct CalendarApi {
     hub: CalendarHub<HttpsConnector>,
-    user: String,
     policy: RetryPolicy,
 }
 
 impl CalendarApi {
-    pub(crate) fn new(hub: CalendarHub<HttpsConnector>, user: String, policy: RetryPolicy) -> Self {
-        CalendarApi { hub, user, policy }
+    pub(crate) fn new(hub: CalendarHub<HttpsConnector>, policy: RetryPolicy) -> Self {
+        CalendarApi { hub, policy }
     }
 
     /// One page of events of `calendar_id` (`"primary"` or an address).
@@ -95,7 +101,6 @@ impl CalendarApi {
                 .show_deleted(true)
                 .single_events(false)
                 .max_results(PAGE_SIZE)
-                .param("quotaUser", self.user.as_str())
                 .add_scope(scopes::CALENDAR_EVENTS);
             if let SyncMode::Incremental(token) = sync {
                 call = call.sync_token(token);
@@ -141,7 +146,6 @@ impl CalendarApi {
                 .hub
                 .events()
                 .get(calendar_id, event_id)
-                .param("quotaUser", self.user.as_str())
                 .add_scope(scopes::CALENDAR_EVENTS);
             let (response, event) = attempt!(self.policy, call, doit())?;
             Ok(body_json(response, &event).await)
@@ -171,7 +175,6 @@ impl CalendarApi {
                 .patch(patch, calendar_id, event_id)
                 .supports_attachments(true)
                 .send_updates("none")
-                .param("quotaUser", self.user.as_str())
                 .add_scope(scopes::CALENDAR_EVENTS);
             let (response, event) = attempt!(self.policy, call, doit())?;
             Ok(body_json(response, &event).await)

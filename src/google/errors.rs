@@ -22,11 +22,26 @@ pub enum GoogleError {
     /// 404 (or 410 `deleted`): the event, document or file does not exist or is not visible.
     #[error("not found (404): {message}")]
     NotFound { message: String },
-    /// 429, or 403 `rateLimitExceeded` / `userRateLimitExceeded` / `quotaExceeded` /
-    /// `dailyLimitExceeded`: slow down. `retry_after` is Google's hint when it gave one.
+    /// 429, or 403 `rateLimitExceeded` / `userRateLimitExceeded` / `sharingRateLimitExceeded`:
+    /// too fast for now; back off and retry (Drive's and Calendar's error guides prescribe
+    /// exponential backoff for these). `retry_after` is Google's hint when it gave one.
     #[error("rate limited{}: {message}", retry_label(*retry_after))]
     RateLimited {
         retry_after: Option<Duration>,
+        message: String,
+    },
+    /// 403 `dailyLimitExceeded` / `quotaExceeded`: a daily or project quota is used up, and
+    /// retrying within seconds only burns more of it. Not retried in the call: the caller parks
+    /// the work for `retry_after` (Google's hint, else until the next midnight Pacific time,
+    /// when daily quotas reset).
+    #[error(
+        "quota exhausted (403 {reason}), retry in {}s or after raising the quota in the Cloud \
+         console: {message}",
+        retry_after.as_secs()
+    )]
+    QuotaExhausted {
+        reason: String,
+        retry_after: Duration,
         message: String,
     },
     /// A Docs `batchUpdate` that carried `writeControl.requiredRevisionId` was refused: the
@@ -88,27 +103,55 @@ impl GoogleError {
         matches!(self, GoogleError::RateLimited { .. })
     }
 
-    /// Google's `Retry-After` (or `RetryInfo.retryDelay`) hint, if any.
+    /// How long to wait before the same request may succeed: Google's `Retry-After` (or
+    /// `RetryInfo.retryDelay`) hint for a rate limit, the time to the quota reset for an
+    /// exhausted quota.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             GoogleError::RateLimited { retry_after, .. } => *retry_after,
+            GoogleError::QuotaExhausted { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
     }
 
-    /// Reinterprets a refusal of a write that carried `requiredRevisionId`: Google answers such
-    /// a conflict with an undocumented 400 (`FAILED_PRECONDITION`-style), so only the caller,
-    /// who knows the revision was required, can tell it from a malformed request.
+    /// Whether a guarded Docs write was refused because the document changed since it was
+    /// read: re-read the document once and re-plan. Any other refusal of the write (a bad index,
+    /// a malformed request) is [`GoogleError::Permanent`] and re-reading will not help.
+    pub fn is_revision_conflict(&self) -> bool {
+        matches!(self, GoogleError::RevisionConflict { .. })
+    }
+
+    /// Reinterprets a refusal of a write that carried `writeControl.requiredRevisionId`.
+    ///
+    /// The Docs reference (`WriteControl.requiredRevisionId`) says only that a revision that
+    /// is not the latest "returns a 400 bad request error". What comes back, as recorded by
+    /// public probes of the live API, is 400 with `status: FAILED_PRECONDITION` and the message
+    /// "The required revision ID '…' does not match the latest revision." A malformed request
+    /// on the same call is 400 `INVALID_ARGUMENT` ("Invalid requests[0].insertText: …"). So
+    /// only a 400 that says `FAILED_PRECONDITION`, or whose message is about the required
+    /// revision (Apps Script's relay drops the status), is a conflict; every other 400 stays
+    /// a permanent bad request with Google's message.
     pub fn into_revision_conflict(self) -> GoogleError {
         match self {
             GoogleError::Permanent {
-                code: Some(400 | 409 | 412),
+                code: Some(400) | None,
+                reason,
                 message,
-                ..
-            } => GoogleError::RevisionConflict { message },
+            } if reason.as_deref() == Some("FAILED_PRECONDITION")
+                || mentions_required_revision(&message) =>
+            {
+                GoogleError::RevisionConflict { message }
+            }
             other => other,
         }
     }
+}
+
+/// Whether Google's message is about the required revision ("The required revision ID '…' does
+/// not match the latest revision."), whatever else it says.
+fn mentions_required_revision(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.contains("required revision") || lower.contains("requiredrevisionid")
 }
 
 /// A delegate that records the HTTP status and `Retry-After` of a failed response, which the
@@ -277,13 +320,43 @@ fn classify_body(body: &Value, status: Option<u16>, retry_after: Option<Duration
     from_parts(code, reason, rpc_status, retry_after, message)
 }
 
-/// 403 reasons that mean "too fast" rather than "not allowed".
-const RATE_LIMIT_REASONS: [&str; 4] = [
+/// 403 reasons that mean "too fast for now" rather than "not allowed": back off and retry.
+/// Drive: developers.google.com/drive/api/guides/handle-errors (`rateLimitExceeded`,
+/// `userRateLimitExceeded`, `sharingRateLimitExceeded`); Calendar:
+/// developers.google.com/calendar/api/guides/errors (`rateLimitExceeded`,
+/// `userRateLimitExceeded`).
+const RATE_LIMIT_REASONS: [&str; 3] = [
     "rateLimitExceeded",
     "userRateLimitExceeded",
-    "quotaExceeded",
-    "dailyLimitExceeded",
+    "sharingRateLimitExceeded",
 ];
+
+/// 403 reasons that mean a daily or project quota is used up (`dailyLimitExceeded`: "the API
+/// limit for your project has been reached"; `quotaExceeded`: Calendar's usage limits). These
+/// do not clear in seconds; see [`GoogleError::QuotaExhausted`].
+const QUOTA_REASONS: [&str; 2] = ["dailyLimitExceeded", "quotaExceeded"];
+
+/// The time from `now` to the next midnight in Pacific time, when Google's daily quotas reset
+/// ("Queries per day" quotas reset at midnight Pacific Time, Cloud console quota pages). At
+/// least one second, so a caller never spins.
+pub(crate) fn until_pacific_midnight(now: chrono::DateTime<chrono::Utc>) -> Duration {
+    use chrono::TimeZone;
+    let tz = chrono_tz::America::Los_Angeles;
+    let local = now.with_timezone(&tz);
+    let next_day = local.date_naive().succ_opt().unwrap_or(local.date_naive());
+    let midnight = next_day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Midnight exists in Los Angeles on every day (its DST shifts happen at 02:00).
+    let reset = tz
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or(now + chrono::Duration::hours(24), |t| {
+            t.with_timezone(&chrono::Utc)
+        });
+    (reset - now)
+        .to_std()
+        .unwrap_or(Duration::ZERO)
+        .max(Duration::from_secs(1))
+}
 
 fn from_parts(
     code: Option<u16>,
@@ -294,6 +367,17 @@ fn from_parts(
 ) -> GoogleError {
     let rate_limited = reason.is_some_and(|r| RATE_LIMIT_REASONS.contains(&r))
         || rpc_status == Some("RESOURCE_EXHAUSTED");
+    if let Some(quota) = reason.filter(|r| QUOTA_REASONS.contains(r)) {
+        // 429 is "too many requests" whatever the reason says: a rate limit, retried.
+        if matches!(code, Some(403) | None) {
+            return GoogleError::QuotaExhausted {
+                reason: quota.to_string(),
+                retry_after: retry_after
+                    .unwrap_or_else(|| until_pacific_midnight(chrono::Utc::now())),
+                message,
+            };
+        }
+    }
     match code {
         Some(429) => GoogleError::RateLimited {
             retry_after,

@@ -50,12 +50,17 @@ fn not_found_404() {
     );
 }
 
+/// developers.google.com/calendar/api/guides/errors ("403: User rate limit exceeded", "403:
+/// Rate limit exceeded": "Use exponential backoff") and
+/// developers.google.com/drive/api/guides/handle-errors ("403: Sharing rate limit exceeded",
+/// `sharingRateLimitExceeded`): these clear within seconds to minutes, so they are retried
+/// with backoff. `sharingRateLimitExceeded` used to fall through to `Forbidden` (no retry).
 #[test]
-fn calendar_403_user_rate_limit_is_rate_limited() {
+fn rate_limit_reasons_are_rate_limited_and_retried() {
     for reason in [
         "userRateLimitExceeded",
         "rateLimitExceeded",
-        "quotaExceeded",
+        "sharingRateLimitExceeded",
     ] {
         let e = bad_request(json!({"error": {"errors": [{"domain": "usageLimits",
             "reason": reason, "message": "Rate Limit Exceeded"}], "code": 403,
@@ -175,6 +180,83 @@ fn server_errors_are_transient() {
     }
 }
 
+/// developers.google.com/calendar/api/guides/errors ("403: Daily limit exceeded",
+/// `dailyLimitExceeded`: "The Courtesy API limit for your project has been reached"; "403:
+/// Calendar usage limits exceeded", `quotaExceeded`) and
+/// developers.google.com/drive/api/guides/handle-errors (`dailyLimitExceeded`: "the API limit
+/// for your project has been reached"). Retrying in-call only burns quota: they used to be
+/// retried 5 times as rate limits; now they are surfaced with a wait until the reset.
+#[test]
+fn daily_and_project_quota_errors_wait_for_the_reset_and_are_not_retried_in_call() {
+    for (domain, reason) in [
+        ("usageLimits", "dailyLimitExceeded"),
+        ("usageLimits", "quotaExceeded"),
+    ] {
+        let e = bad_request(json!({"error": {"errors": [{"domain": domain,
+            "reason": reason, "message": "Quota exceeded"}], "code": 403,
+            "message": "Quota exceeded"}}));
+        let GoogleError::QuotaExhausted {
+            reason: got,
+            retry_after,
+            message,
+        } = &e
+        else {
+            panic!("{reason}: {e:?}");
+        };
+        assert_eq!(got, reason);
+        assert_eq!(message, "Quota exceeded");
+        assert!(*retry_after >= Duration::from_secs(1));
+        assert!(
+            *retry_after <= Duration::from_secs(25 * 3600),
+            "{retry_after:?}"
+        );
+        assert!(!e.is_retryable(), "{reason} must not be retried in-call");
+        assert_eq!(e.retry_after(), Some(*retry_after));
+    }
+}
+
+#[test]
+fn a_quota_error_with_a_retry_hint_keeps_the_hint() {
+    let e = classify(
+        common::Error::BadRequest(json!({"error": {"code": 403, "message": "q",
+            "errors": [{"reason": "dailyLimitExceeded", "message": "q"}]}})),
+        Some(403),
+        Some(Duration::from_secs(90)),
+    );
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(90)));
+}
+
+/// Daily quotas reset at midnight Pacific time (Calendar errors guide, "Daily limit
+/// exceeded"; Cloud console quotas "per day" reset at midnight PT).
+#[test]
+fn pacific_midnight_is_computed_in_los_angeles_time_across_dst() {
+    use chrono::TimeZone;
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+    // 23:00 PST (UTC-8) on 2026-01-15 is 07:00 UTC on the 16th: one hour to go.
+    assert_eq!(
+        until_pacific_midnight(at("2026-01-16T07:00:00Z")),
+        Duration::from_secs(3600)
+    );
+    // 00:00:00 PDT (UTC-7) on 2026-07-01 exactly: the next reset is a full day away.
+    assert_eq!(
+        until_pacific_midnight(at("2026-07-01T07:00:00Z")),
+        Duration::from_secs(24 * 3600)
+    );
+    // The day DST starts (2026-03-08) has 23 hours: from its midnight to the next is 23 h.
+    let start = chrono_tz::America::Los_Angeles
+        .with_ymd_and_hms(2026, 3, 8, 0, 0, 0)
+        .unwrap()
+        .to_utc();
+    assert_eq!(
+        until_pacific_midnight(start),
+        Duration::from_secs(23 * 3600)
+    );
+}
+
+/// Docs API reference, `WriteControl.requiredRevisionId`: "If this is not the latest revision
+/// of the document, the request is not processed and returns a 400 bad request error." Public
+/// probes of the live API record the answer as 400 `FAILED_PRECONDITION`, "The required
+/// revision ID '…' does not match the latest revision."
 #[test]
 fn bad_request_400_is_permanent_until_the_caller_says_revision() {
     let body = json!({"error": {"code": 400,
@@ -194,6 +276,43 @@ fn bad_request_400_is_permanent_until_the_caller_says_revision() {
         e.into_revision_conflict(),
         GoogleError::RevisionConflict { .. }
     ));
+}
+
+/// The same guarded write refused as a malformed request (400 `INVALID_ARGUMENT`, the shape
+/// of the Docs API's validation errors, e.g. "Invalid requests[0].insertText: Index 90 must be
+/// less than the end index of the referenced segment, 12.") is not a conflict: re-reading
+/// would plan the same bad request again. It used to be taken as a conflict (any 400).
+#[test]
+fn a_guarded_400_invalid_argument_stays_a_permanent_bad_request() {
+    let message = "Invalid requests[0].insertText: Index 90 must be less than the end index \
+                   of the referenced segment, 12.";
+    let e = bad_request(json!({"error": {"code": 400, "message": message,
+        "status": "INVALID_ARGUMENT"}}))
+    .into_revision_conflict();
+    assert!(!e.is_revision_conflict(), "{e:?}");
+    assert_eq!(
+        e,
+        GoogleError::Permanent {
+            code: Some(400),
+            reason: Some("INVALID_ARGUMENT".into()),
+            message: message.into(),
+        }
+    );
+    assert!(e.to_string().contains("Index 90"), "{e}");
+    // 409 and 412 are not what Docs answers a stale revision with either.
+    for code in [409, 412] {
+        let e = bad_request(json!({"error": {"code": code, "message": "x"}}));
+        assert!(!e.into_revision_conflict().is_revision_conflict());
+    }
+}
+
+/// Apps Script's relay of the same refusal keeps the message but drops `status`.
+#[test]
+fn a_stale_revision_without_status_is_known_by_its_message() {
+    let e = bad_request(json!({"error": {"code": 400,
+        "message": "The required revision ID 'AIxLkS' does not match the latest revision."}}))
+    .into_revision_conflict();
+    assert!(e.is_revision_conflict(), "{e:?}");
 }
 
 #[test]

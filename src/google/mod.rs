@@ -54,7 +54,7 @@ pub mod scopes {
 
 /// The three API clients acting as one served user.
 pub struct Clients {
-    /// The user's e-mail address (the JWT subject, and Calendar's `quotaUser`).
+    /// The user's e-mail address (the JWT subject).
     pub user: String,
     pub calendar: CalendarApi,
     pub docs: DocsApi,
@@ -94,7 +94,7 @@ impl Clients {
 
         Clients {
             user: user.to_string(),
-            calendar: CalendarApi::new(calendar, user.to_string(), transport.policy),
+            calendar: CalendarApi::new(calendar, transport.policy),
             docs: DocsApi::new(docs, transport.policy),
             drive: DriveApi::new(drive, transport.policy),
         }

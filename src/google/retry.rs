@@ -3,7 +3,9 @@
 //! Only [`GoogleError::is_retryable`] failures (5xx, timeouts, connection errors, rate limits)
 //! are repeated. Google's `Retry-After` hint, when known, replaces the computed delay; a hint
 //! longer than [`RetryPolicy::max_retry_after`] ends the retries at once, so a worker is never
-//! parked for an hour — the caller requeues the work instead.
+//! parked for an hour — the caller requeues the work instead. An exhausted daily or project
+//! quota ([`GoogleError::QuotaExhausted`]) is never retried here at all: its wait runs to the
+//! quota reset, and `retry_after()` tells the caller how long to park the work.
 
 use std::future::Future;
 use std::time::Duration;

@@ -175,8 +175,11 @@ fn ids(items: &[Value]) -> Vec<&str> {
     items.iter().filter_map(|e| e["id"].as_str()).collect()
 }
 
+/// `quotaUser` is not sent: developers.google.com/calendar/api/v3/reference ("Standard Query
+/// Parameters": at most 40 characters) and cloud.google.com/apis/docs/system-parameters
+/// (ignored without an API key). It used to carry the full e-mail address.
 #[tokio::test]
-async fn full_sync_walks_pages_without_single_events_and_with_quota_user() {
+async fn full_sync_walks_pages_without_single_events_or_quota_user() {
     let h = Harness::new(vec![
         ok(json!({"items": [{"id": "a"}], "nextPageToken": "p2"})),
         ok(json!({"items": [{"id": "b", "status": "cancelled"}], "nextSyncToken": "s1"})),
@@ -200,7 +203,7 @@ async fn full_sync_walks_pages_without_single_events_and_with_quota_user() {
             s.query.get("singleEvents").map(String::as_str),
             Some("false")
         );
-        assert_eq!(s.query.get("quotaUser").map(String::as_str), Some(USER));
+        assert!(!s.query.contains_key("quotaUser"), "{:?}", s.query);
         assert!(!s.query.contains_key("syncToken"));
         assert_eq!(
             s.query.get("pageToken").map(String::as_str),
@@ -279,10 +282,7 @@ async fn patching_attachments_sends_the_full_list_with_supports_attachments() {
         seen[0].query.get("supportsAttachments").map(String::as_str),
         Some("true")
     );
-    assert_eq!(
-        seen[0].query.get("quotaUser").map(String::as_str),
-        Some(USER)
-    );
+    assert!(!seen[0].query.contains_key("quotaUser"));
     let body: Value = serde_json::from_str(&seen[0].body).expect("json body");
     assert_eq!(
         body["attachments"][0]["fileUrl"],
@@ -333,6 +333,35 @@ async fn a_refused_guarded_write_is_a_revision_conflict() {
     assert_eq!(seen[0].path, "/v1/documents/d1:batchUpdate");
     let body: Value = serde_json::from_str(&seen[0].body).expect("json body");
     assert_eq!(body["writeControl"]["requiredRevisionId"], "r1");
+}
+
+/// Only a stale revision is a conflict (Docs API reference, `WriteControl`): a guarded write
+/// refused as malformed (400 INVALID_ARGUMENT) is a permanent bad request carrying Google's
+/// message, sent once. It used to be taken as a revision conflict, so reconcile re-read and
+/// sent the same bad request again.
+#[tokio::test]
+async fn a_guarded_write_refused_as_invalid_is_a_permanent_bad_request() {
+    let message = "Invalid requests[0].insertText: Index 99 must be less than the end index of \
+                   the referenced segment, 2.";
+    let h = Harness::new(vec![(
+        400,
+        vec![],
+        json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
+            .to_string(),
+    )])
+    .await;
+    let err = h
+        .clients
+        .docs
+        .batch_update("d1", vec![Default::default()], Some("r1".into()))
+        .await
+        .expect_err("bad request");
+    assert!(!err.is_revision_conflict(), "{err:?}");
+    assert!(
+        matches!(&err, GoogleError::Permanent { code: Some(400), message: m, .. } if m == message),
+        "{err:?}"
+    );
+    assert_eq!(h.seen().len(), 1);
 }
 
 #[tokio::test]
@@ -482,6 +511,57 @@ async fn the_folder_is_reused_when_its_marker_is_found() {
     let q = seen[0].query.get("q").cloned().unwrap_or_default();
     assert!(q.contains("key='oneononeFolder' and value='1'"), "{q}");
     assert!(q.contains("name = '1:1 notes'"), "{q}");
+}
+
+/// developers.google.com/drive/api/guides/handle-errors, "403: Sharing rate limit exceeded"
+/// (`sharingRateLimitExceeded`): a rate limit, retried with backoff. It used to be `Forbidden`
+/// and the share was given up at once.
+#[tokio::test]
+async fn a_sharing_rate_limit_is_retried() {
+    let limited = json!({"error": {"code": 403, "message": "Rate limit exceeded. User message: \"Sorry, you have exceeded your sharing quota.\"",
+        "errors": [{"domain": "usageLimits", "reason": "sharingRateLimitExceeded",
+            "message": "Rate limit exceeded."}]}});
+    let h = Harness::new(vec![
+        (403, vec![("retry-after", "0")], limited.to_string()),
+        ok(json!({"id": "p1", "role": "writer"})),
+    ])
+    .await;
+    h.clients
+        .drive
+        .share("f1", "bob@example.com", Role::Writer, false)
+        .await
+        .expect("shared on the second attempt");
+    assert_eq!(h.seen().len(), 2);
+}
+
+/// developers.google.com/calendar/api/guides/errors, "403: Daily limit exceeded"
+/// (`dailyLimitExceeded`): not retried in the call (it used to be, 5 times); surfaced with the
+/// wait until the quota resets.
+#[tokio::test]
+async fn a_daily_limit_is_surfaced_at_once_with_the_wait() {
+    let exhausted = json!({"error": {"code": 403, "message": "Daily Limit Exceeded",
+        "errors": [{"domain": "usageLimits", "reason": "dailyLimitExceeded",
+            "message": "Daily Limit Exceeded"}]}});
+    let h = Harness::new(vec![
+        (403, vec![], exhausted.to_string()),
+        ok(json!({"items": []})),
+    ])
+    .await;
+    let err = h
+        .clients
+        .calendar
+        .list_events("primary", &SyncMode::Full, None)
+        .await
+        .expect_err("quota");
+    assert!(
+        matches!(&err, GoogleError::QuotaExhausted { reason, .. } if reason == "dailyLimitExceeded"),
+        "{err:?}"
+    );
+    assert!(err
+        .retry_after()
+        .is_some_and(|d| d >= Duration::from_secs(1)));
+    assert!(!err.is_retryable());
+    assert_eq!(h.seen().len(), 1);
 }
 
 #[tokio::test]

@@ -117,7 +117,7 @@ impl DocsState {
         {
             if required != current.revision_id {
                 return Err(DocsError::RevisionMismatch(format!(
-                    "The required revision ID '{required}' does not match the latest revision of the document."
+                    "The required revision ID '{required}' does not match the latest revision."
                 )));
             }
         }

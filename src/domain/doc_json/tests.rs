@@ -134,20 +134,32 @@ fn maximal_fixture_reads_chips_tables_and_tabs() {
     assert!(doc.named_ranges.is_empty());
 }
 
+/// The captured live document (fixtures SOURCES.md, think41/extrasuite golden
+/// `1tlHGpgj….json`) has 33 outline lists of the checklist shape (`GLYPH_TYPE_UNSPECIFIED`, no
+/// `glyphSymbol`) that are plainly not checklists ("During the Interview (In-app Chat
+/// Support):" with sub-points). Read as checklists, every bullet of an adopted doc like it
+/// would be an action item. It used to be read that way.
 #[test]
-fn unspecified_glyph_lists_are_checklists_and_glyph_lists_are_not() {
+fn unspecified_glyph_outline_lists_in_a_doc_the_daemon_did_not_write_are_plain_bullets() {
     let Some(dir) = fixtures_dir() else { return };
-    let checklists = load(
-        &dir,
+    for name in [
         "extrasuite-support-agent-unspecified-glyph-lists.json",
-    );
-    let bullets: Vec<_> = checklists
-        .paragraphs
-        .iter()
-        .filter_map(|p| p.bullet.as_ref())
-        .collect();
-    assert!(!bullets.is_empty());
-    assert!(bullets.iter().any(|b| b.checkbox));
+        "encoda-test-fixture-1-nested-lists.json",
+    ] {
+        let doc = load(&dir, name);
+        let bullets: Vec<_> = doc
+            .paragraphs
+            .iter()
+            .filter_map(|p| p.bullet.as_ref())
+            .collect();
+        assert!(!bullets.is_empty(), "{name}");
+        assert!(bullets.iter().all(|b| !b.checkbox), "{name}");
+    }
+}
+
+#[test]
+fn glyph_lists_are_not_checklists() {
+    let Some(dir) = fixtures_dir() else { return };
     let lists = load(&dir, "gatsby-lists.json");
     let bullets: Vec<_> = lists
         .paragraphs
@@ -157,6 +169,72 @@ fn unspecified_glyph_lists_are_checklists_and_glyph_lists_are_not() {
     assert!(bullets.len() >= 5);
     assert!(bullets.iter().all(|b| !b.checkbox));
     assert!(bullets.iter().any(|b| b.nesting_level > 0));
+}
+
+/// A body with one checklist-shaped list `kix.in` inside a section whose heading carries the
+/// daemon's `oneonone:` named range, and one `kix.out` of the same shape in a dated HEADING_2
+/// section a person wrote (no named range) after it.
+fn doc_with_checklist_shaped_lists(range_name: &str) -> Value {
+    let unspecified = json!({"listProperties": {"nestingLevels": [
+        {"glyphType": "GLYPH_TYPE_UNSPECIFIED", "bulletAlignment": "START", "startNumber": 1}]}});
+    let heading = |start: u32, text: &str| {
+        let mut p = para(start, text, json!({}));
+        p["paragraph"]["paragraphStyle"]["namedStyleType"] = json!("HEADING_2");
+        p
+    };
+    let item = |start: u32, text: &str, list: &str| {
+        let mut p = para(start, text, json!({}));
+        p["paragraph"]["bullet"] = json!({"listId": list});
+        p
+    };
+    // "Mon 17 Nov\n" = 11, "Alice to book\n" = 14, "Tue 18 Nov\n" = 11 UTF-16 units.
+    json!({"documentId": "d", "revisionId": "r", "body": {"content": [
+        {"endIndex": 1, "sectionBreak": {}},
+        heading(1, "Mon 17 Nov\n"),
+        item(12, "Alice to book\n", "kix.in"),
+        heading(26, "Tue 18 Nov\n"),
+        item(37, "Bob to send\n", "kix.out")]},
+      "lists": {"kix.in": unspecified.clone(), "kix.out": unspecified},
+      "namedRanges": {range_name: {"name": range_name, "namedRanges": [
+          {"namedRangeId": "kix.nr", "name": range_name,
+           "ranges": [{"startIndex": 1, "endIndex": 12}]}]}}})
+}
+
+fn checkbox_by_list(doc: &Doc) -> Vec<(String, bool)> {
+    doc.paragraphs
+        .iter()
+        .filter_map(|p| p.bullet.as_ref())
+        .map(|b| (b.list_id.clone(), b.checkbox))
+        .collect()
+}
+
+#[test]
+fn checklist_shaped_lists_are_checklists_only_in_the_daemons_sections() {
+    let doc = Doc::from_json(&doc_with_checklist_shaped_lists("oneonone:ev1_20261117")).unwrap();
+    assert_eq!(
+        checkbox_by_list(&doc),
+        vec![("kix.in".into(), true), ("kix.out".into(), false)]
+    );
+    // Another tool's named range proves nothing.
+    let doc = Doc::from_json(&doc_with_checklist_shaped_lists("extradoc:callout:info")).unwrap();
+    assert_eq!(
+        checkbox_by_list(&doc),
+        vec![("kix.in".into(), false), ("kix.out".into(), false)]
+    );
+}
+
+/// A list is one thing: if any of its paragraphs is in the daemon's section, it is the
+/// daemon's checklist, including where a person continued it further down.
+#[test]
+fn a_checklist_list_reaching_into_the_daemons_section_is_a_checklist_everywhere() {
+    let mut v = doc_with_checklist_shaped_lists("oneonone:k");
+    // The person's section continues the daemon's list: same list id, so the same list.
+    v["body"]["content"][4]["paragraph"]["bullet"]["listId"] = json!("kix.in");
+    let doc = Doc::from_json(&v).unwrap();
+    assert_eq!(
+        checkbox_by_list(&doc),
+        vec![("kix.in".into(), true), ("kix.in".into(), true)]
+    );
 }
 
 #[test]

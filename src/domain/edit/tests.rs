@@ -131,7 +131,16 @@ impl Sim {
                     at == 0 || !(0xDC00..0xE000).contains(&host.text[at]),
                     "insert splits a surrogate pair"
                 );
-                let inserted: Vec<u16> = text.encode_utf16().collect();
+                // Google strips these from inserted text (Docs API reference,
+                // InsertTextRequest.text): U+0000–U+0008, U+000C–U+001F, U+E000–U+F8FF.
+                let inserted: Vec<u16> = text
+                    .chars()
+                    .filter(|c| {
+                        !matches!(c, '\u{0}'..='\u{8}' | '\u{C}'..='\u{1F}' | '\u{E000}'..='\u{F8FF}')
+                    })
+                    .collect::<String>()
+                    .encode_utf16()
+                    .collect();
                 let mut units = host.text[..at].to_vec();
                 units.extend(&inserted);
                 units.extend(&host.text[at..]);
@@ -365,6 +374,25 @@ fn control_characters_in_block_text_cannot_split_paragraphs() {
     ];
     let ops = check_plan(&[Para::normal("")], &[], &blocks).unwrap();
     assert!(matches!(&ops[0], DocOp::InsertText { text, .. } if text == "24 Nov 2026\na b c d\n"));
+}
+
+/// Docs API reference, InsertTextRequest.text: private-use characters (U+E000–U+F8FF) "will
+/// be stripped out of the inserted text". A carried item holding one (U+E907 is what
+/// `documents.get` shows for a chip it cannot render) used to be sent as is, so every style,
+/// bullet and named-range index after it was one too far.
+#[test]
+fn private_use_characters_in_block_text_do_not_shift_indices() {
+    let blocks = vec![
+        blk(BlockKind::Heading(2), "24 Nov 2026"),
+        blk(BlockKind::Checkbox, "Bob \u{E907}to send it"),
+        blk(BlockKind::Heading(3), "Notes\u{F8FF}"),
+        blk(BlockKind::Bullet, "x"),
+    ];
+    let ops = check_plan(&[Para::normal("")], &[], &blocks).unwrap();
+    assert!(
+        matches!(&ops[0], DocOp::InsertText { text, .. } if text == "24 Nov 2026\nBob to send it\nNotes\nx\n"),
+        "{ops:?}"
+    );
 }
 
 #[test]
