@@ -107,6 +107,12 @@ pub fn error_policy(failure: &Failure) -> Action {
                 retry_after: Some(after),
                 ..
             } => Action::Requeue { after: *after },
+            // A daily or project quota is spent until it resets: come back then. (Until the
+            // per-user back-off across passes exists, the next poll still tries once; the
+            // adapter never retries this error within a call.)
+            GoogleError::QuotaExhausted { retry_after, .. } => Action::Requeue {
+                after: *retry_after,
+            },
             GoogleError::RateLimited { .. }
             | GoogleError::Transient { .. }
             | GoogleError::RevisionConflict { .. }
