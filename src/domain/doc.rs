@@ -48,7 +48,9 @@ pub enum ParagraphKind {
 pub struct Bullet {
     pub list_id: String,
     pub nesting_level: u32,
-    /// True for a checklist item (`BULLET_CHECKBOX`). The API does not say whether it is ticked.
+    /// True for a checklist item in a section the daemon wrote: only there is a checklist
+    /// provably one, since Google shows checklists and plain outline lists alike
+    /// (`domain::doc_json`). The API never says whether an item is ticked.
     pub checkbox: bool,
 }
 
