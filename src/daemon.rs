@@ -109,8 +109,14 @@ impl Daemon {
                 break;
             }
             let now = self.clock.now().await?;
-            match reconciler.reconcile(clients, now).await {
-                Ok(outcome) => {
+            match isolated(reconciler.reconcile(clients, now)).await {
+                Err(panic) => {
+                    tracing::error!(user = %clients.user, "pass crashed for this user ({panic}); the others go on, and this user is retried next pass");
+                    summary
+                        .failures
+                        .push(format!("{}: internal error: {panic}", clients.user));
+                }
+                Ok(Ok(outcome)) => {
                     for p in &outcome.report.problems {
                         tracing::warn!(user = %clients.user, "{p}");
                     }
@@ -119,7 +125,7 @@ impl Daemon {
                         summary.next_due = Some(summary.next_due.map_or(due, |n| n.min(due)));
                     }
                 }
-                Err(e) => {
+                Ok(Err(e)) => {
                     tracing::error!(user = %clients.user, error = %e, "pass failed for this user; retrying next pass");
                     summary.failures.push(e.to_string());
                 }
@@ -230,5 +236,44 @@ fn load_template(config: &Config) -> anyhow::Result<Template> {
             Ok(Template::new(path.display().to_string(), source)?)
         }
         None => Ok(Template::default_template()?),
+    }
+}
+
+/// Runs one user's pass so that a panic in it (a bug, never an input: inputs are errors) ends
+/// only that user's pass, as a reported failure with the panic's message, instead of the
+/// process. The store is behind a mutex that is taken poison-tolerant, and an unfinished SQLite
+/// transaction rolls back when dropped, so the next pass starts from a consistent store.
+async fn isolated<T>(pass: impl std::future::Future<Output = T>) -> Result<T, String> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(pass)
+        .catch_unwind()
+        .await
+        .map_err(|payload| {
+            payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_string())
+        })
+}
+
+#[cfg(test)]
+mod isolation_tests {
+    use super::isolated;
+
+    #[tokio::test]
+    async fn a_panicking_pass_becomes_a_failure_with_its_message() {
+        let got = isolated(async {
+            let v: Vec<u32> = Vec::new();
+            #[allow(clippy::indexing_slicing)]
+            v[3]
+        })
+        .await;
+        let msg = got.expect_err("the panic is caught");
+        assert!(msg.contains("index out of bounds"), "{msg}");
+        let fine = isolated(async { 7 }).await;
+        assert_eq!(fine, Ok(7));
+        let formatted = isolated(async { panic!("user {} broke", "bob") }).await;
+        assert_eq!(formatted, Err::<(), _>("user bob broke".to_string()));
     }
 }

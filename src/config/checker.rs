@@ -70,19 +70,36 @@ pub(super) fn check_email(c: &Checker, key: &str, value: &str) -> Result<(), Con
     }
 }
 
-pub(super) fn at_least(
+/// A duration key within `min..=max`. Every duration has an upper bound too: the schedule adds
+/// them to dates, and a value like "300000y" would otherwise overflow the calendar arithmetic
+/// instead of being refused here with the key's name.
+pub(super) fn within(
     c: &Checker,
     key: &str,
     value: Duration,
     min: Duration,
+    max: Duration,
 ) -> Result<(), ConfigError> {
+    let show = |d: Duration| humantime_serde::re::humantime::format_duration(d).to_string();
     if value < min {
         return Err(c.invalid(
             key,
             format!(
-                "\"{}\" is too short; the minimum is \"{}\"",
-                humantime_serde::re::humantime::format_duration(value),
-                humantime_serde::re::humantime::format_duration(min)
+                "\"{}\" is too short; accepted: {} to {}",
+                show(value),
+                show(min),
+                show(max)
+            ),
+        ));
+    }
+    if value > max {
+        return Err(c.invalid(
+            key,
+            format!(
+                "\"{}\" is too long; accepted: {} to {}",
+                show(value),
+                show(min),
+                show(max)
             ),
         ));
     }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use url::{Host, Url};
 
-use super::checker::{at_least, check_email, Checker};
+use super::checker::{check_email, within, Checker};
 use super::schema::{RawAuthKind, RawGoogle};
 use super::{ConfigError, GoogleAuth, GoogleConfig};
 
@@ -135,11 +135,12 @@ pub(super) fn google(
         ));
     }
     let request_timeout = g.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
-    at_least(
+    within(
         c,
         "google.request_timeout",
         request_timeout,
         Duration::from_secs(1),
+        Duration::from_secs(10 * 60),
     )?;
     Ok(GoogleConfig {
         auth,

@@ -380,6 +380,33 @@ fn max_attempts_and_timeouts_have_bounds() {
     );
 }
 
+/// Issue 10 §7: `lookahead = "300000y"` used to panic the daemon ("`DateTime + TimeDelta`
+/// overflowed"); every duration now has an upper bound, refused with the key and the range.
+#[test]
+fn every_duration_has_an_upper_bound() {
+    let f = Fixture::new();
+    for (key, value) in [
+        ("lookahead", "300000y"),
+        ("lookahead", "400d"),
+        ("prepare_before", "60d"),
+        ("harvest_after", "8d"),
+        ("poll_interval", "2d"),
+    ] {
+        assert_contains(
+            &f.error(&format!("{SA}[daemon]\n{key} = \"{value}\"\n")),
+            &[&format!("daemon.{key}"), "too long", "accepted:"],
+        );
+    }
+    assert_contains(
+        &f.error(&format!("{SA}request_timeout = \"1h\"\n")),
+        &["google.request_timeout", "too long"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[daemon]\nprepare_before = \"10s\"\n")),
+        &["daemon.prepare_before", "too short"],
+    );
+}
+
 #[test]
 fn lookahead_must_exceed_prepare_before() {
     let f = Fixture::new();

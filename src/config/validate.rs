@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use regex::{Regex, RegexBuilder};
 
-use super::checker::{at_least, check_email, Checker};
+use super::checker::{check_email, within, Checker};
 use super::google_section;
 use super::schema::{RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc};
 use super::{
@@ -61,16 +61,28 @@ fn daemon(c: &Checker, d: RawDaemon) -> Result<DaemonConfig, ConfigError> {
             ),
         ));
     }
+    const MINUTE: Duration = Duration::from_secs(60);
+    const DAY: Duration = Duration::from_secs(24 * 3600);
     let poll_interval = d.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL);
-    at_least(
+    within(
         c,
         "daemon.poll_interval",
         poll_interval,
         Duration::from_secs(1),
+        DAY,
     )?;
     let prepare_before = d.prepare_before.unwrap_or(DEFAULT_PREPARE_BEFORE);
+    within(c, "daemon.prepare_before", prepare_before, MINUTE, 30 * DAY)?;
     let harvest_after = d.harvest_after.unwrap_or(DEFAULT_HARVEST_AFTER);
+    within(
+        c,
+        "daemon.harvest_after",
+        harvest_after,
+        Duration::ZERO,
+        7 * DAY,
+    )?;
     let lookahead = d.lookahead.unwrap_or(DEFAULT_LOOKAHEAD);
+    within(c, "daemon.lookahead", lookahead, DAY, 366 * DAY)?;
     if lookahead <= prepare_before {
         return Err(c.invalid(
             "daemon.lookahead",
