@@ -192,8 +192,10 @@ pub(crate) fn settle(
                 .ok()
                 .and_then(|d| now.checked_add_signed(d));
             out.due_by(at);
+            out.transient_failures += 1;
         }
-        Action::Backoff | Action::Problem { .. } => {}
+        Action::Backoff => out.transient_failures += 1,
+        Action::Problem { .. } => {}
     }
     out.report.problems.push(e.problem_line(&action));
     Ok(())

@@ -117,7 +117,13 @@ impl<'a> Reconciler<'a> {
             }
         }
         out.report.problems.extend(changes.problem.take());
-        let token = plan::drive_token(changes.new_token.take());
+        // The change list moves forward only when every series was served or failed for good
+        // (a problem a person must fix): after a failed read, the same changes are asked again.
+        let reported = changes
+            .new_token
+            .take()
+            .filter(|_| out.transient_failures == 0);
+        let token = plan::drive_token(reported);
         self.apply_user_steps(user, token.as_slice(), now, &mut out)?;
         Ok(out)
     }

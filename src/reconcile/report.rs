@@ -78,6 +78,10 @@ pub struct UserOutcome {
     /// When something becomes due next if nothing changes in Calendar (or Google asked us to
     /// come back).
     pub next_due: Option<DateTime<Utc>>,
+    /// Series steps that failed in a way that may pass by itself (a 5xx, a timeout, a rate
+    /// limit). While any did, the pass does not move Drive's change list forward: a doc it
+    /// reported changed may be among those not read, and must be reported again next pass.
+    pub(crate) transient_failures: usize,
 }
 
 impl UserOutcome {

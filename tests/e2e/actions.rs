@@ -7,7 +7,7 @@ use google_docs1::api::{
     ReplaceAllTextRequest, Request, SubstringMatchCriteria,
 };
 use oneonone_sandbox::people::Person;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// Runs the real binary's `actions --format json` against the company's store.
 fn actions_json(co: &Company, extra: &[&str]) -> Vec<Value> {
@@ -255,4 +255,52 @@ async fn a_deleted_section_heading_keeps_the_meetings_items_and_is_reported() {
         "the missing section is reported: {:?}",
         report.problems
     );
+}
+
+/// Issue 10 §2: Drive reports the doc changed, but reading it fails (two 503s, the test
+/// config's two attempts). The change list must not move forward past that change: the next
+/// pass asks again, reads the doc and harvests the item Bob typed.
+#[tokio::test]
+async fn a_failed_re_read_keeps_the_change_for_the_next_pass() {
+    let (co, alice, series, daemon) = alice_and_bob("").await;
+    let bob = co.person("bob@example.com").await;
+    co.run_until(&daemon, utc(2026, 12, 1, 10, 30)).await;
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    assert!(actions_json(&co, &[]).is_empty());
+
+    bob.type_under_heading(
+        &doc_id,
+        "Action items",
+        &["Bob to book the offsite by Friday"],
+    )
+    .await
+    .expect("type");
+    co.control
+        .post(
+            "_sandbox/faults",
+            json!({"method": "docs.documents.get", "status": 503, "times": 2}),
+        )
+        .await
+        .expect("fault");
+    co.set_now(utc(2026, 12, 1, 11, 0)).await;
+    let failed = co.pass(&daemon).await.report;
+    assert!(
+        failed
+            .problems
+            .iter()
+            .any(|p| p.contains("503") || p.contains("Backend")),
+        "the failed read is reported: {:?}",
+        failed.problems
+    );
+    assert!(actions_json(&co, &[]).is_empty(), "nothing harvested yet");
+
+    co.set_now(utc(2026, 12, 1, 11, 20)).await;
+    co.pass(&daemon).await;
+    let items = actions_json(&co, &[]);
+    assert_eq!(items.len(), 1, "the typed item is harvested: {items:#?}");
+    assert_eq!(find(&items, "book the offsite")["owner"], "bob@example.com");
 }
