@@ -2,9 +2,10 @@
 //!
 //! Each pass syncs every user's calendar (one call when idle) and runs the work that is due;
 //! between passes it sleeps until the earliest next due time or the poll interval, whichever
-//! comes first, with ±25 % jitter as Google asks of pollers. SIGTERM/SIGINT are honoured
-//! between steps: the Google call in flight finishes (every step is idempotent, so an abandoned
-//! pass is simply redone next start), then the loop exits.
+//! comes first, with ±25 % jitter as Google asks of pollers. SIGTERM/SIGINT are honoured at
+//! once, also in the middle of a user's pass: the call in flight is abandoned (every step is
+//! idempotent and found again by its marker, so an abandoned pass is simply redone next start),
+//! then the loop exits.
 
 use crate::clock::Clock;
 use crate::config::{ClockKind, Config, Settings};
@@ -109,7 +110,25 @@ impl Daemon {
                 break;
             }
             let now = self.clock.now().await?;
-            match isolated(reconciler.reconcile(clients, now)).await {
+            let user_pass = isolated(reconciler.reconcile(clients, now));
+            let result = match stop {
+                None => user_pass.await,
+                Some(stop) => {
+                    // The stop signal reaches inside a user's pass: the pass is dropped at its
+                    // next await (a Google call in flight is abandoned). That is safe because a
+                    // pass never holds the store across an await and every step is idempotent
+                    // and found again by its marker, exactly as after a crash.
+                    let mut stop = stop.clone();
+                    tokio::select! {
+                        r = user_pass => r,
+                        _ = stop.wait_for(|stopped| *stopped) => {
+                            tracing::info!(user = %clients.user, "stop requested: leaving this user's pass mid-way; it is redone next start");
+                            break;
+                        }
+                    }
+                }
+            };
+            match result {
                 Err(panic) => {
                     tracing::error!(user = %clients.user, "pass crashed for this user ({panic}); the others go on, and this user is retried next pass");
                     summary

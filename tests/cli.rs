@@ -552,3 +552,40 @@ async fn actions_formats_work_on_an_empty_store() {
         "actions reads only the store"
     );
 }
+
+/// Issue 10 §5: SIGTERM reaches inside a user's pass. The first call of the pass (the calendar
+/// sync) hangs for 40 s; the process must still leave within a few seconds of SIGTERM, not
+/// after the call, and with a clean exit status.
+#[tokio::test]
+async fn sigterm_inside_a_slow_call_stops_at_once() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    w.control
+        .post(
+            "_sandbox/faults",
+            serde_json::json!({"method": "calendar.events.list", "kind": "delay",
+                               "delay_ms": 40_000, "times": 1}),
+        )
+        .await
+        .expect("fault");
+    let config = w.config_path.display().to_string();
+    let mut child = command(&["--config", &config, "run"], w.dir.path())
+        .spawn()
+        .expect("spawn run");
+    // Wait until the slow call is in flight.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while w.calls("calendar.events.list").await == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the pass never started"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let asked = std::time::Instant::now();
+    sigterm(&child);
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops within 10 s of SIGTERM, not after the 40 s call")
+        .expect("wait");
+    assert_eq!(status.code(), Some(0), "clean exit after SIGTERM");
+    assert!(asked.elapsed() < Duration::from_secs(10));
+}
