@@ -11,7 +11,7 @@ use crate::domain::schedule::{DocChange, SectionState};
 use crate::google::calendar::doc_url;
 use crate::google::Clients;
 use crate::store::{EventStatus, SeriesState};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 /// The user's calendar after the sync, as series.
 pub(super) struct ObservedUser {
@@ -92,7 +92,20 @@ pub(super) async fn series(
             }
         }
     };
-    let occurrences = view.occurrences(now, r.settings.lookback, r.settings.lookahead);
+    // The doc is the record. When the store does not know it yet (first sight, or a deleted
+    // store) every dated section since the series began is found again and harvested, not
+    // only the recent window: the ledger's history must survive losing the store.
+    let lookback = match &doc {
+        DocSource::Remembered(_) => r.settings.lookback,
+        _ => view
+            .first_start()
+            .and_then(|first| {
+                now.signed_duration_since(first)
+                    .checked_add(&Duration::days(2))
+            })
+            .map_or(r.settings.lookback, |since| since.max(r.settings.lookback)),
+    };
+    let occurrences = view.occurrences(now, lookback, r.settings.lookahead);
     let stored = r
         .store(|s| series::section_states(s, view))
         .map_err(|e| fail(key, "read the section states from the store", e))?;

@@ -32,6 +32,14 @@ pub(crate) struct SeriesView {
 }
 
 impl SeriesView {
+    /// When the series began: the earliest start of its masters (a split series has several).
+    pub fn first_start(&self) -> Option<DateTime<Utc>> {
+        self.masters
+            .iter()
+            .filter_map(|m| m.start.as_ref().and_then(|t| t.utc()))
+            .min()
+    }
+
     /// The occurrences from `lookback` ago to `lookahead` ahead, cancelled ones included (the
     /// schedule skips them), sorted by start.
     pub fn occurrences(

@@ -304,3 +304,49 @@ async fn a_failed_re_read_keeps_the_change_for_the_next_pass() {
     assert_eq!(items.len(), 1, "the typed item is harvested: {items:#?}");
     assert_eq!(find(&items, "book the offsite")["owner"], "bob@example.com");
 }
+
+/// Issue 10 §9: the doc is the record. Nine weeks of meetings, items typed in the first; the
+/// store is deleted; the rebuild reads every dated section since the series began (not only
+/// the last six weeks), so the exported ledger is the same as before.
+#[tokio::test]
+async fn a_deleted_store_is_rebuilt_from_every_section_of_the_doc() {
+    let (co, alice, series, daemon) = alice_and_bob("").await;
+    let bob = co.person("bob@example.com").await;
+    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    bob_types_items(&bob, &doc_id).await;
+    for week in 0..9 {
+        let tuesday = utc(2026, 12, 1, 10, 30) + chrono::Duration::weeks(week);
+        co.set_now(tuesday).await;
+        co.pass(&daemon).await;
+        co.set_now(tuesday + chrono::Duration::days(6)).await;
+        co.pass(&daemon).await;
+    }
+    let summary = |items: Vec<Value>| {
+        let mut rows: Vec<String> = items
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} | {} | {} | {} | {}",
+                    i["meeting"], i["task"], i["owner"], i["due"], i["done"]
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let before = summary(actions_json(&co, &[]));
+    assert_eq!(before.len(), 5, "{before:#?}");
+    assert!(before.iter().all(|r| r.starts_with("\"2026-12-01\"")), "{before:#?}");
+
+    drop(daemon);
+    co.delete_store();
+    let daemon = co.daemon().await;
+    co.pass(&daemon).await;
+    let after = summary(actions_json(&co, &[]));
+    assert_eq!(after, before, "the rebuilt ledger equals the one before");
+}
