@@ -125,3 +125,129 @@ async fn the_search_lag_control_refuses_a_bad_body() {
         .expect_err("negative seconds are refused");
     assert!(err.to_string().contains("drive search lag"), "{err}");
 }
+
+fn requests(v: serde_json::Value) -> Vec<google_docs1::api::Request> {
+    serde_json::from_value(v).expect("requests")
+}
+
+/// `documents.get` in both forms, with the revision id taken out, plus that id.
+async fn read_without_revision(person: &Person, id: &str) -> (serde_json::Value, String) {
+    let (_, legacy) = person.docs.documents().get(id).doit().await.expect("get");
+    let (_, tabs) = person
+        .docs
+        .documents()
+        .get(id)
+        .include_tabs_content(true)
+        .doit()
+        .await
+        .expect("get with tabs");
+    let revision = legacy.revision_id.clone().expect("revisionId");
+    let mut both = serde_json::json!([legacy, tabs]);
+    for doc in both.as_array_mut().expect("array") {
+        doc.as_object_mut().expect("object").remove("revisionId");
+    }
+    (both, revision)
+}
+
+async fn ticked(control: &SandboxClient, id: &str) -> serde_json::Value {
+    control
+        .get(&format!("_sandbox/documents/{id}/ticks"))
+        .await
+        .expect("ticks")["ticked"]
+        .clone()
+}
+
+/// A ticked checklist item is invisible to the API: a checklist reads back as a bullet with
+/// `GLYPH_TYPE_UNSPECIFIED` and "there is no differentiator between the list items that are
+/// checked vs the ones not checked" (googleapis/google-api-nodejs-client#2870; still so in
+/// 2026, taylorwilsdon/google_workspace_mcp#528: clicks are not read back). The click is an
+/// edit all the same: the revision id changes.
+#[tokio::test]
+async fn a_tick_changes_the_revision_and_nothing_else_the_api_shows() {
+    let (_sandbox, control, alice) = start(SandboxOptions::default()).await;
+    let doc = alice.create_doc("1-1").await.expect("create");
+    let id = doc.document_id.expect("id");
+    alice
+        .edit_doc(
+            &id,
+            requests(serde_json::json!([
+                { "insertText": { "location": { "index": 1 }, "text": "Action items\nsend the Q3 draft\nbook the room" } },
+                { "createParagraphBullets": { "range": { "startIndex": 14, "endIndex": 45 }, "bulletPreset": "BULLET_CHECKBOX" } },
+            ])),
+        )
+        .await
+        .expect("edit");
+    let (before, rev_before) = read_without_revision(&alice, &id).await;
+    assert_eq!(ticked(&control, &id).await, serde_json::json!([]));
+
+    alice.tick(&id, "send the Q3").await.expect("tick");
+    let (after, rev_after) = read_without_revision(&alice, &id).await;
+    assert_eq!(after, before, "documents.get does not show the tick");
+    assert_ne!(rev_after, rev_before, "a click is an edit");
+    assert_eq!(
+        ticked(&control, &id).await,
+        serde_json::json!([{ "tabId": "t.0", "paragraph": 1, "text": "send the Q3 draft" }]),
+        "the editor shows it"
+    );
+
+    // Only checklist items have a box; an unknown text says what it looked for.
+    let err = alice
+        .tick(&id, "Action items")
+        .await
+        .expect_err("a heading has no box");
+    assert!(err.to_string().contains("not a checklist item"), "{err}");
+    let err = alice
+        .tick(&id, "nothing like it")
+        .await
+        .expect_err("no match");
+    assert!(err.to_string().contains("nothing like it"), "{err}");
+
+    // By index, and unticking.
+    control
+        .post(
+            &format!("_sandbox/documents/{id}/tick"),
+            serde_json::json!({ "paragraph": 2 }),
+        )
+        .await
+        .expect("tick by index");
+    alice.untick(&id, "send").await.expect("untick");
+    assert_eq!(
+        ticked(&control, &id).await,
+        serde_json::json!([{ "tabId": "t.0", "paragraph": 2, "text": "book the room" }])
+    );
+
+    // Typing before the item keeps its tick on it; leaving the list drops the tick.
+    alice.type_at(&id, 32, "new line\n").await.expect("type");
+    assert_eq!(
+        ticked(&control, &id).await,
+        serde_json::json!([{ "tabId": "t.0", "paragraph": 3, "text": "book the room" }])
+    );
+    alice
+        .edit_doc(
+            &id,
+            requests(serde_json::json!([
+                { "deleteParagraphBullets": { "range": { "startIndex": 14, "endIndex": 54 } } },
+            ])),
+        )
+        .await
+        .expect("edit");
+    assert_eq!(ticked(&control, &id).await, serde_json::json!([]));
+}
+
+/// Typing "✅ " is what the API does see (the old `mark_done`, now named for what it is).
+#[tokio::test]
+async fn a_typed_done_mark_is_text() {
+    let (_sandbox, _control, alice) = start(SandboxOptions::default()).await;
+    let doc = alice.create_doc("1-1").await.expect("create");
+    let id = doc.document_id.expect("id");
+    alice
+        .type_at(&id, 1, "send the Q3 draft")
+        .await
+        .expect("type");
+    assert!(alice.type_done_mark(&id, "Q3").await.expect("mark"));
+    let doc = alice.get_doc(&id).await.expect("get");
+    assert_eq!(
+        oneonone_sandbox::people::doc_text(&doc),
+        "✅ send the Q3 draft\n"
+    );
+}

@@ -7,6 +7,7 @@
 //! * `requests` — `documents.batchUpdate`, one file per request family.
 //! * [`json`] — the model as `documents.get` JSON (legacy and tabs forms).
 //! * [`import`] — parsing captured `documents.get` JSON (indices ignored, recomputed).
+//! * [`ticks`] — a person's click on a checklist box: stored, invisible to the API.
 //! * [`unknown_names`] — Docs' 400 for names its schema lacks, at any depth.
 //! * `http` — the axum routes.
 
@@ -19,6 +20,7 @@ pub mod index;
 pub mod json;
 pub mod model;
 mod requests;
+pub mod ticks;
 pub mod unknown_names;
 pub mod utf16;
 
@@ -181,6 +183,7 @@ fn new_document(id: String, title: &str, revision_id: String) -> Document {
         style: object(json!({ "namedStyleType": "NORMAL_TEXT", "direction": "LEFT_TO_RIGHT" })),
         bullet: None,
         extra: Json::new(),
+        ticked: false,
     };
     let content = DocumentTab {
         body: Segment {
