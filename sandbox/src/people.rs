@@ -375,6 +375,25 @@ impl Person {
         Ok(())
     }
 
+    /// Adds an empty tab titled `title` at root position `index` (0 = before the others), as a
+    /// person does in the editor, and returns its `tabId`. With a tab added first, legacy
+    /// `documents.get` shows the new tab and requests without `tabId` write into it.
+    pub async fn add_tab(
+        &self,
+        doc_id: &str,
+        title: &str,
+        index: usize,
+    ) -> Result<String, PersonError> {
+        let added = self
+            .control
+            .post(
+                &format!("_sandbox/documents/{doc_id}/tabs"),
+                serde_json::json!({ "title": title, "index": index }),
+            )
+            .await?;
+        Ok(added["tabId"].as_str().unwrap_or_default().to_string())
+    }
+
     /// Unticks the box that [`Person::tick`] would tick.
     pub async fn untick(&self, doc_id: &str, text_prefix: &str) -> Result<(), PersonError> {
         self.control

@@ -251,3 +251,117 @@ async fn a_typed_done_mark_is_text() {
         "✅ send the Q3 draft\n"
     );
 }
+
+/// The text runs of one tab's body (from the tabs form) or of the legacy body.
+fn body_text(body: Option<&google_docs1::api::Body>) -> String {
+    body.and_then(|b| b.content.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.paragraph.as_ref())
+        .flat_map(|p| p.elements.iter().flatten())
+        .filter_map(|e| e.text_run.as_ref()?.content.clone())
+        .collect()
+}
+
+/// Tabs as developers.google.com/docs/api/how-tos/tabs describes them: with
+/// `includeTabsContent=true` each tab is `tabs[].documentTab.body` with `tabProperties`
+/// (`tabId`, `title`, `index`); without it the top-level `body` is the FIRST tab's; every
+/// `Location`, `Range` and `EndOfSegmentLocation` may carry a `tabId`, absent meaning the first
+/// tab; named ranges belong to a tab. (The captured three-tab document in
+/// /work/shared/fixtures/google/docs/extrasuite-three-tabs-project-ideas.json has the same
+/// `tabProperties` shape.) A person adding a tab before the others moves what "first" means.
+#[tokio::test]
+async fn a_tab_added_first_takes_over_the_legacy_body_and_untargeted_writes() {
+    let (_sandbox, control, alice) = start(SandboxOptions::default()).await;
+    let doc = alice.create_doc("1-1").await.expect("create");
+    let id = doc.document_id.expect("id");
+    alice
+        .type_at(&id, 1, "our notes")
+        .await
+        .expect("type in t.0");
+
+    let new_tab = alice.add_tab(&id, "Agenda", 0).await.expect("add tab");
+    assert!(new_tab.starts_with("t.") && new_tab != "t.0", "{new_tab}");
+    let legacy = alice.get_doc(&id).await.expect("get");
+    assert_eq!(
+        body_text(legacy.body.as_ref()),
+        "\n",
+        "the legacy body is the first tab, now the new empty one"
+    );
+
+    // Writes without tabId go to the first tab; with tabId to the one named.
+    alice
+        .edit_doc(
+            &id,
+            requests(serde_json::json!([
+                { "insertText": { "location": { "index": 1 }, "text": "agenda item" } },
+                { "insertText": { "endOfSegmentLocation": { "tabId": "t.0" }, "text": " (kept)" } },
+                { "createNamedRange": { "name": "notes", "range": { "tabId": "t.0", "startIndex": 1, "endIndex": 10 } } },
+                { "createNamedRange": { "name": "agenda", "range": { "startIndex": 1, "endIndex": 7 } } },
+            ])),
+        )
+        .await
+        .expect("edit");
+    let (_, tabbed) = alice
+        .docs
+        .documents()
+        .get(&id)
+        .include_tabs_content(true)
+        .doit()
+        .await
+        .expect("get with tabs");
+    let tabs = tabbed.tabs.expect("tabs");
+    let props: Vec<(String, String, i32)> = tabs
+        .iter()
+        .map(|t| {
+            let p = t.tab_properties.clone().expect("tabProperties");
+            (
+                p.tab_id.expect("tabId"),
+                p.title.expect("title"),
+                p.index.unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        props,
+        vec![
+            (new_tab.clone(), "Agenda".to_string(), 0),
+            ("t.0".to_string(), "Tab 1".to_string(), 1),
+        ]
+    );
+    let content = |i: usize| tabs[i].document_tab.as_ref().expect("documentTab");
+    assert_eq!(body_text(content(0).body.as_ref()), "agenda item\n");
+    assert_eq!(body_text(content(1).body.as_ref()), "our notes (kept)\n");
+    let names = |i: usize| -> Vec<String> {
+        content(i)
+            .named_ranges
+            .clone()
+            .unwrap_or_default()
+            .into_keys()
+            .collect()
+    };
+    assert_eq!(names(0), vec!["agenda"], "named ranges are per tab");
+    assert_eq!(names(1), vec!["notes"]);
+
+    // An unknown tabId is Google's 400, and the batch is not applied.
+    let err = alice
+        .edit_doc(
+            &id,
+            requests(serde_json::json!([
+                { "insertText": { "location": { "index": 1, "tabId": "t.nope" }, "text": "x" } },
+            ])),
+        )
+        .await
+        .expect_err("unknown tab");
+    assert!(err.to_string().contains("t.nope"), "{err}");
+
+    // The control checks its index and says what it expected.
+    let err = control
+        .post(
+            &format!("_sandbox/documents/{id}/tabs"),
+            serde_json::json!({ "title": "Far", "index": 9 }),
+        )
+        .await
+        .expect_err("index out of range");
+    assert!(err.to_string().contains("at most 2"), "{err}");
+}

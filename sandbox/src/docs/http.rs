@@ -1,5 +1,5 @@
 //! The Docs v1 HTTP surface: `documents.create`, `documents.get`, `documents.batchUpdate`,
-//! and the sandbox's `/_sandbox/documents/import`, `…/{id}/tick` and `…/{id}/ticks`.
+//! and the sandbox's `/_sandbox/documents/import`, `…/{id}/tick`, `…/{id}/ticks` and `…/{id}/tabs`.
 //!
 //! Access follows Drive: reading needs a reader role (or better) on the file, writing a
 //! writer role; a token with only the `drive.file` scope opens only documents its app
@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/_sandbox/documents/import", post(import))
         .route("/_sandbox/documents/{id}/tick", post(tick))
         .route("/_sandbox/documents/{id}/ticks", axum::routing::get(ticks))
+        .route("/_sandbox/documents/{id}/tabs", post(add_tab))
 }
 
 impl From<DocsError> for ApiError {
@@ -242,4 +243,39 @@ async fn tick(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) ->
 async fn ticks(State(s): State<AppState>, Path(id): Path<String>) -> Response {
     let result = s.lock().docs.ticked(&id);
     control_reply(result.map(|items| json!({ "ticked": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewTab {
+    title: Option<String>,
+    index: Option<usize>,
+}
+
+/// `POST /_sandbox/documents/{id}/tabs {"title"?, "index"?}`: a person adds an empty root tab
+/// at `index` (default 0, before the others; title default "Tab N"). Answers
+/// `{"documentId", "tabId", "index", "title", "revisionId"}`.
+async fn add_tab(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) -> Response {
+    let req: NewTab = match crate::admin::parse_json(&body, "new tab") {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let mut w = s.lock();
+    let count = w.docs.document(&id).map_or(0, |d| d.tabs.len());
+    let title = req
+        .title
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| format!("Tab {}", count + 1));
+    let index = req.index.unwrap_or(0);
+    let result = w.docs.add_tab(&id, &title, index);
+    if result.is_ok() {
+        let now = w.now();
+        drive_link::touch(&mut w, &id, now);
+    }
+    control_reply(result.map(|(tab_id, revision)| {
+        json!({
+            "documentId": id, "tabId": tab_id, "index": index, "title": title,
+            "revisionId": revision,
+        })
+    }))
 }
