@@ -239,7 +239,7 @@ fn empty_tab_content() -> DocumentTab {
         extra: Json::new(),
         ticked: false,
     };
-    let content = DocumentTab {
+    DocumentTab {
         body: Segment {
             content: vec![
                 Block::SectionBreak(section_break),
@@ -257,8 +257,7 @@ fn empty_tab_content() -> DocumentTab {
             "pageSize": { "height": { "magnitude": 792, "unit": "PT" }, "width": { "magnitude": 612, "unit": "PT" } },
         }})),
         ..DocumentTab::default()
-    };
-    content
+    }
 }
 
 #[cfg(test)]

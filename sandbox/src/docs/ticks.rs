@@ -201,3 +201,58 @@ impl DocsState {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn checklist_doc() -> (DocsState, String) {
+        let mut s = DocsState::default();
+        let id = s.create("t");
+        let reqs = json!({ "requests": [
+            { "insertText": { "text": "a\nb", "location": { "index": 1 } } },
+            { "createParagraphBullets": { "range": { "startIndex": 1, "endIndex": 2 }, "bulletPreset": "BULLET_CHECKBOX" } },
+        ] });
+        s.batch_update(&id, &reqs, &|_| None).expect("applies");
+        (s, id)
+    }
+
+    /// An imported capture's checklist has no preset: it is recognised by its glyph, as
+    /// Google serves checklists (`GLYPH_TYPE_UNSPECIFIED`, no `glyphSymbol`).
+    #[test]
+    fn a_captured_checklist_is_recognised_by_its_glyph() {
+        let (mut s, id) = checklist_doc();
+        let doc = s.docs.get_mut(&id).expect("doc");
+        let content = doc.tabs[0].content.as_mut().expect("content");
+        for list in content.lists.values_mut() {
+            list.preset = None;
+        }
+        let (item, _) = s
+            .tick(&id, None, &Which::Text("a".into()), true)
+            .expect("a checklist item");
+        assert_eq!(item.paragraph, 0);
+        let err = s
+            .tick(&id, None, &Which::Index(1), true)
+            .expect_err("b is not in a list");
+        assert!(matches!(err, DocsError::Invalid(m) if m.contains("not a checklist item")));
+    }
+
+    #[test]
+    fn the_tick_survives_a_saved_state_and_never_reaches_the_json() {
+        let (mut s, id) = checklist_doc();
+        let before = s.get_json(&id, true).expect("json");
+        s.tick(&id, Some("t.0"), &Which::Index(0), true)
+            .expect("ticks");
+        let mut after = s.get_json(&id, true).expect("json");
+        after["revisionId"] = before["revisionId"].clone();
+        assert_eq!(after, before);
+        let restored: DocsState =
+            serde_json::from_str(&serde_json::to_string(&s).expect("saves")).expect("loads");
+        assert_eq!(restored.ticked(&id).expect("ticks").len(), 1);
+        assert!(matches!(
+            s.tick(&id, Some("t.x"), &Which::Index(0), true),
+            Err(DocsError::Invalid(_))
+        ));
+    }
+}
