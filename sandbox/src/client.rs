@@ -122,6 +122,14 @@ impl SandboxClient {
         .map(|_| ())
     }
 
+    /// Drive search lag: new files stay missing from `files.list` queries for `seconds` of
+    /// simulated time (0 = off).
+    pub async fn set_drive_search_lag(&self, seconds: u64) -> Result<(), ControlError> {
+        self.post("_sandbox/drive/search-lag", json!({ "seconds": seconds }))
+            .await
+            .map(|_| ())
+    }
+
     /// `{"calls": {method: n}, "errors": {method: n}, …}`.
     pub async fn stats(&self) -> Result<Value, ControlError> {
         self.get("_sandbox/stats").await

@@ -48,6 +48,8 @@ pub struct Person {
     pub calendar: CalendarHub<HttpConnector>,
     pub docs: Docs<HttpConnector>,
     pub drive: DriveHub<HttpConnector>,
+    /// For what a person does that no API carries (a click on a checkbox, a new tab).
+    control: SandboxClient,
 }
 
 impl Person {
@@ -71,6 +73,7 @@ impl Person {
             calendar,
             docs,
             drive,
+            control: sandbox.clone(),
         })
     }
 
@@ -340,15 +343,65 @@ impl Person {
 }
 
 impl Person {
-    /// Puts "✅ " in front of the first paragraph containing `text` (the newest one: sections
-    /// are newest first) — how people mark an item done when checkbox state is invisible to the
-    /// API. Returns false if no paragraph contains it.
-    pub async fn mark_done(&self, doc_id: &str, text: &str) -> Result<bool, PersonError> {
+    /// Types "✅ " in front of the first paragraph containing `text` (the newest one: sections
+    /// are newest first) — a person *typing* a done mark, which the API sees, unlike a click
+    /// on a checkbox ([`Person::tick`]). Returns false if no paragraph contains it.
+    pub async fn type_done_mark(&self, doc_id: &str, text: &str) -> Result<bool, PersonError> {
         let paragraphs = self.paragraphs(doc_id).await?;
         let Some(found) = paragraphs.iter().find(|p| p.text.contains(text)) else {
             return Ok(false);
         };
         self.type_at(doc_id, found.start, "✅ ").await?;
         Ok(true)
+    }
+
+    /// The old name of [`Person::type_done_mark`], kept for its callers.
+    pub async fn mark_done(&self, doc_id: &str, text: &str) -> Result<bool, PersonError> {
+        self.type_done_mark(doc_id, text).await
+    }
+
+    /// Clicks the box of the first checklist item (in the first tab) whose text starts with
+    /// `text_prefix`, as a person does in the editor. Google keeps the tick and changes the
+    /// revision, but no API shows it (see `docs::ticks`); only
+    /// `GET /_sandbox/documents/{id}/ticks` does. Fails if no such paragraph exists or it is
+    /// not a checklist item.
+    pub async fn tick(&self, doc_id: &str, text_prefix: &str) -> Result<(), PersonError> {
+        self.control
+            .post(
+                &format!("_sandbox/documents/{doc_id}/tick"),
+                serde_json::json!({ "text": text_prefix }),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Adds an empty tab titled `title` at root position `index` (0 = before the others), as a
+    /// person does in the editor, and returns its `tabId`. With a tab added first, legacy
+    /// `documents.get` shows the new tab and requests without `tabId` write into it.
+    pub async fn add_tab(
+        &self,
+        doc_id: &str,
+        title: &str,
+        index: usize,
+    ) -> Result<String, PersonError> {
+        let added = self
+            .control
+            .post(
+                &format!("_sandbox/documents/{doc_id}/tabs"),
+                serde_json::json!({ "title": title, "index": index }),
+            )
+            .await?;
+        Ok(added["tabId"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Unticks the box that [`Person::tick`] would tick.
+    pub async fn untick(&self, doc_id: &str, text_prefix: &str) -> Result<(), PersonError> {
+        self.control
+            .post(
+                &format!("_sandbox/documents/{doc_id}/tick"),
+                serde_json::json!({ "text": text_prefix, "ticked": false }),
+            )
+            .await?;
+        Ok(())
     }
 }

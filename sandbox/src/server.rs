@@ -20,6 +20,9 @@ pub struct SandboxOptions {
     pub domain: String,
     /// A saved `/_sandbox/state` to start from.
     pub seed: Option<World>,
+    /// Drive's search lag: seconds of simulated time a new file is missing from `files.list`
+    /// queries (0 = none, the default). A seed's own setting is kept when this is 0.
+    pub drive_search_lag_seconds: u64,
 }
 
 impl Default for SandboxOptions {
@@ -28,6 +31,7 @@ impl Default for SandboxOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             domain: "example.com".to_string(),
             seed: None,
+            drive_search_lag_seconds: 0,
         }
     }
 }
@@ -48,13 +52,16 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
         let url = format!("http://{addr}/");
-        let world = match options.seed {
+        let mut world = match options.seed {
             Some(mut seeded) => {
                 seeded.base_url = url.clone();
                 seeded
             }
             None => World::new(&options.domain, &url),
         };
+        if options.drive_search_lag_seconds > 0 {
+            world.drive.search_lag_seconds = options.drive_search_lag_seconds;
+        }
         let state = AppState::new(world);
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();

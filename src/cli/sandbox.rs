@@ -53,6 +53,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         listen: args.listen,
         domain: args.domain,
         seed,
+        ..SandboxOptions::default()
     })
     .await
     .with_context(|| format!("--listen {}: cannot bind", args.listen))?;

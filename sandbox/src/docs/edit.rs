@@ -276,6 +276,8 @@ pub fn resplit(mut p: Paragraph, heading_ids: HeadingIds) -> Vec<Paragraph> {
                 elements,
                 ..template.clone()
             };
+            // The tick stays with the original paragraph, the part that keeps its newline.
+            para.ticked = para.ticked && i + 1 == count;
             if i + 1 < count && para.style.contains_key("headingId") {
                 para.style.insert("headingId".into(), heading_ids().into());
             }

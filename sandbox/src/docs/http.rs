@@ -1,5 +1,5 @@
 //! The Docs v1 HTTP surface: `documents.create`, `documents.get`, `documents.batchUpdate`,
-//! and the sandbox's `/_sandbox/documents/import`.
+//! and the sandbox's `/_sandbox/documents/import`, `…/{id}/tick`, `…/{id}/ticks` and `…/{id}/tabs`.
 //!
 //! Access follows Drive: reading needs a reader role (or better) on the file, writing a
 //! writer role; a token with only the `drive.file` scope opens only documents its app
@@ -27,6 +27,9 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/documents", post(create))
         .route("/v1/documents/{*rest}", post(batch_update).get(get))
         .route("/_sandbox/documents/import", post(import))
+        .route("/_sandbox/documents/{id}/tick", post(tick))
+        .route("/_sandbox/documents/{id}/ticks", axum::routing::get(ticks))
+        .route("/_sandbox/documents/{id}/tabs", post(add_tab))
 }
 
 impl From<DocsError> for ApiError {
@@ -181,4 +184,98 @@ async fn import(State(s): State<AppState>, body: Bytes) -> Response {
         Ok(v) => (StatusCode::OK, axum::Json(v)).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// A sandbox control answered: `{"error"}` with a status when refused.
+fn control_reply(result: Result<Value, DocsError>) -> Response {
+    match result {
+        Ok(v) => (StatusCode::OK, axum::Json(v)).into_response(),
+        Err(DocsError::NotFound) => crate::admin::error(StatusCode::NOT_FOUND, "no such document"),
+        Err(DocsError::Invalid(m) | DocsError::RevisionMismatch(m)) => {
+            crate::admin::error(StatusCode::BAD_REQUEST, m)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TickBody {
+    text: Option<String>,
+    paragraph: Option<usize>,
+    #[serde(rename = "tabId")]
+    tab_id: Option<String>,
+    ticked: Option<bool>,
+}
+
+/// `POST /_sandbox/documents/{id}/tick {"text": prefix | "paragraph": n, "tabId"?, "ticked"?}`:
+/// a person clicks a checklist item's box (`ticked` false unticks it). Answers
+/// `{"documentId", "tabId", "paragraph", "text", "ticked", "revisionId"}`.
+async fn tick(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) -> Response {
+    let req: TickBody = match crate::admin::parse_json(&body, "tick") {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let which = match (req.text, req.paragraph) {
+        (Some(t), None) => super::ticks::Which::Text(t),
+        (None, Some(n)) => super::ticks::Which::Index(n),
+        _ => return crate::admin::error(
+            StatusCode::BAD_REQUEST,
+            "tick: give either \"text\" (a paragraph's text prefix) or \"paragraph\" (its index)",
+        ),
+    };
+    let ticked = req.ticked.unwrap_or(true);
+    let mut w = s.lock();
+    let result = w.docs.tick(&id, req.tab_id.as_deref(), &which, ticked);
+    if result.is_ok() {
+        let now = w.now();
+        drive_link::touch(&mut w, &id, now);
+    }
+    control_reply(result.map(|(item, revision)| {
+        json!({
+            "documentId": id, "tabId": item.tab_id, "paragraph": item.paragraph,
+            "text": item.text, "ticked": ticked, "revisionId": revision,
+        })
+    }))
+}
+
+/// `GET /_sandbox/documents/{id}/ticks`: the ticked items, as the editor shows them —
+/// `{"ticked": [{"tabId", "paragraph", "text"}]}`.
+async fn ticks(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    let result = s.lock().docs.ticked(&id);
+    control_reply(result.map(|items| json!({ "ticked": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewTab {
+    title: Option<String>,
+    index: Option<usize>,
+}
+
+/// `POST /_sandbox/documents/{id}/tabs {"title"?, "index"?}`: a person adds an empty root tab
+/// at `index` (default 0, before the others; title default "Tab N"). Answers
+/// `{"documentId", "tabId", "index", "title", "revisionId"}`.
+async fn add_tab(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) -> Response {
+    let req: NewTab = match crate::admin::parse_json(&body, "new tab") {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let mut w = s.lock();
+    let count = w.docs.document(&id).map_or(0, |d| d.tabs.len());
+    let title = req
+        .title
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| format!("Tab {}", count + 1));
+    let index = req.index.unwrap_or(0);
+    let result = w.docs.add_tab(&id, &title, index);
+    if result.is_ok() {
+        let now = w.now();
+        drive_link::touch(&mut w, &id, now);
+    }
+    control_reply(result.map(|(tab_id, revision)| {
+        json!({
+            "documentId": id, "tabId": tab_id, "index": index, "title": title,
+            "revisionId": revision,
+        })
+    }))
 }

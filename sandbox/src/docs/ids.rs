@@ -33,6 +33,11 @@ impl IdGen {
         format!("h.{}", self.token(12))
     }
 
+    /// `t.` + 12 characters: tab ids (the first tab of a document is `t.0`).
+    pub fn tab(&mut self) -> String {
+        format!("t.{}", self.token(12))
+    }
+
     /// A revision id (opaque to clients).
     pub fn revision(&mut self) -> String {
         format!("ASbx{}", self.token(12))

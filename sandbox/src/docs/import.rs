@@ -269,6 +269,7 @@ fn paragraph_from_json(v: &Value) -> Result<Paragraph, String> {
         style,
         bullet,
         extra,
+        ticked: false,
     })
 }
 

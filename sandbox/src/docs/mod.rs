@@ -7,6 +7,7 @@
 //! * `requests` — `documents.batchUpdate`, one file per request family.
 //! * [`json`] — the model as `documents.get` JSON (legacy and tabs forms).
 //! * [`import`] — parsing captured `documents.get` JSON (indices ignored, recomputed).
+//! * [`ticks`] — a person's click on a checklist box: stored, invisible to the API.
 //! * [`unknown_names`] — Docs' 400 for names its schema lacks, at any depth.
 //! * `http` — the axum routes.
 
@@ -19,6 +20,7 @@ pub mod index;
 pub mod json;
 pub mod model;
 mod requests;
+pub mod ticks;
 pub mod unknown_names;
 pub mod utf16;
 
@@ -101,6 +103,43 @@ impl DocsState {
         Ok(doc.revision_id.clone())
     }
 
+    /// Adds an empty root tab titled `title` at position `index` (0 = before the others), as
+    /// a person does in the editor, renumbering the root tabs' `index`; returns the new tab's
+    /// id and the document's new revision id. A tab added first becomes what legacy
+    /// `documents.get` shows and where requests without `tabId` write
+    /// (developers.google.com/docs/api/how-tos/tabs).
+    pub fn add_tab(
+        &mut self,
+        id: &str,
+        title: &str,
+        index: usize,
+    ) -> Result<(String, String), DocsError> {
+        let doc = self.docs.get_mut(id).ok_or(DocsError::NotFound)?;
+        if index > doc.tabs.len() {
+            return Err(DocsError::Invalid(format!(
+                "document {id} has {} root tabs, so a new tab's index must be at most {}, got {index}",
+                doc.tabs.len(),
+                doc.tabs.len()
+            )));
+        }
+        let tab_id = self.ids.tab();
+        let properties = object(json!({ "tabId": tab_id, "title": title, "index": index }));
+        doc.tabs.insert(
+            index,
+            Tab {
+                properties,
+                content: Some(empty_tab_content()),
+                children: Vec::new(),
+            },
+        );
+        for (i, tab) in doc.tabs.iter_mut().enumerate() {
+            tab.properties.insert("index".into(), json!(i));
+        }
+        doc.revision_seq += 1;
+        doc.revision_id = self.ids.revision();
+        Ok((tab_id, doc.revision_id.clone()))
+    }
+
     /// `documents.batchUpdate` with its JSON body. The batch is atomic: it is applied to a
     /// copy that replaces the document only when every request succeeded. `person_name`
     /// gives person chips their display name.
@@ -169,6 +208,23 @@ fn object(v: Value) -> Json {
 
 /// A new, empty document as Google creates it.
 fn new_document(id: String, title: &str, revision_id: String) -> Document {
+    Document {
+        id,
+        title: title.to_string(),
+        revision_id,
+        revision_seq: 0,
+        suggestions_view_mode: "SUGGESTIONS_INLINE".into(),
+        tabs: vec![Tab {
+            properties: json::default_tab_properties(),
+            content: Some(empty_tab_content()),
+            children: Vec::new(),
+        }],
+    }
+}
+
+/// The content of a new tab (or of a new document's only tab): the section break, one empty
+/// paragraph, and the default page style.
+fn empty_tab_content() -> DocumentTab {
     let section_break = object(json!({ "sectionStyle": {
         "columnSeparatorStyle": "NONE", "contentDirection": "LEFT_TO_RIGHT", "sectionType": "CONTINUOUS"
     }}));
@@ -181,8 +237,9 @@ fn new_document(id: String, title: &str, revision_id: String) -> Document {
         style: object(json!({ "namedStyleType": "NORMAL_TEXT", "direction": "LEFT_TO_RIGHT" })),
         bullet: None,
         extra: Json::new(),
+        ticked: false,
     };
-    let content = DocumentTab {
+    DocumentTab {
         body: Segment {
             content: vec![
                 Block::SectionBreak(section_break),
@@ -200,18 +257,6 @@ fn new_document(id: String, title: &str, revision_id: String) -> Document {
             "pageSize": { "height": { "magnitude": 792, "unit": "PT" }, "width": { "magnitude": 612, "unit": "PT" } },
         }})),
         ..DocumentTab::default()
-    };
-    Document {
-        id,
-        title: title.to_string(),
-        revision_id,
-        revision_seq: 0,
-        suggestions_view_mode: "SUGGESTIONS_INLINE".into(),
-        tabs: vec![Tab {
-            properties: json::default_tab_properties(),
-            content: Some(content),
-            children: Vec::new(),
-        }],
     }
 }
 

@@ -96,6 +96,11 @@ pub struct Paragraph {
     pub bullet: Option<Json>,
     /// Other paragraph keys (positionedObjectIds, suggested changes…).
     pub extra: Json,
+    /// A checklist item's tick. Google stores it but no API shows it (`documents.get` has
+    /// no field for it: googleapis/google-api-nodejs-client#2870), so it is never
+    /// serialised into Docs JSON; see `ticks.rs`.
+    #[serde(default)]
+    pub ticked: bool,
 }
 
 /// A paragraph element.

@@ -38,6 +38,27 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/drive/v3/changes/startPageToken", get(changes_start))
         .route("/drive/v3/changes", get(changes_list))
+        .route("/_sandbox/drive/search-lag", post(set_search_lag))
+}
+
+#[derive(serde::Deserialize)]
+struct SearchLag {
+    seconds: u64,
+}
+
+/// `POST /_sandbox/drive/search-lag {"seconds": n}`: from now on a file created less than `n`
+/// simulated seconds ago is missing from `files.list` queries (0 turns the lag off); answers
+/// `{"seconds"}`. Drive search is not read-after-write (kopia/kopia#90,
+/// googleapis/google-api-php-client#1564: 5–15 s for new folders).
+async fn set_search_lag(State(s): State<AppState>, body: Bytes) -> Response {
+    use axum::response::IntoResponse;
+    match crate::admin::parse_json::<SearchLag>(&body, "drive search lag") {
+        Ok(req) => {
+            s.lock().drive.search_lag_seconds = req.seconds;
+            axum::Json(serde_json::json!({ "seconds": req.seconds })).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 fn mask(value: &Value, params: &Params, default: &str) -> Result<Reply, ApiError> {
@@ -165,12 +186,14 @@ async fn files_list(
     Query(params): Query<Params>,
 ) -> Response {
     s.call("drive.files.list", &headers, move |w, caller| {
+        let now = w.now();
         let list = w.drive.list(
             caller,
             &ListParams {
                 q: params.get("q").cloned(),
                 page_size: params.get("pageSize").cloned(),
                 page_token: params.get("pageToken").cloned(),
+                now: Some(now),
             },
         )?;
         mask(&list, &params, fields::FILE_LIST_DEFAULT)

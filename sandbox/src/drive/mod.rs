@@ -45,6 +45,11 @@ pub struct DriveState {
     /// Append-only; the change with sequence number `n` is `changes[n - 1]`, and a page token
     /// is the sequence number of the first change not yet seen.
     pub changes: Vec<ChangeEntry>,
+    /// Seconds of simulated time a new file stays invisible to `files.list` queries (0, the
+    /// default, = read-after-write). Set by `POST /_sandbox/drive/search-lag` or
+    /// [`crate::SandboxOptions::drive_search_lag_seconds`]; see `DriveState::not_yet_indexed`.
+    #[serde(default)]
+    pub search_lag_seconds: u64,
 }
 
 /// One Drive file (a Google Doc, a folder or an uploaded blob).

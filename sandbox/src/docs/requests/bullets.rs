@@ -225,6 +225,7 @@ pub fn delete(doc: &mut Document, req: &Value) -> Result<Value, String> {
     let (mut target, s, e) = range(doc, req)?;
     edit::visit_paragraphs(&mut target.segment().content, 0, s, e, &mut |p, _| {
         p.bullet = None;
+        p.ticked = false;
         Ok(())
     })?;
     Ok(empty_reply())
