@@ -341,7 +341,10 @@ async fn a_deleted_store_is_rebuilt_from_every_section_of_the_doc() {
     };
     let before = summary(actions_json(&co, &[]));
     assert_eq!(before.len(), 5, "{before:#?}");
-    assert!(before.iter().all(|r| r.starts_with("\"2026-12-01\"")), "{before:#?}");
+    assert!(
+        before.iter().all(|r| r.starts_with("\"2026-12-01\"")),
+        "{before:#?}"
+    );
 
     drop(daemon);
     co.delete_store();
