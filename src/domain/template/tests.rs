@@ -45,12 +45,22 @@ fn default_template_without_growth_or_open_items() {
         ]
     );
     let n = blocks.len();
+    // Action items are plain bullets: an empty one to type into. Google's API cannot show a
+    // ticked checkbox, so the default template offers none.
     assert_eq!(
         blocks[n - 3],
         Block {
-            kind: BlockKind::Checkbox,
+            kind: BlockKind::Bullet,
             text: String::new()
         }
+    );
+    assert!(blocks.iter().all(|b| b.kind != BlockKind::Checkbox));
+    // The doc says, in its own words, how to mark an item done.
+    assert_eq!(blocks[1].kind, BlockKind::Paragraph);
+    assert!(
+        blocks[1].text.contains("type ✅ in front of it"),
+        "{:?}",
+        blocks[1]
     );
     assert_eq!(
         blocks[n - 1],
@@ -82,12 +92,13 @@ fn default_template_with_growth_and_open_items() {
     let actions = hs.iter().position(|h| h.1 == "Action items").unwrap();
     assert!(hs.iter().position(|h| h.1 == "Company & me").unwrap() < growth);
     assert!(growth < open && open + 1 == actions);
-    let checkboxes: Vec<&str> = blocks
+    let open_and_new: Vec<&str> = blocks
         .iter()
-        .filter(|b| b.kind == BlockKind::Checkbox)
+        .skip_while(|b| b.text != "Open action items")
+        .filter(|b| b.kind == BlockKind::Bullet)
         .map(|b| b.text.as_str())
         .collect();
-    assert_eq!(checkboxes, vec![items[0], items[1], ""]);
+    assert_eq!(open_and_new, vec![items[0], items[1], ""]);
 }
 
 #[test]
