@@ -318,7 +318,7 @@ async fn act(
                 .context("Bob's series has no doc")?;
             let ticked = bob.mark_done(&doc, "send the Q3 draft").await?;
             println!(
-                "      Bob ticks \"send the Q3 draft\" in today's carried-over list{}",
+                "      Bob marks \"send the Q3 draft\" done (types ✅ in front of it) in today's carried-over list{}",
                 if ticked { "" } else { " (not found!)" }
             );
         }
