@@ -111,16 +111,17 @@ impl World {
         Output::from(out)
     }
 
-    /// Starts `run`, lets it work for `after`, then SIGKILLs it (if it has not exited).
-    pub async fn run_and_kill(&self, after: Duration) -> Output {
-        let mut child = self.command(&["run"]).spawn().expect("spawn run");
+    /// Starts `oneonone args…`, lets it work for `after`, then SIGKILLs it (if it has not
+    /// exited by then).
+    pub async fn start_and_kill(&self, args: &[&str], after: Duration) -> Output {
+        let mut child = self.command(args).spawn().expect("spawn oneonone");
         tokio::time::sleep(after).await;
         // SIGKILL: no signal handler, no cleanup, as a crash or an OOM kill.
         let _ = child.start_kill();
         let out = tokio::time::timeout(COMMAND_TIMEOUT, child.wait_with_output())
             .await
-            .expect("a killed run is reaped")
-            .expect("wait for run");
+            .expect("a killed process is reaped")
+            .expect("wait for oneonone");
         Output::from(out)
     }
 
