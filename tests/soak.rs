@@ -588,7 +588,7 @@ async fn check_invariants(
             .expect("event")
             .unwrap_or_else(|| panic!("seed {seed}: no doc attached to {}", s.other));
         assert!(
-            docs_by_series.values().any(|ids| ids == &[doc_id.clone()]),
+            docs_by_series.values().any(|ids| ids.as_slice() == [doc_id.as_str()]),
             "seed {seed}: the attached doc {doc_id} is not the marked one"
         );
         let doc = alice.get_doc(&doc_id).await.expect("doc");
