@@ -98,6 +98,8 @@ struct Figures {
     scripted_faults: BTreeMap<&'static str, u32>,
     random_fault_windows: u32,
     invariants: u32,
+    /// Single assertions made by the invariants (per doc, meeting, typed line, output).
+    checks: u32,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -233,6 +235,11 @@ async fn chaos_soak_keeps_every_invariant() {
                 a.all(),
                 b.all()
             );
+            for o in [&a, &b] {
+                if o.stderr.contains("in use by another oneonone") {
+                    assert_eq!(o.code, Some(1), "seed {seed} step {step}: refused pass");
+                }
+            }
             figures.lock_refusals += refused as u32;
             for out in [a, b] {
                 figures.passes += 1;
@@ -295,27 +302,38 @@ async fn chaos_soak_keeps_every_invariant() {
         .as_object()
         .map(|m| m.values().filter_map(Value::as_u64).sum())
         .unwrap_or(0);
+    let f = &figures;
     eprintln!(
-        "soak closing figures (seed {seed}, {weeks} week(s), {} steps): {} passes ({} not clean \
-         under faults), {} `run`/`once` SIGKILLed, {} double starts ({} refused by the lock), \
-         {} error answers served of {} calls during chaos ({} random-fault windows, scripted faults {:?}), {} items and {} notes typed ({} typing turns skipped), {} headings deleted ({} of them dated), \
-         {} invariants checked",
-        figures.steps,
-        figures.passes,
-        figures.passes_failed,
-        figures.killed,
-        figures.pairs,
-        figures.lock_refusals,
-        injected,
-        stats["total_calls"],
-        figures.random_fault_windows,
-        figures.scripted_faults,
-        figures.items_typed,
-        figures.notes_typed,
-        figures.typing_skipped,
-        figures.headings_deleted,
-        deleted_sections.len(),
-        figures.invariants,
+        "soak closing figures (seed {seed}, {weeks} week(s), {} steps):",
+        f.steps
+    );
+    eprintln!(
+        "  passes: {} ({} not clean under faults); SIGKILLed `run`/`once`: {}",
+        f.passes, f.passes_failed, f.killed
+    );
+    eprintln!(
+        "  double starts: {} ({} refused by the lock)",
+        f.pairs, f.lock_refusals
+    );
+    eprintln!(
+        "  faults: {injected} error answers of {} calls during the chaos; {} random-fault \
+         windows; scripted {:?}",
+        stats["total_calls"], f.random_fault_windows, f.scripted_faults
+    );
+    eprintln!(
+        "  people: {} items and {} notes typed ({} typing turns skipped), {} headings \
+         deleted ({} of them dated)",
+        f.items_typed,
+        f.notes_typed,
+        f.typing_skipped,
+        f.headings_deleted,
+        deleted_sections.len()
+    );
+    eprintln!(
+        "  invariants: {} kinds, {} checks, all held; {} KiB of debug logs free of secrets",
+        f.invariants,
+        f.checks,
+        log.bytes() / 1024
     );
 }
 
@@ -576,19 +594,23 @@ async fn check_invariants(
         "seed {seed}: one marked doc per series: {docs_by_series:#?}"
     );
     for (key, ids) in &docs_by_series {
+        figures.checks += 1;
         assert_eq!(ids.len(), 1, "seed {seed}: series {key} has docs {ids:?}");
     }
     figures.invariants += 1;
 
     let mut doc_texts: BTreeMap<String, String> = BTreeMap::new();
     for s in series {
+        figures.checks += 1;
         let doc_id = alice
             .attached_doc(&s.event_id)
             .await
             .expect("event")
             .unwrap_or_else(|| panic!("seed {seed}: no doc attached to {}", s.other));
         assert!(
-            docs_by_series.values().any(|ids| ids.as_slice() == [doc_id.as_str()]),
+            docs_by_series
+                .values()
+                .any(|ids| ids.as_slice() == [doc_id.as_str()]),
             "seed {seed}: the attached doc {doc_id} is not the marked one"
         );
         let doc = alice.get_doc(&doc_id).await.expect("doc");
@@ -606,6 +628,7 @@ async fn check_invariants(
             .expect("doc");
         let paragraphs = styled_paragraphs(alice, &doc_id).await;
         for meeting in s.occurrences(now + ChronoDuration::hours(24)) {
+            figures.checks += 1;
             let date = heading_date(meeting);
             let headings = paragraphs
                 .iter()
@@ -629,6 +652,7 @@ async fn check_invariants(
     // 3. No person's character lost or duplicated: every line typed is in its doc exactly once,
     //    whole, as its own paragraph.
     for t in typed {
+        figures.checks += 1;
         let text = &doc_texts[&t.doc_id];
         let whole = text.lines().filter(|l| *l == t.line).count();
         assert_eq!(
@@ -651,6 +675,7 @@ async fn check_invariants(
     let ledger: Value = serde_json::from_str(&out.stdout).expect("actions JSON");
     let items = ledger["items"].as_array().cloned().unwrap_or_default();
     for t in typed {
+        figures.checks += 1;
         let Some(owner) = t.owner else { continue };
         let found: Vec<&Value> = items
             .iter()
@@ -679,6 +704,7 @@ async fn check_invariants(
     }
     // Notes are not items.
     for t in typed.iter().filter(|t| t.owner.is_none()) {
+        figures.checks += 1;
         assert!(
             !items
                 .iter()
@@ -691,7 +717,7 @@ async fn check_invariants(
 
     // 5. No secret in anything any command printed.
     let secrets = secrets(&state, w);
-    log.assert_clean(&secrets, seed);
+    figures.checks += log.assert_clean(&secrets, seed);
     figures.invariants += 1;
 }
 

@@ -225,9 +225,17 @@ impl Log {
         self.outputs.push(out);
     }
 
+    /// How much was printed in all: what the secret check reads.
+    pub fn bytes(&self) -> usize {
+        self.outputs
+            .iter()
+            .map(|o| o.stdout.len() + o.stderr.len())
+            .sum()
+    }
+
     /// No access or refresh token, private key (whole or a line of it), signed assertion or
-    /// key armour in any output.
-    pub fn assert_clean(&self, secrets: &[String], seed: u64) {
+    /// key armour in any output. Returns how many outputs it checked.
+    pub fn assert_clean(&self, secrets: &[String], seed: u64) -> u32 {
         for (n, out) in self.outputs.iter().enumerate() {
             let all = out.all();
             for secret in secrets {
@@ -244,5 +252,6 @@ impl Log {
                 );
             }
         }
+        self.outputs.len() as u32
     }
 }
