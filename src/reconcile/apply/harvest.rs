@@ -55,9 +55,10 @@ impl Apply<'_> {
                 heading_id: item.heading_id.clone(),
             })
             .collect();
-        self.out.report.items_harvested += items.len();
         let closed = r
             .store(|s| {
+                let items = not_from_an_earlier_meeting(s, user, series, &doc_id, occ, items)?;
+                self.out.report.items_harvested += items.len();
                 s.replace_occurrence_items(user, series, occ.key.as_str(), &items, now)?;
                 let mut closed = 0;
                 for update in harvest.carried.iter().filter(|u| u.done) {
@@ -97,4 +98,36 @@ impl Apply<'_> {
                 .collect(),
         }
     }
+}
+
+/// Drops the items that are already in the ledger as another meeting's, under the very same
+/// heading of the doc. That happens when a person deletes an older section's dated heading: its
+/// text then reads as part of the section above it, and the same lines would be recorded a
+/// second time as the newer meeting's. The same task typed again in another meeting sits under
+/// that meeting's own heading, so it is still recorded.
+fn not_from_an_earlier_meeting(
+    s: &crate::store::Store,
+    user: &str,
+    series: &str,
+    doc_id: &str,
+    occ: &Occurrence,
+    items: Vec<LedgerItem>,
+) -> Result<Vec<LedgerItem>, crate::store::StoreError> {
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(heading) = item.heading_id.as_deref() else {
+            kept.push(item);
+            continue;
+        };
+        let elsewhere = find_items(s, user, series, doc_id, &item.item_key)?
+            .into_iter()
+            .any(|e| {
+                e.key.occurrence_key != occ.key.as_str()
+                    && e.item.heading_id.as_deref() == Some(heading)
+            });
+        if !elsewhere {
+            kept.push(item);
+        }
+    }
+    Ok(kept)
 }
