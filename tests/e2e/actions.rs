@@ -102,8 +102,10 @@ async fn bob_types_items(bob: &Person, doc_id: &str) {
         .expect("chips");
 }
 
-#[tokio::test]
-async fn items_are_harvested_carried_forward_closed_and_exported() {
+/// The opening of the item tests: Alice's 1-1 with Bob, its doc attached and the first section
+/// written (Tue 1 Dec 09:10), Bob's items typed into it.
+async fn bob_typed_items_in_the_first_meeting(
+) -> (Company, Person, oneonone::daemon::Daemon, String) {
     let (co, alice, series, daemon) = alice_and_bob("").await;
     let bob = co.person("bob@example.com").await;
     co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
@@ -113,6 +115,12 @@ async fn items_are_harvested_carried_forward_closed_and_exported() {
         .expect("event")
         .expect("doc");
     bob_types_items(&bob, &doc_id).await;
+    (co, bob, daemon, doc_id)
+}
+
+#[tokio::test]
+async fn items_are_harvested_carried_forward_closed_and_exported() {
+    let (co, bob, daemon, doc_id) = bob_typed_items_in_the_first_meeting().await;
 
     // Meeting ends 09:30 UTC; harvest after 30 minutes.
     let report = co.run_until(&daemon, utc(2026, 12, 1, 10, 30)).await;
@@ -213,15 +221,7 @@ async fn items_are_harvested_carried_forward_closed_and_exported() {
 /// and the ledger keeps every item instead of taking "0 items" for "all removed".
 #[tokio::test]
 async fn a_deleted_section_heading_keeps_the_meetings_items_and_is_reported() {
-    let (co, alice, series, daemon) = alice_and_bob("").await;
-    let bob = co.person("bob@example.com").await;
-    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
-    let doc_id = alice
-        .attached_doc(&series)
-        .await
-        .expect("event")
-        .expect("doc");
-    bob_types_items(&bob, &doc_id).await;
+    let (co, bob, daemon, doc_id) = bob_typed_items_in_the_first_meeting().await;
     co.run_until(&daemon, utc(2026, 12, 1, 10, 30)).await;
     assert_eq!(actions_json(&co, &[]).len(), 5);
 
@@ -310,15 +310,7 @@ async fn a_failed_re_read_keeps_the_change_for_the_next_pass() {
 /// the last six weeks), so the exported ledger is the same as before.
 #[tokio::test]
 async fn a_deleted_store_is_rebuilt_from_every_section_of_the_doc() {
-    let (co, alice, series, daemon) = alice_and_bob("").await;
-    let bob = co.person("bob@example.com").await;
-    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
-    let doc_id = alice
-        .attached_doc(&series)
-        .await
-        .expect("event")
-        .expect("doc");
-    bob_types_items(&bob, &doc_id).await;
+    let (co, _bob, daemon, _doc_id) = bob_typed_items_in_the_first_meeting().await;
     for week in 0..9 {
         let tuesday = utc(2026, 12, 1, 10, 30) + chrono::Duration::weeks(week);
         co.set_now(tuesday).await;
