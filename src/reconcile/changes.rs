@@ -20,6 +20,9 @@ pub(super) struct ChangedDocs {
     changed: Option<Option<HashSet<String>>>,
     /// Where Drive's change list stands now, to be remembered once the pass is applied.
     pub new_token: Option<String>,
+    /// Where it stood before this look: remembered again (with the time of this look, so the
+    /// debounce holds) instead of `new_token` when a doc it reported could not be read.
+    pub old_token: Option<String>,
     /// Why Drive could not say, for the pass report.
     pub problem: Option<String>,
 }
@@ -69,6 +72,7 @@ impl ChangedDocs {
         match clients.drive.changes_since(&token).await {
             Ok(changes) => {
                 self.new_token = Some(changes.new_start_token);
+                self.old_token = Some(token);
                 Ok(Some(changes.file_ids.into_iter().collect()))
             }
             Err(e) => {

@@ -118,12 +118,14 @@ impl<'a> Reconciler<'a> {
         }
         out.report.problems.extend(changes.problem.take());
         // The change list moves forward only when every series was served or failed for good
-        // (a problem a person must fix): after a failed read, the same changes are asked again.
-        let reported = changes
-            .new_token
-            .take()
-            .filter(|_| out.transient_failures == 0);
-        let token = plan::drive_token(reported);
+        // (a problem a person must fix). After a transient failure the old position is kept,
+        // stamped with this look, so the same changes are asked again after the debounce.
+        let remembered = if out.transient_failures == 0 {
+            changes.new_token.take()
+        } else {
+            changes.old_token.take()
+        };
+        let token = plan::drive_token(remembered);
         self.apply_user_steps(user, token.as_slice(), now, &mut out)?;
         Ok(out)
     }
