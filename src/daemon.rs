@@ -121,7 +121,7 @@ impl Daemon {
                     let mut stop = stop.clone();
                     tokio::select! {
                         r = user_pass => r,
-                        _ = stop.wait_for(|stopped| *stopped) => {
+                        _ = stopped(&mut stop) => {
                             tracing::info!(user = %clients.user, "stop requested: leaving this user's pass mid-way; it is redone next start");
                             break;
                         }
@@ -255,6 +255,14 @@ fn load_template(config: &Config) -> anyhow::Result<Template> {
             Ok(Template::new(path.display().to_string(), source)?)
         }
         None => Ok(Template::default_template()?),
+    }
+}
+
+/// Resolves once `stop` says stop. A sender that is gone can no longer ask to stop, so that
+/// waits forever rather than reading as a stop.
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    if stop.wait_for(|stopped| *stopped).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 
