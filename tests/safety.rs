@@ -5,8 +5,11 @@
 
 #[allow(dead_code)]
 mod cli_support;
+#[path = "support/sandbox_secrets.rs"]
+mod sandbox_secrets;
 
 use cli_support::*;
+use sandbox_secrets::sandbox_secrets;
 use std::time::Duration;
 
 const ALICE: &str = "alice@example.com";
@@ -93,39 +96,10 @@ async fn once_beside_a_running_daemon_fails_naming_its_pid_and_creates_nothing()
 // ---------------------------------------------------------------------------------------------
 // 4. no secret in any log, at any level
 
-/// Every secret the sandbox knows: the access and refresh tokens it issued and the private keys
-/// of its service accounts, plus the key file the run was given.
+/// Every secret the sandbox knows, plus the key file the run was given.
 async fn secrets(w: &World) -> Vec<String> {
     let state = w.control.get("_sandbox/state").await.expect("state");
-    let oauth = &state["oauth"];
-    let mut out: Vec<String> = Vec::new();
-    for map in ["tokens", "refresh_tokens"] {
-        if let Some(m) = oauth[map].as_object() {
-            out.extend(m.keys().cloned());
-        }
-    }
-    assert!(
-        out.iter().any(|t| t.starts_with("ya29.")),
-        "the run was issued access tokens: {oauth}"
-    );
-    let mut keys = vec![w.private_key()];
-    if let Some(accounts) = oauth["service_accounts"].as_object() {
-        keys.extend(
-            accounts
-                .values()
-                .filter_map(|a| a["private_key_pem"].as_str().map(str::to_string)),
-        );
-    }
-    // The whole key, and each line of its body: a log could wrap or cut it.
-    for key in keys {
-        out.extend(
-            key.lines()
-                .filter(|l| l.len() >= 32 && !l.starts_with("-----"))
-                .map(str::to_string),
-        );
-        out.push(key);
-    }
-    out
+    sandbox_secrets(&state, w.private_key())
 }
 
 fn assert_clean(what: &str, output: &str, secrets: &[String]) {

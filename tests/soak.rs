@@ -10,12 +10,15 @@
 //! seeds: `ONEONONE_SOAK_WEEKS=12 ONEONONE_SOAK_SEED=7 cargo test --release --test soak --
 //! --nocapture`. A failure names the seed, so it can be replayed.
 
+#[path = "support/sandbox_secrets.rs"]
+mod sandbox_secrets;
 mod soak_support;
 
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use oneonone_sandbox::people::Person;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use sandbox_secrets::sandbox_secrets;
 use serde_json::{json, Value};
 use soak_support::*;
 use std::collections::BTreeMap;
@@ -737,40 +740,7 @@ async fn check_invariants(
     figures.invariants += 1;
 
     // 5. No secret in anything any command printed.
-    let secrets = secrets(&state, w);
+    let secrets = sandbox_secrets(&state, w.private_key());
     figures.checks += log.assert_clean(&secrets, seed);
     figures.invariants += 1;
-}
-
-/// Every secret the sandbox knows: the access and refresh tokens it issued and its service
-/// accounts' private keys (whole, and each line of the body, since a log could wrap or cut them).
-fn secrets(state: &Value, w: &World) -> Vec<String> {
-    let oauth = &state["oauth"];
-    let mut out: Vec<String> = Vec::new();
-    for map in ["tokens", "refresh_tokens"] {
-        if let Some(m) = oauth[map].as_object() {
-            out.extend(m.keys().cloned());
-        }
-    }
-    assert!(
-        out.iter().any(|t| t.starts_with("ya29.")),
-        "the soak was issued access tokens"
-    );
-    let mut keys = vec![w.private_key()];
-    if let Some(accounts) = oauth["service_accounts"].as_object() {
-        keys.extend(
-            accounts
-                .values()
-                .filter_map(|a| a["private_key_pem"].as_str().map(str::to_string)),
-        );
-    }
-    for key in keys {
-        out.extend(
-            key.lines()
-                .filter(|l| l.len() >= 32 && !l.starts_with("-----"))
-                .map(str::to_string),
-        );
-        out.push(key);
-    }
-    out
 }
