@@ -163,14 +163,9 @@ pub async fn weekly(
         .expect("event id")
 }
 
-/// What a finished (or killed) command left behind.
-#[derive(Debug)]
-pub struct Output {
-    /// `None` when killed by a signal.
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
+#[path = "../support/output.rs"]
+mod output;
+pub use output::Output;
 
 impl From<std::process::Output> for Output {
     fn from(out: std::process::Output) -> Self {
@@ -179,36 +174,6 @@ impl From<std::process::Output> for Output {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
-    }
-}
-
-impl Output {
-    /// Both streams, for failure messages.
-    pub fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-
-    /// Asserts the exit code and that nothing panicked.
-    pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit code; stdout:\n{}\nstderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self.no_panic()
-    }
-
-    pub fn no_panic(&self) -> &Self {
-        for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
-            assert!(
-                !self.all().contains(bad),
-                "{bad} in output:\n{}",
-                self.all()
-            );
-        }
-        self
     }
 }
 
