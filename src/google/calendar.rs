@@ -183,24 +183,28 @@ impl CalendarApi {
     }
 }
 
-/// The attachment that links a Google Doc to an event.
-pub(crate) fn doc_attachment(file_id: &str, title: &str) -> EventAttachment {
+/// The attachment that links a Google Doc to an event. `url` is Drive's `webViewLink` of the
+/// file (the Calendar reference: `fileUrl` is the "URL link to the attachment", in the form
+/// of the Drive API's `alternateLink`, i.e. v3's `webViewLink`).
+pub(crate) fn doc_attachment(file_id: &str, url: &str, title: &str) -> EventAttachment {
     EventAttachment {
         file_id: Some(file_id.to_string()),
-        file_url: Some(doc_url(file_id)),
+        file_url: Some(url.to_string()),
         mime_type: Some(DOC_MIME.to_string()),
         title: Some(title.to_string()),
         icon_link: None,
     }
 }
 
-/// The editor URL of a Google Doc, the `fileUrl` Google itself puts on such attachments.
+/// The plain editor URL of a Google Doc: only a fallback for a doc whose `webViewLink` Drive
+/// did not give (a doc found by id alone).
 pub(crate) fn doc_url(file_id: &str) -> String {
     format!("https://docs.google.com/document/d/{file_id}/edit")
 }
 
-/// Reads an event's `attachments` back into the crate type, so a caller can append to them.
-/// Entries without `fileUrl` (which Google requires) are skipped.
+/// Reads an event's `attachments` back into the crate type, so a caller can append to them and
+/// send them back whole (`iconLink` included). Entries without `fileUrl` (which Google
+/// requires) are skipped.
 pub fn attachments_of(event: &Value) -> Vec<EventAttachment> {
     event
         .get("attachments")
@@ -257,11 +261,9 @@ mod tests {
 
     #[test]
     fn doc_attachment_points_at_the_doc() {
-        let a = doc_attachment("abc123", "Alice / Bob · 1:1 notes");
-        assert_eq!(
-            a.file_url.as_deref(),
-            Some("https://docs.google.com/document/d/abc123/edit")
-        );
+        let link = "https://docs.google.com/document/d/abc123/edit?usp=drivesdk";
+        let a = doc_attachment("abc123", link, "Alice / Bob · 1:1 notes");
+        assert_eq!(a.file_url.as_deref(), Some(link));
         assert_eq!(a.mime_type.as_deref(), Some(DOC_MIME));
         assert_eq!(a.file_id.as_deref(), Some("abc123"));
     }
@@ -269,12 +271,14 @@ mod tests {
     #[test]
     fn attachments_round_trip_from_wire_json() {
         let event = json!({"id": "e", "attachments": [
-            {"fileUrl": "https://docs.google.com/document/d/x/edit", "title": "x", "fileId": "x"},
+            {"fileUrl": "https://docs.google.com/document/d/x/edit", "title": "x", "fileId": "x",
+             "iconLink": "https://drive-thirdparty.googleusercontent.com/16/type/application/pdf"},
             {"title": "no url"}
         ]});
         let list = attachments_of(&event);
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].file_id.as_deref(), Some("x"));
+        assert!(list[0].icon_link.is_some(), "iconLink is kept for the re-send");
         assert!(attachments_of(&json!({"id": "e"})).is_empty());
     }
 }

@@ -81,19 +81,39 @@ impl DriveApi {
             .await
     }
 
-    /// The folder named `name` that oneonone created before (marker `oneononeFolder=1`), or a
-    /// new one in My Drive.
-    pub async fn find_folder_or_create(&self, name: &str) -> Result<File, GoogleError> {
+    /// The folder named `name` that oneonone created before (marker `oneononeFolder=1`), found
+    /// by a search. Drive's search is not read-after-write (a folder created seconds ago may be
+    /// missing), so this is only for a user whose folder id the store does not remember; a
+    /// remembered id is checked with [`DriveApi::get_file`] instead.
+    pub async fn find_folder(&self, name: &str) -> Result<Option<File>, GoogleError> {
         let query = format!(
             "{} and name = {} and mimeType = '{FOLDER_MIME}'",
             app_property_query(FOLDER_MARKER_KEY, "1"),
             query_literal(name)
         );
-        if let Some(existing) = self.list_files(&query).await?.into_iter().next() {
-            return Ok(existing);
-        }
+        Ok(self.list_files(&query).await?.into_iter().next())
+    }
+
+    /// A new folder named `name` in My Drive, marked `oneononeFolder=1`, in one `files.create`
+    /// (not retried after a timeout: see the module docs).
+    pub async fn create_folder(&self, name: &str) -> Result<File, GoogleError> {
         let marker = BTreeMap::from([(FOLDER_MARKER_KEY.to_string(), "1".to_string())]);
         self.create(name, FOLDER_MIME, None, &marker).await
+    }
+
+    /// One file by id (`files.get`), with `trashed` and `webViewLink`: unlike a search this
+    /// sees a file the moment it is created. A deleted file is [`GoogleError::NotFound`].
+    pub async fn get_file(&self, file_id: &str) -> Result<File, GoogleError> {
+        with_retry(&self.policy, "drive.files.get", || async move {
+            let call = self
+                .hub
+                .files()
+                .get(file_id)
+                .param("fields", FILE_FIELDS)
+                .add_scope(scopes::DRIVE_FILE);
+            attempt!(self.policy, call, doit()).map(|(_, file)| file)
+        })
+        .await
     }
 
     /// Non-trashed files labelled `key=value` in their `appProperties`.

@@ -267,7 +267,8 @@ async fn patching_attachments_sends_the_full_list_with_supports_attachments() {
         json!({"id": "e1", "attachments": [{"fileUrl": "u"}]}),
     )])
     .await;
-    let list = vec![calendar::doc_attachment("d1", "Notes")];
+    let link = "https://docs.google.com/document/d/d1/edit?usp=drivesdk";
+    let list = vec![calendar::doc_attachment("d1", link, "Notes")];
     let event = h
         .clients
         .calendar
@@ -284,10 +285,7 @@ async fn patching_attachments_sends_the_full_list_with_supports_attachments() {
     );
     assert!(!seen[0].query.contains_key("quotaUser"));
     let body: Value = serde_json::from_str(&seen[0].body).expect("json body");
-    assert_eq!(
-        body["attachments"][0]["fileUrl"],
-        "https://docs.google.com/document/d/d1/edit"
-    );
+    assert_eq!(body["attachments"][0]["fileUrl"], link);
     h.assert_only_scope(scopes::CALENDAR_EVENTS);
 }
 
@@ -502,12 +500,13 @@ async fn the_folder_is_reused_when_its_marker_is_found() {
     let folder = h
         .clients
         .drive
-        .find_folder_or_create("1:1 notes")
+        .find_folder("1:1 notes")
         .await
-        .expect("folder");
+        .expect("folder")
+        .expect("found");
     assert_eq!(folder.id.as_deref(), Some("folder1"));
     let seen = h.seen();
-    assert_eq!(seen.len(), 1, "no create when found");
+    assert_eq!(seen.len(), 1, "one search");
     let q = seen[0].query.get("q").cloned().unwrap_or_default();
     assert!(q.contains("key='oneononeFolder' and value='1'"), "{q}");
     assert!(q.contains("name = '1:1 notes'"), "{q}");
@@ -713,7 +712,9 @@ fn clients_and_their_futures_can_cross_threads(c: &Clients) {
     send(c.docs.get("d"));
     send(c.docs.batch_update("d", vec![], None));
     send(c.drive.create_doc("n", None, &empty));
-    send(c.drive.find_folder_or_create("n"));
+    send(c.drive.find_folder("n"));
+    send(c.drive.create_folder("n"));
+    send(c.drive.get_file("f"));
     send(c.drive.find_by_app_property("k", "v"));
     send(c.drive.set_app_properties("f", &empty));
     send(c.drive.share("f", "e", Role::Writer, false));

@@ -78,6 +78,13 @@ pub enum PlanError {
     NoFileId,
     #[error("the doc kept changing while we wrote; will try again next pass")]
     KeptChanging,
+    /// A `files.create` sent at `since` lost its answer; the file may exist and not be
+    /// searchable yet, so nothing is created until the search has caught up.
+    #[error(
+        "an earlier create (at {since}) may have made the file, and Drive's search may not \
+         show it yet; waiting before creating again"
+    )]
+    CreatePending { since: String },
     #[error(
         "the section of {date} is no longer in doc {doc} (its dated heading was deleted or \
          renamed); its action items stay in the ledger as they were last read"
@@ -121,6 +128,13 @@ pub fn error_policy(failure: &Failure) -> Action {
                 fix: "the doc or event is gone or not visible to this user; if the doc was \
                       deleted, remove it from the event and a new one is made",
             },
+            GoogleError::Forbidden { reason, .. } if is_sharing_refusal(reason) => {
+                Action::Problem { fix: SHARING_FIX }
+            }
+            GoogleError::Permanent {
+                reason: Some(reason),
+                ..
+            } if is_sharing_refusal(reason) => Action::Problem { fix: SHARING_FIX },
             GoogleError::Forbidden { .. } => Action::Problem {
                 fix: "the served user may not do this; `oneonone check` shows the missing \
                       scope or delegation",
@@ -132,6 +146,7 @@ pub fn error_policy(failure: &Failure) -> Action {
         // The store is what every step plans from: carrying on without it risks acting on
         // a stale picture, so the user's pass stops and is redone next poll.
         Failure::Store(_) => Action::StopUser,
+        Failure::Plan(PlanError::CreatePending { .. }) => Action::Backoff,
         Failure::Plan(e) => Action::Problem {
             fix: match e {
                 PlanError::SharingRefused { .. } => {
@@ -141,6 +156,9 @@ pub fn error_policy(failure: &Failure) -> Action {
                     "fix the template (doc.template); the section is written once it renders"
                 }
                 PlanError::KeptChanging => "nothing to do: people are typing right now",
+                PlanError::CreatePending { .. } => {
+                    "nothing to do: the doc appears, or is created, once Drive's search catches up"
+                }
                 PlanError::SectionMissing { .. } => {
                     "put the dated heading back (undo in Docs, or retype it as a Heading 2) to \
                      have the meeting's items read again"
@@ -151,6 +169,28 @@ pub fn error_policy(failure: &Failure) -> Action {
             },
         },
     }
+}
+
+/// What a person does when Drive refuses to share the doc.
+const SHARING_FIX: &str = "Drive refused to share the doc (a sharing policy, or the other \
+     person has no Google account); share it from the doc's Share button or ask your Workspace \
+     admin to allow it; the daemon tries again in a day, and the meetings' sections are written \
+     meanwhile";
+
+/// Drive's `reason`s for a share that a policy or the other account forbids, from Drive's
+/// "Resolve errors" guide (developers.google.com/drive/api/guides/handle-errors) and the
+/// permissions guide: none of them passes by retrying.
+fn is_sharing_refusal(reason: &str) -> bool {
+    matches!(
+        reason,
+        "cannotShareTeamDriveWithNonGoogleAccounts"
+            | "shareOutNotPermitted"
+            | "shareInNotPermitted"
+            | "publishOutNotPermitted"
+            | "invalidSharingRequest"
+            | "teamDriveDomainUsersOnlyRestriction"
+            | "cannotShareTeamDriveTopFolderWithAnyoneOrDomains"
+    )
 }
 
 impl ReconcileError {
@@ -267,5 +307,17 @@ mod tests {
             panic!("sharing refused is a problem for a person");
         };
         assert!(fix.contains("allowed_domains"));
+        let policy = google(GoogleError::Forbidden {
+            reason: "cannotShareTeamDriveWithNonGoogleAccounts".into(),
+            message: "Bad Request. User message: \"You cannot share this item\"".into(),
+        });
+        let Action::Problem { fix } = policy else {
+            panic!("a sharing policy needs a person");
+        };
+        assert!(fix.contains("Share button"), "{fix}");
+        let pending = Failure::Plan(PlanError::CreatePending {
+            since: "t".into(),
+        });
+        assert_eq!(error_policy(&pending), Action::Backoff);
     }
 }

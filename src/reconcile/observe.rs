@@ -83,9 +83,9 @@ pub(super) async fn series(
                 .find_by_app_property(SERIES_MARKER, key.as_str())
                 .await
                 .map_err(|e| fail(key, "find the series doc by its Drive marker", e))?;
-            match found.into_iter().find_map(|f| f.id) {
-                Some(id) => DocSource::Marked(SeriesDoc {
-                    url: doc_url(&id),
+            match found.into_iter().find_map(|f| Some((f.id?, f.web_view_link))) {
+                Some((id, link)) => DocSource::Marked(SeriesDoc {
+                    url: link.unwrap_or_else(|| doc_url(&id)),
                     id,
                 }),
                 None => DocSource::Missing,
@@ -119,6 +119,15 @@ pub(super) async fn series(
             .map_err(|e| fail(key, "read Drive's page token from the store", e))?,
         _ => DocChange::Unchanged,
     };
+    let held = r
+        .store(|s| s.held_steps(user, key.as_str()))
+        .map_err(|e| fail(key, "read the held steps from the store", e))?
+        .into_iter()
+        .map(|h| {
+            tracing::debug!(user, series = %key, step = %h.step, until = %h.not_before, error = %h.error, "a refused step is held back");
+            (h.step, h.not_before)
+        })
+        .collect();
     let schedule = &r.settings.schedule;
     let read = match doc.doc() {
         Some(d) if needs_read(&doc, &occurrences, &stored, change, schedule, now) => Some(
@@ -142,5 +151,6 @@ pub(super) async fn series(
         stored,
         change,
         read,
+        held,
     })
 }

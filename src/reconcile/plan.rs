@@ -58,6 +58,9 @@ pub(crate) struct ObservedSeries {
     pub change: DocChange,
     /// The doc as read this pass, if [`needs_read`] said so.
     pub read: Option<Doc>,
+    /// Share and attach steps that failed before, with when each may be tried again (`share`,
+    /// `attach:<event id>`).
+    pub held: Vec<(String, DateTime<Utc>)>,
 }
 
 /// A series the store knows as active that this pass no longer finds among the 1-1s.
@@ -115,20 +118,33 @@ pub(crate) fn series(o: &ObservedSeries, cfg: &ScheduleConfig, now: DateTime<Utc
             Why::NoDocAnywhere,
         ),
     }
+    // A held step is skipped until its time; once due it is tried again.
+    let held = |step: &str| o.held.iter().find(|(s, _)| s == step).map(|(_, t)| *t);
     if newly_known {
+        // Recorded first: a share or attach Google refuses must not leave the doc unknown.
+        let adopted = matches!(o.doc, DocSource::Attached(_));
+        push(Step::RecordSeries { adopted }, Why::NewToTheStore);
+    }
+    let share = match held("share") {
+        Some(at) if at > now => None,
+        Some(_) => Some(Why::RetryRefused),
+        None => newly_known.then_some(Why::NewToTheStore),
+    };
+    if let Some(why) = share {
         if o.may_share {
             let with = o.other_email.clone();
-            push(Step::Share { with }, Why::NewToTheStore);
-        } else {
+            push(Step::Share { with }, why);
+        } else if newly_known {
             problems.push(PlanError::SharingRefused {
                 doc: o.doc.doc().map_or("(new)".to_string(), |d| d.id.clone()),
                 email: o.other_email.clone(),
             });
         }
-        let adopted = matches!(o.doc, DocSource::Attached(_));
-        push(Step::RecordSeries { adopted }, Why::NewToTheStore);
     }
     for event_id in &o.unattached {
+        if held(&format!("attach:{event_id}")).is_some_and(|at| at > now) {
+            continue;
+        }
         let event_id = event_id.clone();
         push(Step::Attach { event_id }, Why::NotAttached);
     }

@@ -65,6 +65,7 @@ fn observed(doc: DocSource, occurrences: Vec<Occurrence>) -> ObservedSeries {
         stored: HashMap::new(),
         change: DocChange::Unchanged,
         read: None,
+        held: vec![],
     }
 }
 
@@ -90,10 +91,10 @@ fn a_new_series_gets_a_doc_shared_recorded_attached_and_a_section() {
             Step::CreateDoc {
                 title: "Alice / Bob · 1:1 notes".into()
             },
+            Step::RecordSeries { adopted: false },
             Step::Share {
                 with: "bob@example.com".into()
             },
-            Step::RecordSeries { adopted: false },
             Step::Attach {
                 event_id: "ev1".into()
             },
@@ -114,6 +115,39 @@ fn a_new_series_gets_a_doc_shared_recorded_attached_and_a_section() {
     assert_eq!(printed.len(), 4, "bookkeeping is not printed: {printed:?}");
 }
 
+/// Issue 9 §8: a share or attach Google refused is held back until its time, then tried
+/// again; the sections are planned either way.
+#[test]
+fn held_shares_and_attaches_wait_for_their_time() {
+    let occs = weekly(3);
+    let now = t("2026-11-23T10:00:00Z");
+    let mut o = observed(DocSource::Remembered(doc()), occs.clone());
+    o.unattached = vec!["ev1".into(), "ev2".into()];
+    o.held = vec![
+        ("attach:ev1".into(), t("2026-11-24T10:00:00Z")),
+        ("share".into(), t("2026-11-24T10:00:00Z")),
+    ];
+    let plan = series(&o, &cfg(), now);
+    assert_eq!(
+        steps(&plan),
+        vec![
+            Step::Attach {
+                event_id: "ev2".into()
+            },
+            Step::RecordOccurrences,
+            write(&occs[0]),
+        ]
+    );
+    let later = series(&o, &cfg(), t("2026-11-24T10:00:00Z"));
+    let later_steps = steps(&later);
+    assert!(later_steps.contains(&Step::Share {
+        with: "bob@example.com".into()
+    }));
+    assert!(later_steps.contains(&Step::Attach {
+        event_id: "ev1".into()
+    }));
+}
+
 #[test]
 fn an_attached_doc_is_adopted_and_its_past_sections_recovered() {
     let occs = weekly(3);
@@ -128,10 +162,10 @@ fn an_attached_doc_is_adopted_and_its_past_sections_recovered() {
         steps(&plan),
         vec![
             Step::AdoptDoc,
+            Step::RecordSeries { adopted: true },
             Step::Share {
                 with: "bob@example.com".into()
             },
-            Step::RecordSeries { adopted: true },
             Step::Attach {
                 event_id: "ev1".into()
             },

@@ -20,7 +20,7 @@ pub(crate) struct SeriesDoc {
 }
 
 /// The id in a Google Docs URL (`https://docs.google.com/document/d/<id>/edit`).
-fn id_from_url(url: &str) -> Option<String> {
+pub(crate) fn id_from_url(url: &str) -> Option<String> {
     let rest = url.split("/document/d/").nth(1)?;
     let id: String = rest
         .chars()

@@ -68,6 +68,8 @@ pub(crate) enum Why {
     MeetingSoon { starts: DateTime<Utc> },
     LeftTheOneOnOnes,
     DriveLooked,
+    /// A share that failed before is due again.
+    RetryRefused,
 }
 
 /// A step and its reason.
@@ -90,17 +92,17 @@ impl Step {
         )
     }
 
-    /// A step the rest of the series depends on (the doc must exist, be shared, recorded and
-    /// attached): when it fails, the series' later steps wait for the next pass. A section
+    /// A step the rest of the series depends on (the doc must exist and be recorded): when it
+    /// fails, the series' later steps wait for the next pass. Sharing and attaching are not
+    /// setup: a doc Google will not share or attach still gets its sections and harvests
+    /// (issue 9 §8); a refused share or attach is held back and tried again later. A section
     /// step failing does not hold up the other occurrences.
     pub fn is_setup(&self) -> bool {
         matches!(
             self,
             Step::CreateDoc { .. }
                 | Step::AdoptDoc
-                | Step::Share { .. }
                 | Step::RecordSeries { .. }
-                | Step::Attach { .. }
                 | Step::RecordOccurrences
         )
     }
@@ -133,6 +135,7 @@ impl fmt::Display for Why {
             Why::MeetingSoon { starts } => write!(f, "the meeting starts {starts}"),
             Why::LeftTheOneOnOnes => f.write_str("the series is no longer among the 1-1s"),
             Why::DriveLooked => f.write_str("Drive's change list was read"),
+            Why::RetryRefused => f.write_str("it failed before and is due again"),
         }
     }
 }

@@ -105,8 +105,42 @@ CREATE INDEX action_items_by_owner ON action_items (owner COLLATE NOCASE)
     WHERE owner_kind = 'email';
 "#;
 
+/// Version 2 (issue 9 §3, §8): what Drive search cannot be trusted with, and setup steps that
+/// Google refused.
+///
+/// * `drive_folders`: the notes folder's id per user, so a new doc never looks its folder up
+///   by a search that may not see a folder created seconds ago.
+/// * `drive_creates`: a `files.create` sent and not (yet) known to have landed, per user and
+///   target (`folder` or `doc:<series key>`); while it is younger than the search lag a marker
+///   lookup that finds nothing proves nothing, so no second create is sent.
+/// * `held_steps`: a share or attach Google refused for good, per series and step (`share`,
+///   `attach:<event id>`), with when to try again, so it is not re-sent every poll.
+const V2: &str = r#"
+CREATE TABLE drive_folders (
+    user       TEXT NOT NULL PRIMARY KEY,
+    folder_id  TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE drive_creates (
+    user         TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    attempted_at TEXT NOT NULL,
+    PRIMARY KEY (user, target)
+) STRICT;
+
+CREATE TABLE held_steps (
+    user       TEXT NOT NULL,
+    series_key TEXT NOT NULL,
+    step       TEXT NOT NULL,
+    not_before TEXT NOT NULL,
+    error      TEXT NOT NULL,
+    PRIMARY KEY (user, series_key, step)
+) STRICT;
+"#;
+
 /// Every migration, oldest first. The index + 1 is the schema version it produces.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
 
 /// The migration set, ready to apply.
 pub(crate) fn migrations() -> Migrations<'static> {

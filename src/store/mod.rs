@@ -33,8 +33,10 @@
 //! caller, so the simulated clock of the tests and the sandbox applies here too.
 
 mod columns;
+pub(crate) mod drive;
 mod error;
 pub(crate) mod events;
+pub(crate) mod held;
 pub(crate) mod ledger;
 mod lock;
 mod migrations;

@@ -63,7 +63,10 @@ fn migrations_apply_from_empty_in_memory() {
             "action_items",
             "calendar_events",
             "calendar_sync",
+            "drive_creates",
+            "drive_folders",
             "drive_sync",
+            "held_steps",
             "occurrences",
             "series"
         ]
