@@ -70,17 +70,18 @@ impl AppState {
             world.stats.record_call(method);
             world.faults.next(method)
         };
-        if let Some(fault) = fault {
+        if let Some(fault) = &fault {
             if let Some(delay) = fault.delay {
                 tokio::time::sleep(delay).await;
             }
-            if fault.drop_connection {
+            if fault.drop_connection && !fault.apply_first {
                 self.lock().stats.record_error(method);
                 return dropped_connection();
             }
             if let Some(status) = fault.status {
                 self.lock().stats.record_error(method);
-                return injected_error(method, status, fault.reason, fault.message).into_response();
+                return injected_error(method, status, fault.reason.clone(), fault.message.clone())
+                    .into_response();
             }
         }
 
@@ -94,6 +95,11 @@ impl AppState {
             (result, std::mem::take(&mut world.outbox))
         };
         self.deliver(outbox);
+        if fault.as_ref().is_some_and(|f| f.apply_first) {
+            // A lost answer: Google acted, the client never hears of it.
+            self.lock().stats.record_error(method);
+            return dropped_connection();
+        }
         match result {
             Ok(Reply::Json(v)) | Ok(Reply::Created(v)) => {
                 (StatusCode::OK, axum::Json(v)).into_response()

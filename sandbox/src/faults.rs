@@ -24,6 +24,8 @@ pub struct FaultAction {
     pub message: Option<String>,
     /// Close the connection without answering (after `delay`).
     pub drop_connection: bool,
+    /// Carry the call out before dropping the connection ([`FaultKind::LostAnswer`]).
+    pub apply_first: bool,
 }
 
 /// The kind of a scripted fault.
@@ -39,6 +41,10 @@ pub enum FaultKind {
     Delay,
     /// Make the document look edited by someone else just before a Docs write.
     RevisionBump,
+    /// Carry the call out, then drop the connection without answering: a timeout after Google
+    /// acted. The write happened and the client cannot know it, which is why Drive's
+    /// `files.create` is not safe to repeat after a timeout.
+    LostAnswer,
 }
 
 /// Delay of a `timeout` fault without an explicit `delay_ms`.
@@ -67,6 +73,14 @@ pub struct ScriptedFault {
     pub times: u32,
     #[serde(default)]
     pub delay_ms: Option<u64>,
+    /// How many matching calls pass untouched before the fault hits ("the second
+    /// `files.create`"); default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skip: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn default_kind() -> FaultKind {
@@ -212,6 +226,10 @@ impl Faults {
             f.times > 0 && f.kind != FaultKind::RevisionBump && method_matches(&f.method, method)
         });
         if let Some(f) = hit {
+            if f.skip > 0 {
+                f.skip -= 1;
+                return None;
+            }
             f.times -= 1;
             let action = match f.kind {
                 FaultKind::Timeout => FaultAction {
@@ -222,6 +240,15 @@ impl Faults {
                     reason: None,
                     message: None,
                     drop_connection: true,
+                    apply_first: false,
+                },
+                FaultKind::LostAnswer => FaultAction {
+                    delay: f.delay_ms.map(Duration::from_millis),
+                    status: None,
+                    reason: None,
+                    message: None,
+                    drop_connection: true,
+                    apply_first: true,
                 },
                 FaultKind::Delay => FaultAction {
                     delay: Some(Duration::from_millis(f.delay_ms.unwrap_or(0))),
@@ -229,6 +256,7 @@ impl Faults {
                     reason: None,
                     message: None,
                     drop_connection: false,
+                    apply_first: false,
                 },
                 _ => FaultAction {
                     delay: f.delay_ms.map(Duration::from_millis),
@@ -240,6 +268,7 @@ impl Faults {
                     reason: f.reason.clone(),
                     message: f.message.clone(),
                     drop_connection: false,
+                    apply_first: false,
                 },
             };
             self.scripted.retain(|f| f.times > 0);
@@ -252,6 +281,7 @@ impl Faults {
             reason: None,
             message: None,
             drop_connection: false,
+            apply_first: false,
         })
     }
 

@@ -9,6 +9,7 @@ fn scripted(method: &str, kind: FaultKind, status: Option<u16>, times: u32) -> S
         delay_ms: None,
         reason: None,
         message: None,
+        skip: 0,
     }
 }
 
@@ -100,4 +101,16 @@ fn a_reloaded_state_continues_the_same_sequence() {
     let rest_again: Vec<_> = (0..10).map(|_| reloaded.next("m")).collect();
     assert_eq!(rest, rest_again);
     assert_eq!(first.len(), 10);
+}
+
+#[test]
+fn skip_lets_calls_through_before_the_fault_hits() {
+    let mut f = Faults::default();
+    let mut lost = scripted("drive.files.create", FaultKind::LostAnswer, None, 1);
+    lost.skip = 1;
+    f.add_scripted(lost).unwrap();
+    assert_eq!(f.next("drive.files.create"), None, "the first call passes");
+    let hit = f.next("drive.files.create").expect("the second is hit");
+    assert!(hit.drop_connection && hit.apply_first);
+    assert_eq!(f.next("drive.files.create"), None, "used up");
 }

@@ -200,6 +200,32 @@ impl Person {
         .await
     }
 
+    /// Attaches any file (a PDF, a sheet) to an event, keeping what is attached, as the
+    /// Calendar UI does: the event is read first and its attachments sent back whole.
+    pub async fn attach_file(
+        &self,
+        event_id: &str,
+        attachment: EventAttachment,
+    ) -> Result<Event, PersonError> {
+        let (_, current) = self
+            .calendar
+            .events()
+            .get("primary", event_id)
+            .doit()
+            .await
+            .map_err(|e| self.api_error("calendar.events.get", e))?;
+        let mut attachments = current.attachments.unwrap_or_default();
+        attachments.push(attachment);
+        self.patch_event(
+            event_id,
+            Event {
+                attachments: Some(attachments),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
     pub async fn get_doc(&self, doc_id: &str) -> Result<Document, PersonError> {
         let (_, doc) = self
             .docs

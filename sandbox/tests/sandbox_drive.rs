@@ -248,7 +248,9 @@ async fn create_find_share_and_follow_changes_through_google_drive3() {
     assert_eq!(created.mime_type.as_deref(), Some(DOC_MIME));
     assert_eq!(
         created.web_view_link.as_deref(),
-        Some(format!("https://docs.google.com/document/d/{id}/edit").as_str())
+        Some(format!("https://docs.google.com/document/d/{id}/edit?usp=drivesdk").as_str()),
+        "webViewLink in the form Drive hands out to API clients (Files resource reference; \
+         usp=drivesdk: devpeace.com/google-docs-api/30624321)"
     );
     assert_eq!(
         created

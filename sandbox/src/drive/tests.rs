@@ -67,7 +67,7 @@ fn create_a_doc_with_a_marker_and_find_it() {
     assert_eq!(v["mimeType"], DOC_MIME);
     assert_eq!(
         v["webViewLink"],
-        "https://docs.google.com/document/d/doc1/edit"
+        "https://docs.google.com/document/d/doc1/edit?usp=drivesdk"
     );
     assert_eq!(v["appProperties"]["oneononeSeries"], "s1");
     assert!(v.get("size").is_none(), "native docs have no size");

@@ -133,10 +133,18 @@ pub fn file_json(file: &DriveFile, caller: &Caller, role: Role) -> Value {
     v
 }
 
+/// Drive's `webViewLink` ("a link for opening the file in a relevant Google editor or viewer in
+/// a browser", Files resource reference). Links handed out through the API carry
+/// `usp=drivesdk` ("usp=drivesdk is given when you get a link using the Drive SDK",
+/// devpeace.com/google-docs-api/30624321), so a client that builds the URL by hand does not
+/// match what Google gives.
 fn web_view_link(file: &DriveFile) -> String {
     match file.mime_type.as_str() {
-        DOC_MIME => format!("https://docs.google.com/document/d/{}/edit", file.id),
+        DOC_MIME => format!(
+            "https://docs.google.com/document/d/{}/edit?usp=drivesdk",
+            file.id
+        ),
         FOLDER_MIME => format!("https://drive.google.com/drive/folders/{}", file.id),
-        _ => format!("https://drive.google.com/file/d/{}/view", file.id),
+        _ => format!("https://drive.google.com/file/d/{}/view?usp=drivesdk", file.id),
     }
 }
