@@ -205,6 +205,9 @@ pub(crate) fn series(o: &ObservedSeries, cfg: &ScheduleConfig, now: DateTime<Utc
                         },
                         Why::AlreadyInDoc,
                     ),
+                    // A write Google refused as a bad request waits for its time.
+                    None if held(&format!("section:{}", occ.key.as_str()))
+                        .is_some_and(|at| at > now) => {}
                     None => push(
                         Step::WriteSection { occurrence, label },
                         Why::MeetingSoon { starts: occ.start },

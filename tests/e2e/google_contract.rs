@@ -22,6 +22,18 @@ async fn event(person: &Person, id: &str) -> Event {
     event
 }
 
+/// Waits (real time) until the daemon has sent `method`: the sandbox counts a call before
+/// a `delay` fault holds it, so what a person does next happens while that call is in flight.
+async fn wait_for_call(co: &Company, method: &str) {
+    for _ in 0..500 {
+        if co.calls(method).await > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the daemon never called {method}");
+}
+
 async fn folders_in_drive(person: &Person) -> Vec<String> {
     let (_, list) = person
         .drive
@@ -183,7 +195,7 @@ async fn a_file_attached_while_the_daemon_works_is_kept() {
     co.control
         .post(
             "_sandbox/faults",
-            json!({"method": "drive.permissions.create", "kind": "delay", "delay_ms": 1500}),
+            json!({"method": "drive.permissions.create", "kind": "delay", "delay_ms": 1000}),
         )
         .await
         .expect("fault");
@@ -195,8 +207,9 @@ async fn a_file_attached_while_the_daemon_works_is_kept() {
         mime_type: Some("application/pdf".into()),
         icon_link: Some(icon.into()),
     };
+    co.reset_stats().await;
     let person_attaches = async {
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        wait_for_call(&co, "drive.permissions.create").await;
         alice.attach_file(&series, pdf).await.expect("attach")
     };
     let (summary, _) = tokio::join!(co.pass(&daemon), person_attaches);
@@ -214,4 +227,81 @@ async fn a_file_attached_while_the_daemon_works_is_kept() {
         .expect("the doc");
     let url = ours.file_url.as_deref().unwrap_or_default();
     assert!(url.ends_with("/edit?usp=drivesdk"), "{url}");
+}
+
+/// A guarded `batchUpdate` answered 400 `INVALID_ARGUMENT` (a bad request, not a stale
+/// revision) while nobody touched the doc: re-read once, the revision did not move, so it is a
+/// problem with Google's message, and the section is not re-sent every poll.
+#[tokio::test]
+async fn a_bad_request_on_a_guarded_write_is_a_problem_not_a_conflict() {
+    let (co, alice, series, daemon) = alice_and_bob("").await;
+    co.pass(&daemon).await;
+    co.control
+        .post(
+            "_sandbox/faults",
+            json!({"method": "docs.documents.batchUpdate", "status": 400,
+                   "message": "Invalid requests[0].insertText: Index 9999 must be less than the end index"}),
+        )
+        .await
+        .expect("fault");
+    co.set_now(utc(2026, 11, 30, 10, 0)).await;
+    co.reset_stats().await;
+    let report = co.pass(&daemon).await.report;
+    assert_eq!(report.sections_written, 0);
+    assert_eq!(report.revision_conflicts, 0, "not taken for a conflict");
+    assert!(
+        report.problems.iter().any(|p| p.contains("Index 9999")),
+        "Google's message is reported: {:?}",
+        report.problems
+    );
+    assert_eq!(co.calls("docs.documents.batchUpdate").await, 1, "sent once");
+    co.control
+        .advance(chrono::Duration::minutes(1))
+        .await
+        .expect("advance");
+    co.pass(&daemon).await;
+    assert_eq!(
+        co.calls("docs.documents.batchUpdate").await,
+        1,
+        "held back, not re-sent every poll"
+    );
+    co.control
+        .advance(chrono::Duration::hours(1))
+        .await
+        .expect("advance");
+    let later = co.pass(&daemon).await.report;
+    assert_eq!(later.sections_written, 1, "{:?}", later.problems);
+    let doc = alice.attached_doc(&series).await.expect("event").expect("doc");
+    assert_eq!(count(&text_of(&alice, &doc).await, "Tue 1 Dec 2026 · 1:1"), 1);
+}
+
+/// The same 400, but a person typed into the doc while the write was in flight: the re-read
+/// shows a new `revisionId`, so it is a conflict, re-planned on the doc as it now is, and the
+/// person's words stay.
+#[tokio::test]
+async fn a_bad_request_while_the_doc_changed_is_a_conflict_and_re_planned() {
+    let (co, alice, series, daemon) = alice_and_bob("").await;
+    co.pass(&daemon).await;
+    let doc = alice.attached_doc(&series).await.expect("event").expect("doc");
+    co.control
+        .post(
+            "_sandbox/faults",
+            json!({"method": "docs.documents.batchUpdate", "status": 400, "delay_ms": 1000,
+                   "message": "Invalid requests[0].insertText: Index 12 must be less than the end index"}),
+        )
+        .await
+        .expect("fault");
+    co.set_now(utc(2026, 11, 30, 10, 0)).await;
+    co.reset_stats().await;
+    let person_types = async {
+        wait_for_call(&co, "docs.documents.batchUpdate").await;
+        alice.type_at(&doc, 1, "Agenda ideas\n").await.expect("type");
+    };
+    let (summary, _) = tokio::join!(co.pass(&daemon), person_types);
+    let report = summary.report;
+    assert_eq!(report.revision_conflicts, 1, "{:?}", report.problems);
+    assert_eq!(report.sections_written, 1, "{:?}", report.problems);
+    let text = text_of(&alice, &doc).await;
+    assert_eq!(count(&text, "Tue 1 Dec 2026 · 1:1"), 1);
+    assert!(text.contains("Agenda ideas"), "{text}");
 }

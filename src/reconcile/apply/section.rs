@@ -5,6 +5,12 @@
 //! the section planned again. The section's heading carries the named range
 //! `oneonone:<occurrence key>`, so it is found — and never inserted twice — even after a person
 //! renames the heading.
+//!
+//! Google answers a stale `requiredRevisionId` with a 400, but so it answers a bad request
+//! (issue 9 §8). A 400 that does not say `FAILED_PRECONDITION` is therefore checked once: the
+//! doc is read again, and only if its `revisionId` moved is it a conflict (re-planned as
+//! usual); otherwise it is a permanent problem with Google's message, and the section is held
+//! back for [`SECTION_RETRY`] instead of being sent again every poll.
 
 use super::Apply;
 use crate::config::Growth;
@@ -13,6 +19,7 @@ use crate::domain::occurrences::{heading_date_label, is_first_in_month, local_da
 use crate::domain::sections::find_section;
 use crate::domain::template::TemplateContext;
 use crate::google::GoogleError;
+use chrono::Duration;
 use crate::reconcile::error::{fail, PlanError, SeriesError};
 use crate::reconcile::ledger::carry_lines;
 use crate::reconcile::requests::to_requests;
@@ -20,6 +27,15 @@ use crate::reconcile::requests::to_requests;
 /// How many times a section is re-planned after revision conflicts before giving up until the
 /// next pass (people are typing right now; the next pass will find a quieter moment).
 const MAX_CONFLICTS: usize = 3;
+
+/// How long a section whose write Google refused as a bad request waits before it is planned
+/// again (short enough to still land before the meeting once the cause is fixed).
+pub(crate) const SECTION_RETRY: Duration = Duration::hours(1);
+
+/// The `held_steps` name of one occurrence's section write.
+pub(crate) fn section_step(occurrence: &str) -> String {
+    format!("section:{occurrence}")
+}
 
 impl Apply<'_> {
     /// Writes the section for `occ` unless it is there by now.
@@ -53,6 +69,7 @@ impl Apply<'_> {
             .template
             .render(&ctx)
             .map_err(|e| fail(key, "render the template", PlanError::from(e)))?;
+        let mut reread = false;
         for attempt in 0..=MAX_CONFLICTS {
             let doc = reads
                 .read()
@@ -76,7 +93,7 @@ impl Apply<'_> {
             let written = reads
                 .clients()
                 .docs
-                .batch_update(&doc_id, requests, revision)
+                .batch_update(&doc_id, requests, revision.clone())
                 .await;
             reads.invalidate();
             match written {
@@ -86,6 +103,11 @@ impl Apply<'_> {
                         .and_then(|w| w.required_revision_id)
                         .unwrap_or_default();
                     self.out.report.sections_written += 1;
+                    let (user, series) = (view.user.as_str(), key.as_str());
+                    let step = section_step(occ.key.as_str());
+                    if let Err(e) = r.store(|s| s.release_step(user, series, &step)) {
+                        tracing::warn!(user, series, error = %e, "could not release a held section");
+                    }
                     tracing::info!(user = %view.user, series = %key, doc = %doc_id, date = %ctx.date_label, "wrote the dated section");
                     return self.mark_prepared(&occ.key, &new_revision);
                 }
@@ -93,9 +115,41 @@ impl Apply<'_> {
                     self.out.report.revision_conflicts += 1;
                     tracing::info!(doc = %doc_id, attempt, "the doc changed while planning; re-reading");
                 }
+                Err(e @ GoogleError::Permanent { .. }) if !reread && revision.is_some() => {
+                    // Conflict or bad request? Only a moved revision says conflict.
+                    reread = true;
+                    let fresh = reads
+                        .read()
+                        .await
+                        .map_err(|e| fail(key, "read the doc", e))?;
+                    if fresh.revision_id == revision {
+                        return Err(self.hold_section(occ, e));
+                    }
+                    self.out.report.revision_conflicts += 1;
+                    tracing::info!(doc = %doc_id, attempt, "a 400 on a guarded write, and the doc changed since: a conflict; re-planning");
+                }
+                Err(e @ GoogleError::Permanent { .. }) => return Err(self.hold_section(occ, e)),
                 Err(e) => return Err(fail(key, "write the section", e)),
             }
         }
         Err(fail(key, "write the section", PlanError::KeptChanging))
+    }
+}
+
+impl Apply<'_> {
+    /// Holds the section of `occ` back for [`SECTION_RETRY`] after Google refused its write
+    /// as a bad request, and returns the failure to report (with Google's message).
+    fn hold_section(&self, occ: &Occurrence, e: GoogleError) -> SeriesError {
+        let (user, series) = (self.view.user.as_str(), self.view.key.as_str());
+        let step = section_step(occ.key.as_str());
+        let why = e.to_string();
+        let until = self.now + SECTION_RETRY;
+        if let Err(se) = self
+            .r
+            .store(|s| s.hold_step(user, series, &step, until, &why))
+        {
+            tracing::warn!(user, series, error = %se, "could not hold the refused section back");
+        }
+        fail(&self.view.key, "write the section", e)
     }
 }
