@@ -365,3 +365,61 @@ async fn a_tab_added_first_takes_over_the_legacy_body_and_untargeted_writes() {
         .expect_err("index out of range");
     assert!(err.to_string().contains("at most 2"), "{err}");
 }
+
+/// Calendar's conditional modification: "you can specify an `If-Match` header that contains
+/// the value of the etag from the previous retrieval … If the entry (and its etag) has not
+/// changed since the last retrieval, the modification succeeds … Otherwise, you will get a 412
+/// (Precondition failed) response code" (developers.google.com/calendar/api/guides/
+/// version-resources). So a patch built from a stale read of the attachments cannot silently
+/// drop a file a person attached in between.
+#[tokio::test]
+async fn a_patch_with_a_stale_if_match_is_refused_with_412() {
+    let (sandbox, control, alice) = start(SandboxOptions::default()).await;
+    let start = control.now().await.expect("now") + Duration::days(1);
+    let event = alice
+        .create_recurring("1:1", &[], start, 30, "Europe/Paris", &["RRULE:FREQ=WEEKLY"])
+        .await
+        .expect("event");
+    let id = event.id.expect("id");
+    let stale = event.etag.expect("etag");
+    alice
+        .patch_event(
+            &id,
+            google_calendar3::api::Event {
+                description: Some("a person edits".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("patch");
+    let token = control
+        .token(ALICE, &["https://www.googleapis.com/auth/calendar"])
+        .await
+        .expect("token");
+    let url = format!(
+        "{}/calendar/v3/calendars/primary/events/{id}?supportsAttachments=true",
+        sandbox.url.trim_end_matches('/')
+    );
+    let http = reqwest::Client::new();
+    let patch = |etag: String| {
+        http.patch(&url)
+            .bearer_auth(&token)
+            .header("If-Match", etag)
+            .json(&serde_json::json!({"summary": "from a stale read"}))
+            .send()
+    };
+    let refused = patch(stale).await.expect("send");
+    assert_eq!(refused.status().as_u16(), 412);
+    let body: serde_json::Value = refused.json().await.expect("json");
+    assert_eq!(body["error"]["errors"][0]["reason"], "conditionNotMet");
+
+    let (_, fresh) = alice
+        .calendar
+        .events()
+        .get("primary", &id)
+        .doit()
+        .await
+        .expect("get");
+    let ok = patch(fresh.etag.expect("etag")).await.expect("send");
+    assert_eq!(ok.status().as_u16(), 200);
+}

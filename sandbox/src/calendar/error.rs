@@ -58,6 +58,15 @@ impl CalError {
         }
     }
 
+    /// 412 `conditionNotMet`: an `If-Match` etag that is not the event's current one.
+    pub fn precondition_failed() -> Self {
+        Self {
+            code: 412,
+            reason: "conditionNotMet",
+            message: "Precondition Failed".into(),
+        }
+    }
+
     /// 410 `deleted`: the event was already deleted.
     pub fn deleted() -> Self {
         Self {

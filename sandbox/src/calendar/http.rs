@@ -162,6 +162,36 @@ async fn events_get(
     .await
 }
 
+/// The etag of an `If-Match` header, for Calendar's conditional modification: "If the entry
+/// (and its etag) has not changed since the last retrieval, the modification succeeds …
+/// Otherwise, you will get a 412 (Precondition failed) response code"
+/// (developers.google.com/calendar/api/guides/version-resources). `*` matches any etag.
+fn if_match(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+}
+
+/// Refuses the write with 412 when `expected` (an `If-Match`) is not the event's etag now.
+fn check_etag(
+    c: &super::CalendarState,
+    caller: &str,
+    cal: &str,
+    id: &str,
+    expected: Option<&str>,
+) -> Result<(), CalError> {
+    let Some(expected) = expected.filter(|e| *e != "*") else {
+        return Ok(());
+    };
+    let current = c.get_event(caller, cal, id)?;
+    if current.etag == expected || current.etag.trim_matches('"') == expected.trim_matches('"') {
+        Ok(())
+    } else {
+        Err(CalError::precondition_failed())
+    }
+}
+
 async fn events_patch(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -169,10 +199,12 @@ async fn events_patch(
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
+    let expected = if_match(&headers);
     s.call("calendar.events.patch", &headers, move |w, caller| {
         let body: Value = parse_body(&body)?;
         let opts = write_options(&q);
         with_env(w, |c, env| {
+            check_etag(c, &caller.email, &cal, &id, expected.as_deref())?;
             c.patch_event(env, &caller.email, &cal, &id, body, opts)
         })
         .and_then(json_reply)
@@ -187,10 +219,12 @@ async fn events_update(
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
+    let expected = if_match(&headers);
     s.call("calendar.events.update", &headers, move |w, caller| {
         let body: Value = parse_body(&body)?;
         let opts = write_options(&q);
         with_env(w, |c, env| {
+            check_etag(c, &caller.email, &cal, &id, expected.as_deref())?;
             c.update_event(env, &caller.email, &cal, &id, body, opts)
         })
         .and_then(json_reply)
