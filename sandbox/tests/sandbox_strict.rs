@@ -377,7 +377,14 @@ async fn a_patch_with_a_stale_if_match_is_refused_with_412() {
     let (sandbox, control, alice) = start(SandboxOptions::default()).await;
     let start = control.now().await.expect("now") + Duration::days(1);
     let event = alice
-        .create_recurring("1:1", &[], start, 30, "Europe/Paris", &["RRULE:FREQ=WEEKLY"])
+        .create_recurring(
+            "1:1",
+            &[],
+            start,
+            30,
+            "Europe/Paris",
+            &["RRULE:FREQ=WEEKLY"],
+        )
         .await
         .expect("event");
     let id = event.id.expect("id");

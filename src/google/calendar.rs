@@ -278,7 +278,10 @@ mod tests {
         let list = attachments_of(&event);
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].file_id.as_deref(), Some("x"));
-        assert!(list[0].icon_link.is_some(), "iconLink is kept for the re-send");
+        assert!(
+            list[0].icon_link.is_some(),
+            "iconLink is kept for the re-send"
+        );
         assert!(attachments_of(&json!({"id": "e"})).is_empty());
     }
 }

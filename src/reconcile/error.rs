@@ -315,9 +315,7 @@ mod tests {
             panic!("a sharing policy needs a person");
         };
         assert!(fix.contains("Share button"), "{fix}");
-        let pending = Failure::Plan(PlanError::CreatePending {
-            since: "t".into(),
-        });
+        let pending = Failure::Plan(PlanError::CreatePending { since: "t".into() });
         assert_eq!(error_policy(&pending), Action::Backoff);
     }
 }

@@ -83,7 +83,10 @@ pub(super) async fn series(
                 .find_by_app_property(SERIES_MARKER, key.as_str())
                 .await
                 .map_err(|e| fail(key, "find the series doc by its Drive marker", e))?;
-            match found.into_iter().find_map(|f| Some((f.id?, f.web_view_link))) {
+            match found
+                .into_iter()
+                .find_map(|f| Some((f.id?, f.web_view_link)))
+            {
                 Some((id, link)) => DocSource::Marked(SeriesDoc {
                     url: link.unwrap_or_else(|| doc_url(&id)),
                     id,

@@ -65,7 +65,9 @@ pub(crate) enum Why {
     InDocUnknownToStore,
     MeetingEnded,
     DocChanged(DocChange),
-    MeetingSoon { starts: DateTime<Utc> },
+    MeetingSoon {
+        starts: DateTime<Utc>,
+    },
     LeftTheOneOnOnes,
     DriveLooked,
     /// A share that failed before is due again.

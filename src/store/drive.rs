@@ -151,16 +151,22 @@ mod tests {
     #[test]
     fn the_latest_create_attempt_is_kept_until_cleared() {
         let mut s = Store::open_in_memory().unwrap();
-        let doc = CreateTarget::Doc { series_key: "primary/abc" };
+        let doc = CreateTarget::Doc {
+            series_key: "primary/abc",
+        };
         s.note_create_attempt("a@x.org", &doc, at(0)).unwrap();
         s.note_create_attempt("a@x.org", &doc, at(5)).unwrap();
         assert_eq!(s.create_attempt("a@x.org", &doc).unwrap(), Some(at(5)));
         assert_eq!(s.create_attempt("b@x.org", &doc).unwrap(), None);
-        assert_eq!(s.create_attempt("a@x.org", &CreateTarget::Folder).unwrap(), None);
+        assert_eq!(
+            s.create_attempt("a@x.org", &CreateTarget::Folder).unwrap(),
+            None
+        );
         s.clear_create_attempt("a@x.org", &doc).unwrap();
         assert_eq!(s.create_attempt("a@x.org", &doc).unwrap(), None);
 
-        s.note_create_attempt("a@x.org", &CreateTarget::Folder, at(1)).unwrap();
+        s.note_create_attempt("a@x.org", &CreateTarget::Folder, at(1))
+            .unwrap();
         s.set_notes_folder("a@x.org", "F", at(2)).unwrap();
         assert_eq!(
             s.create_attempt("a@x.org", &CreateTarget::Folder).unwrap(),

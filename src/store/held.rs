@@ -85,7 +85,8 @@ mod tests {
     fn a_held_step_is_kept_per_series_until_released() {
         let mut s = Store::open_in_memory().unwrap();
         let t = Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap();
-        s.hold_step("a@x.org", "k1", "share", t, "403 policy").unwrap();
+        s.hold_step("a@x.org", "k1", "share", t, "403 policy")
+            .unwrap();
         s.hold_step("a@x.org", "k1", "attach:e1", t, "400").unwrap();
         s.hold_step("a@x.org", "k2", "share", t, "403").unwrap();
         let held = s.held_steps("a@x.org", "k1").unwrap();

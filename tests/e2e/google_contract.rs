@@ -75,7 +75,10 @@ async fn a_search_lag_and_a_lost_create_make_one_folder_and_one_doc_per_series()
     let first = co.pass(&daemon).await.report;
     assert_eq!(first.docs_created, 1, "{:?}", first.problems);
     assert!(
-        first.problems.iter().any(|p| p.contains("create the series doc")),
+        first
+            .problems
+            .iter()
+            .any(|p| p.contains("create the series doc")),
         "the lost answer is reported: {:?}",
         first.problems
     );
@@ -95,7 +98,11 @@ async fn a_search_lag_and_a_lost_create_make_one_folder_and_one_doc_per_series()
     let third = co.pass(&daemon).await.report;
     assert_eq!(third.docs_created, 0, "{:?}", third.problems);
     assert!(third.problems.is_empty(), "{:?}", third.problems);
-    assert_eq!(co.calls("drive.files.create").await, 3, "never a second doc");
+    assert_eq!(
+        co.calls("drive.files.create").await,
+        3,
+        "never a second doc"
+    );
 
     assert_eq!(folders_in_drive(&alice).await.len(), 1, "one folder");
     assert_eq!(docs_in_drive(&alice).await, 2, "one doc per series");
@@ -134,7 +141,11 @@ async fn a_trashed_notes_folder_is_made_again() {
     let report = co.pass(&daemon).await.report;
     assert_eq!(report.docs_created, 1, "{:?}", report.problems);
     let now = folders_in_drive(&alice).await;
-    assert_eq!(now.len(), 1, "a new folder, the trashed one stays in the trash");
+    assert_eq!(
+        now.len(),
+        1,
+        "a new folder, the trashed one stays in the trash"
+    );
     assert_ne!(now[0], folders[0]);
     assert!(alice.attached_doc(&carol).await.expect("event").is_some());
 }
@@ -165,8 +176,15 @@ async fn a_permanent_share_refusal_still_gets_sections_and_is_retried_a_day_late
         "{:?}",
         first.problems
     );
-    let doc = alice.attached_doc(&series).await.expect("event").expect("doc");
-    assert_eq!(count(&text_of(&alice, &doc).await, "Tue 1 Dec 2026 · 1:1"), 1);
+    let doc = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    assert_eq!(
+        count(&text_of(&alice, &doc).await, "Tue 1 Dec 2026 · 1:1"),
+        1
+    );
 
     co.control
         .advance(chrono::Duration::hours(1))
@@ -213,7 +231,11 @@ async fn a_file_attached_while_the_daemon_works_is_kept() {
         alice.attach_file(&series, pdf).await.expect("attach")
     };
     let (summary, _) = tokio::join!(co.pass(&daemon), person_attaches);
-    assert_eq!(summary.report.docs_attached, 1, "{:?}", summary.report.problems);
+    assert_eq!(
+        summary.report.docs_attached, 1,
+        "{:?}",
+        summary.report.problems
+    );
     let attachments = event(&alice, &series).await.attachments.unwrap_or_default();
     assert_eq!(attachments.len(), 2, "{attachments:?}");
     let kept = attachments
@@ -271,8 +293,15 @@ async fn a_bad_request_on_a_guarded_write_is_a_problem_not_a_conflict() {
         .expect("advance");
     let later = co.pass(&daemon).await.report;
     assert_eq!(later.sections_written, 1, "{:?}", later.problems);
-    let doc = alice.attached_doc(&series).await.expect("event").expect("doc");
-    assert_eq!(count(&text_of(&alice, &doc).await, "Tue 1 Dec 2026 · 1:1"), 1);
+    let doc = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    assert_eq!(
+        count(&text_of(&alice, &doc).await, "Tue 1 Dec 2026 · 1:1"),
+        1
+    );
 }
 
 /// The same 400, but a person typed into the doc while the write was in flight: the re-read
@@ -282,7 +311,11 @@ async fn a_bad_request_on_a_guarded_write_is_a_problem_not_a_conflict() {
 async fn a_bad_request_while_the_doc_changed_is_a_conflict_and_re_planned() {
     let (co, alice, series, daemon) = alice_and_bob("").await;
     co.pass(&daemon).await;
-    let doc = alice.attached_doc(&series).await.expect("event").expect("doc");
+    let doc = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
     co.control
         .post(
             "_sandbox/faults",
@@ -295,7 +328,10 @@ async fn a_bad_request_while_the_doc_changed_is_a_conflict_and_re_planned() {
     co.reset_stats().await;
     let person_types = async {
         wait_for_call(&co, "docs.documents.batchUpdate").await;
-        alice.type_at(&doc, 1, "Agenda ideas\n").await.expect("type");
+        alice
+            .type_at(&doc, 1, "Agenda ideas\n")
+            .await
+            .expect("type");
     };
     let (summary, _) = tokio::join!(co.pass(&daemon), person_types);
     let report = summary.report;

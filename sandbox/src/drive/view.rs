@@ -145,6 +145,9 @@ fn web_view_link(file: &DriveFile) -> String {
             file.id
         ),
         FOLDER_MIME => format!("https://drive.google.com/drive/folders/{}", file.id),
-        _ => format!("https://drive.google.com/file/d/{}/view?usp=drivesdk", file.id),
+        _ => format!(
+            "https://drive.google.com/file/d/{}/view?usp=drivesdk",
+            file.id
+        ),
     }
 }

@@ -328,7 +328,10 @@ mod tests {
     fn refusals_wait_a_day_rate_limits_as_told_and_blips_a_pass() {
         let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
         let fix = "x";
-        assert_eq!(held_until(&Action::Problem { fix }, now), now + REFUSED_RETRY);
+        assert_eq!(
+            held_until(&Action::Problem { fix }, now),
+            now + REFUSED_RETRY
+        );
         let after = std::time::Duration::from_secs(90);
         assert_eq!(
             held_until(&Action::Requeue { after }, now),

@@ -19,10 +19,10 @@ use crate::domain::occurrences::{heading_date_label, is_first_in_month, local_da
 use crate::domain::sections::find_section;
 use crate::domain::template::TemplateContext;
 use crate::google::GoogleError;
-use chrono::Duration;
 use crate::reconcile::error::{fail, PlanError, SeriesError};
 use crate::reconcile::ledger::carry_lines;
 use crate::reconcile::requests::to_requests;
+use chrono::Duration;
 
 /// How many times a section is re-planned after revision conflicts before giving up until the
 /// next pass (people are typing right now; the next pass will find a quieter moment).
