@@ -153,12 +153,17 @@ fn group_or_other_access(dir: &Path) -> Option<u32> {
 }
 
 /// Proves the `documents` scope with the cheapest Docs call: the `revisionId` of a document
-/// id that cannot exist. Google answers 404 once the token and its scope are accepted, and
-/// refuses the token (delegation without the scope) or answers 403 (a token without it) before
-/// looking the document up, so only those are failures.
+/// id that cannot exist. Google checks the token and its scopes before it looks the document
+/// up: a delegation without the scope refuses the token, a token without it is answered 403
+/// (`ACCESS_TOKEN_SCOPE_INSUFFICIENT`), and only an accepted one reaches "not found" (404, or
+/// 400 should Google reject the id's shape), so those two prove the scope.
 async fn documents_probe(c: &Clients) -> Result<(), GoogleError> {
     match c.docs.revision_id(PROBE_DOCUMENT_ID).await {
-        Ok(_) | Err(GoogleError::NotFound { .. }) => Ok(()),
+        Ok(_)
+        | Err(GoogleError::NotFound { .. })
+        | Err(GoogleError::Permanent {
+            code: Some(400), ..
+        }) => Ok(()),
         Err(e) => Err(e),
     }
 }
