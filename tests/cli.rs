@@ -276,8 +276,9 @@ async fn check_tests_every_scope_and_names_the_one_delegation_lacks() {
     let out = w.cli(&["check"]).await;
     out.expect_code(0);
     assert!(
-        out.stdout
-            .contains("ok   alice@example.com: documents (https://www.googleapis.com/auth/documents)"),
+        out.stdout.contains(
+            "ok   alice@example.com: documents (https://www.googleapis.com/auth/documents)"
+        ),
         "{}",
         out.stdout
     );

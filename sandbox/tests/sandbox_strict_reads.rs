@@ -17,7 +17,12 @@ const APP: &str = "oneonone-app";
 
 /// Alice's own session (full scopes, the web UI's client) and the app acting as Alice with
 /// only `documents` and `drive.file`, as the daemon does.
-async fn start() -> (Sandbox, Person, Docs<HttpConnector>, DriveHub<HttpConnector>) {
+async fn start() -> (
+    Sandbox,
+    Person,
+    Docs<HttpConnector>,
+    DriveHub<HttpConnector>,
+) {
     let sandbox = Sandbox::start(SandboxOptions::default())
         .await
         .expect("sandbox starts");
@@ -99,7 +104,10 @@ async fn drive_file_changes_never_report_a_doc_the_app_did_not_create() {
         .expect("start token");
     let token = start.start_page_token.expect("token");
 
-    alice.edit_doc(&theirs, vec![insert("typed by Alice\n")]).await.expect("edit");
+    alice
+        .edit_doc(&theirs, vec![insert("typed by Alice\n")])
+        .await
+        .expect("edit");
     app_edits(&docs, &theirs, "written by the app\n").await;
     let (_, ours) = docs
         .documents()
@@ -171,5 +179,8 @@ async fn a_fields_mask_on_documents_get_answers_only_what_it_names() {
         .doit()
         .await
         .expect_err("a bad mask");
-    assert!(err.to_string().contains("INVALID_ARGUMENT") || err.to_string().contains("400"), "{err}");
+    assert!(
+        err.to_string().contains("INVALID_ARGUMENT") || err.to_string().contains("400"),
+        "{err}"
+    );
 }

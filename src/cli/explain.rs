@@ -104,7 +104,10 @@ fn print_doc(config: &Config, user: &str, master: &Event, exceptions: &[Event]) 
     let recorded = Store::open_reader_in_state_dir(&config.daemon.state_dir)
         .ok()
         .and_then(|s| s.series(user, key.as_str()).ok().flatten());
-    match recorded.as_ref().and_then(|r| r.doc_id.as_ref().map(|d| (d, r.adopted))) {
+    match recorded
+        .as_ref()
+        .and_then(|r| r.doc_id.as_ref().map(|d| (d, r.adopted)))
+    {
         Some((doc, true)) => println!("  doc: {doc} (adopted: people had attached it)"),
         Some((doc, false)) => println!("  doc: {doc} (created by oneonone)"),
         None => println!("  doc: none recorded yet"),

@@ -103,13 +103,13 @@ fn select_part<'a>(root: &'a Map<String, Value>, recorded: Option<&str>) -> Opti
     if let Some(tabs) = root.get("tabs").and_then(Value::as_array) {
         let mut parts = Vec::new();
         tab_parts(tabs, "tabs", &mut parts);
-        let recorded = recorded.and_then(|id| {
-            parts
-                .iter()
-                .position(|p| p.tab_id.as_deref() == Some(id))
-        });
+        let recorded =
+            recorded.and_then(|id| parts.iter().position(|p| p.tab_id.as_deref() == Some(id)));
         let with_sections = || parts.iter().position(has_daemon_range);
-        if let Some(i) = recorded.or_else(with_sections).or((!parts.is_empty()).then_some(0)) {
+        if let Some(i) = recorded
+            .or_else(with_sections)
+            .or((!parts.is_empty()).then_some(0))
+        {
             return Some(parts.swap_remove(i));
         }
     }

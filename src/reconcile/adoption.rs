@@ -60,7 +60,10 @@ impl fmt::Display for Verdict {
                  \"all events\" to have it adopted)"
             ),
             Verdict::PerMeetingNotes(kind) => {
-                write!(f, "passed over: {kind}, one per meeting, not the series' doc")
+                write!(
+                    f,
+                    "passed over: {kind}, one per meeting, not the series' doc"
+                )
             }
             Verdict::AnotherChosen => write!(
                 f,
@@ -195,19 +198,30 @@ mod tests {
         let master = event(
             "m1",
             vec![
-                doc("gem", "Alice / Bob - 2026/11/24 10:00 CET - Notes by Gemini"),
+                doc(
+                    "gem",
+                    "Alice / Bob - 2026/11/24 10:00 CET - Notes by Gemini",
+                ),
                 doc("run", "Our running notes"),
                 doc("two", "Another doc"),
             ],
         );
-        let instance = event("m1_20261201T090000Z", vec![doc("one", "Agenda for Tuesday")]);
+        let instance = event(
+            "m1_20261201T090000Z",
+            vec![doc("one", "Agenda for Tuesday")],
+        );
         let found = candidates(&[master.clone()], &[instance]);
-        let verdicts: Vec<(&str, &Verdict)> =
-            found.iter().map(|c| (c.doc_id.as_str(), &c.verdict)).collect();
+        let verdicts: Vec<(&str, &Verdict)> = found
+            .iter()
+            .map(|c| (c.doc_id.as_str(), &c.verdict))
+            .collect();
         assert_eq!(
             verdicts,
             vec![
-                ("gem", &Verdict::PerMeetingNotes("Gemini's meeting notes (\"… - Notes by Gemini\")")),
+                (
+                    "gem",
+                    &Verdict::PerMeetingNotes("Gemini's meeting notes (\"… - Notes by Gemini\")")
+                ),
                 ("run", &Verdict::Adopted),
                 ("two", &Verdict::AnotherChosen),
                 ("one", &Verdict::OneMeetingOnly),

@@ -326,11 +326,19 @@ fn an_adopted_docs_revision_is_checked_only_while_a_re_harvest_could_run() {
     let recent = harvested(after - Duration::minutes(5), Some("r7"));
     assert!(!revision_check_due(&occ, &recent, &cfg(), after));
     // After the next meeting started the window is closed.
-    assert!(!revision_check_due(&occ, &stored, &cfg(), occ[1].start + Duration::hours(1)));
+    assert!(!revision_check_due(
+        &occ,
+        &stored,
+        &cfg(),
+        occ[1].start + Duration::hours(1)
+    ));
     // Never harvested: nothing to re-harvest (the first harvest does not need a change).
     assert!(!revision_check_due(&occ, &HashMap::new(), &cfg(), after));
 
-    assert_eq!(change_by_revision(&stored, Some("r7")), DocChange::Unchanged);
+    assert_eq!(
+        change_by_revision(&stored, Some("r7")),
+        DocChange::Unchanged
+    );
     assert_eq!(change_by_revision(&stored, Some("r8")), DocChange::Changed);
     assert_eq!(change_by_revision(&stored, None), DocChange::Unknown);
     let unknown = harvested(first.end, None);

@@ -87,7 +87,11 @@ async fn a_tab_added_before_the_notes_moves_nothing() {
         .expect("event")
         .expect("doc");
     assert!(bob
-        .type_under_heading(&doc_id, "Action items", &["Bob to send the Q3 draft by Friday"])
+        .type_under_heading(
+            &doc_id,
+            "Action items",
+            &["Bob to send the Q3 draft by Friday"]
+        )
         .await
         .expect("type"));
     bob.add_tab(&doc_id, "Agenda", 0).await.expect("add tab");
@@ -113,7 +117,10 @@ async fn a_tab_added_before_the_notes_moves_nothing() {
     // A second pass finds its section again (by named range, in the notes tab).
     let report = co.pass(&daemon).await.report;
     assert_eq!(report.sections_written, 0);
-    assert_eq!(count(&tab_texts(&co, &doc_id).await[1].1, "Tue 8 Dec 2026 · 1:1"), 1);
+    assert_eq!(
+        count(&tab_texts(&co, &doc_id).await[1].1, "Tue 8 Dec 2026 · 1:1"),
+        1
+    );
 }
 
 /// Issue 9 §4: under `drive.file` Drive's change list never reports a doc people attached (the
@@ -151,7 +158,11 @@ async fn an_adopted_doc_edited_two_hours_after_the_meeting_is_re_harvested() {
     // 11:30: Alice adds an item, two hours after the meeting ended.
     co.set_now(utc(2026, 12, 1, 11, 30)).await;
     assert!(alice
-        .type_under_heading(&doc_id, "Action items", &["Bob to book the offsite by Friday"])
+        .type_under_heading(
+            &doc_id,
+            "Action items",
+            &["Bob to book the offsite by Friday"]
+        )
         .await
         .expect("type"));
     co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
@@ -204,7 +215,11 @@ async fn a_click_google_would_not_expose_never_closes_anything() {
                     {% if open_items %}\n### Open action items\n\n\
                     {% for item in open_items %}\n- [ ] {{ item }}\n{% endfor %}\n{% endif %}\n\
                     ### Action items\n\n- [ ]\n\n### Notes\n\n&nbsp;\n";
-    let co = Company::new(&["alice@example.com"], "\n[doc]\ntemplate = \"checklists.md\"\n").await;
+    let co = Company::new(
+        &["alice@example.com"],
+        "\n[doc]\ntemplate = \"checklists.md\"\n",
+    )
+    .await;
     std::fs::write(co.dir.path().join("checklists.md"), template).expect("template");
     let alice = co.person("alice@example.com").await;
     let series = weekly_one_on_one(&alice, BOB, "Alice / Bob").await;
@@ -217,7 +232,11 @@ async fn a_click_google_would_not_expose_never_closes_anything() {
         .expect("event")
         .expect("doc");
     assert!(bob
-        .type_under_heading(&doc_id, "Action items", &["Bob to renew the licence by Friday"])
+        .type_under_heading(
+            &doc_id,
+            "Action items",
+            &["Bob to renew the licence by Friday"]
+        )
         .await
         .expect("type"));
 
@@ -229,7 +248,10 @@ async fn a_click_google_would_not_expose_never_closes_anything() {
     co.run_until(&daemon, utc(2026, 12, 15, 9, 5)).await;
     let items = actions(&co).await;
     let licence = item(&items, "renew the licence").unwrap_or_else(|| panic!("{items:#?}"));
-    assert_eq!(licence["done"], false, "a click no API shows closes nothing");
+    assert_eq!(
+        licence["done"], false,
+        "a click no API shows closes nothing"
+    );
     let text = text_of(&bob, &doc_id).await;
     let third = text.find("Tue 15 Dec 2026 · 1:1").expect("third section");
     let second = text.find("Tue 8 Dec 2026 · 1:1").expect("second section");

@@ -313,7 +313,9 @@ fn two_tabs(first_has_ours: bool) -> Value {
 fn the_tab_with_our_named_ranges_is_read_not_the_first() {
     let doc = Doc::from_json(&two_tabs(false)).unwrap();
     assert_eq!(doc.tab_id.as_deref(), Some("t.0"));
-    assert!(matches!(&doc.paragraphs[0].elements[0], Inline::Text { text, .. } if text == "notes\n"));
+    assert!(
+        matches!(&doc.paragraphs[0].elements[0], Inline::Text { text, .. } if text == "notes\n")
+    );
     assert_eq!(doc.named_ranges.len(), 1);
     // With no named range anywhere, the first tab (a new doc's only tab).
     let mut bare = two_tabs(false);
@@ -321,7 +323,10 @@ fn the_tab_with_our_named_ranges_is_read_not_the_first() {
         .as_object_mut()
         .unwrap()
         .remove("namedRanges");
-    assert_eq!(Doc::from_json(&bare).unwrap().tab_id.as_deref(), Some("t.agenda"));
+    assert_eq!(
+        Doc::from_json(&bare).unwrap().tab_id.as_deref(),
+        Some("t.agenda")
+    );
     // The legacy form has no tab ids.
     let legacy = json!({"documentId": "d", "body": {"content": [para(1, "x\n", json!({}))]}});
     assert_eq!(Doc::from_json(&legacy).unwrap().tab_id, None);

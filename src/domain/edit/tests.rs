@@ -571,7 +571,10 @@ fn ops_planned_on_a_tab_name_it_in_every_location_and_range() {
             end: 7,
         },
     ];
-    let json: Vec<serde_json::Value> = ops.iter().map(|op| op.to_request(Some("t.notes"))).collect();
+    let json: Vec<serde_json::Value> = ops
+        .iter()
+        .map(|op| op.to_request(Some("t.notes")))
+        .collect();
     assert_eq!(json[0]["insertText"]["location"]["tabId"], "t.notes");
     assert_eq!(json[0]["insertText"]["location"]["index"], 5);
     for (j, key) in json[1..].iter().zip([
