@@ -210,7 +210,7 @@ mod tests {
             "m1_20261201T090000Z",
             vec![doc("one", "Agenda for Tuesday")],
         );
-        let found = candidates(&[master.clone()], &[instance]);
+        let found = candidates(std::slice::from_ref(&master), &[instance]);
         let verdicts: Vec<(&str, &Verdict)> = found
             .iter()
             .map(|c| (c.doc_id.as_str(), &c.verdict))
