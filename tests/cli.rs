@@ -226,14 +226,68 @@ async fn check_passes_against_a_good_sandbox_config() {
     for line in [
         "ok   config",
         "ok   state dir",
-        "ok   alice@example.com: calendar",
-        "ok   alice@example.com: drive",
+        "ok   alice@example.com: calendar (https://www.googleapis.com/auth/calendar.events)",
+        "ok   alice@example.com: drive (https://www.googleapis.com/auth/drive.file)",
+        "ok   alice@example.com: documents (https://www.googleapis.com/auth/documents)",
         "all checks passed",
     ] {
         assert!(out.stdout.contains(line), "{line:?} in:\n{}", out.stdout);
     }
     assert!(!out.stdout.contains("FAIL"), "{}", out.stdout);
     assert_no_secrets(&w, &out);
+}
+
+/// `check` proves every scope with the cheapest call that needs it (issue 9 §11): a key whose
+/// domain-wide delegation lacks `documents` passes calendar and drive and fails documents,
+/// naming the scope; and the calendar read is one event, not a 2,500-event sync page.
+#[tokio::test]
+async fn check_tests_every_scope_and_names_the_one_delegation_lacks() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let narrow = w
+        .control
+        .post(
+            "_sandbox/service-accounts",
+            serde_json::json!({"name": "no-docs", "scopes": [
+                "https://www.googleapis.com/auth/calendar.events",
+                "https://www.googleapis.com/auth/drive.file",
+            ]}),
+        )
+        .await
+        .expect("a key without the documents scope");
+    std::fs::write(
+        w.dir.path().join("key.json"),
+        serde_json::to_string_pretty(&narrow).expect("key JSON"),
+    )
+    .expect("write key");
+    w.control.reset_stats().await.expect("reset stats");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(2);
+    for line in [
+        "ok   alice@example.com: calendar (https://www.googleapis.com/auth/calendar.events)",
+        "ok   alice@example.com: drive (https://www.googleapis.com/auth/drive.file)",
+        "FAIL alice@example.com: documents (https://www.googleapis.com/auth/documents)",
+        "Needed here: https://www.googleapis.com/auth/documents",
+    ] {
+        assert!(out.stdout.contains(line), "{line:?} in:\n{}", out.stdout);
+    }
+    assert_eq!(w.calls("calendar.events.list").await, 1, "one cheap read");
+    // With the full key back, the documents probe passes on its 404.
+    daemon_config_key(&w);
+    let out = w.cli(&["check"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains(
+            "ok   alice@example.com: documents (https://www.googleapis.com/auth/documents)"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+fn daemon_config_key(w: &World) {
+    w.company
+        .write_service_account_key(&w.dir.path().join("key.json"))
+        .expect("write key");
 }
 
 #[tokio::test]

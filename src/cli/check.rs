@@ -15,8 +15,7 @@
 
 use oneonone::config::{Config, GoogleAuth};
 use oneonone::google::auth::key_file_mode_problem;
-use oneonone::google::calendar::SyncMode;
-use oneonone::google::{Clients, GoogleError};
+use oneonone::google::{scopes, Clients, GoogleError};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
@@ -75,33 +74,31 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let mut failing = BTreeSet::new();
     for c in &clients {
         let user = c.user.as_str();
-        // One cheap read per API proves the token, the delegation and each scope. The first
-        // read also fetches the user's token: if that is refused, the other reads would only
-        // repeat the same failure, so the user is reported once.
-        let calendar = c
-            .calendar
-            .list_events(user, &SyncMode::Full, None)
-            .await
-            .map(|_| ());
+        // The cheapest call that needs each scope proves the token, the delegation and that
+        // scope. The first also fetches the user's token: if that is refused, the other calls
+        // would only repeat the same failure, so the user is reported once.
+        let calendar = c.calendar.probe(user).await;
         if let Err(e @ GoogleError::Unauthorized { .. }) = &calendar {
             failing.insert(user);
             println!(
                 "FAIL {user}: token: {e}\n     fix: {}",
-                advice(user, e, CALENDAR_SCOPE)
+                advice(user, e, scopes::CALENDAR_EVENTS)
             );
             continue;
         }
         let drive = c.drive.changes_start_token().await.map(|_| ());
+        let documents = documents_probe(c).await;
         for (what, result, scope) in [
-            ("calendar", calendar, CALENDAR_SCOPE),
-            ("drive", drive, "https://www.googleapis.com/auth/drive.file"),
+            ("calendar", calendar, scopes::CALENDAR_EVENTS),
+            ("drive", drive, scopes::DRIVE_FILE),
+            ("documents", documents, scopes::DOCUMENTS),
         ] {
             match result {
-                Ok(()) => println!("ok   {user}: {what}"),
+                Ok(()) => println!("ok   {user}: {what} ({scope})"),
                 Err(e) => {
                     failing.insert(user);
                     println!(
-                        "FAIL {user}: {what}: {e}\n     fix: {}",
+                        "FAIL {user}: {what} ({scope}): {e}\n     fix: {}",
                         advice(user, &e, scope)
                     );
                 }
@@ -155,7 +152,24 @@ fn group_or_other_access(dir: &Path) -> Option<u32> {
     }
 }
 
-const CALENDAR_SCOPE: &str = "https://www.googleapis.com/auth/calendar.events";
+/// Proves the `documents` scope with the cheapest Docs call: the `revisionId` of a document
+/// id that cannot exist. Google checks the token and its scopes before it looks the document
+/// up: a delegation without the scope refuses the token, a token without it is answered 403
+/// (`ACCESS_TOKEN_SCOPE_INSUFFICIENT`), and only an accepted one reaches "not found" (404, or
+/// 400 should Google reject the id's shape), so those two prove the scope.
+async fn documents_probe(c: &Clients) -> Result<(), GoogleError> {
+    match c.docs.revision_id(PROBE_DOCUMENT_ID).await {
+        Ok(_)
+        | Err(GoogleError::NotFound { .. })
+        | Err(GoogleError::Permanent {
+            code: Some(400), ..
+        }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A document id no Google Doc has (ids are 44 base64url characters).
+const PROBE_DOCUMENT_ID: &str = "oneonone-check-scope-probe";
 
 fn advice(user: &str, e: &GoogleError, scope: &str) -> String {
     match e {
@@ -165,7 +179,7 @@ fn advice(user: &str, e: &GoogleError, scope: &str) -> String {
              google.users and is an active user of the Workspace domain the service account \
              belongs to, and that the account has domain-wide delegation (Admin console → \
              Security → API controls) for the scopes calendar.events, documents, drive.file; \
-             for `auth = \"installed\"` run `oneonone auth login` again"
+             for `auth = \"installed\"` run `oneonone auth login` again. Needed here: {scope}"
         ),
         GoogleError::Unauthorized { .. } => format!(
             "the token was refused: for a service account, allow domain-wide delegation for its \

@@ -5,6 +5,8 @@ use oneonone::domain::event::Event;
 use oneonone::domain::series::{detect, SeriesKey};
 use oneonone::google::calendar::SyncMode;
 use oneonone::google::Clients;
+use oneonone::reconcile::{adoption_candidates, Verdict};
+use oneonone::store::Store;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -65,6 +67,13 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
             print!("{detection}");
             if detection.is_one_on_one {
                 println!("  series key: {}", SeriesKey::of(&event.id));
+                let exceptions: Vec<Event> = listed
+                    .items
+                    .iter()
+                    .filter_map(|j| Event::from_json(j).ok())
+                    .filter(|e| e.recurring_event_id.as_deref() == Some(event.id.as_str()))
+                    .collect();
+                print_doc(&config, user, &event, &exceptions);
             }
             println!();
         }
@@ -86,4 +95,50 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Which doc the series has or would adopt, and why each attached Google Doc was or was not
+/// adopted (issue 9 §10), plus what the store records (read-only, so it works next to `run`).
+fn print_doc(config: &Config, user: &str, master: &Event, exceptions: &[Event]) {
+    let key = SeriesKey::of(&master.id);
+    let recorded = Store::open_reader_in_state_dir(&config.daemon.state_dir)
+        .ok()
+        .and_then(|s| s.series(user, key.as_str()).ok().flatten());
+    match recorded
+        .as_ref()
+        .and_then(|r| r.doc_id.as_ref().map(|d| (d, r.adopted)))
+    {
+        Some((doc, true)) => println!("  doc: {doc} (adopted: people had attached it)"),
+        Some((doc, false)) => println!("  doc: {doc} (created by oneonone)"),
+        None => println!("  doc: none recorded yet"),
+    }
+    let candidates = adoption_candidates(std::slice::from_ref(master), exceptions);
+    if candidates.is_empty() {
+        if recorded.is_none() {
+            println!("  attached Google Docs: none, so a new doc will be created");
+        }
+        return;
+    }
+    println!("  attached Google Docs:");
+    for c in &candidates {
+        let on = if c.event_id == master.id {
+            "the series".to_string()
+        } else {
+            format!("instance {}", c.event_id)
+        };
+        let ours = recorded.as_ref().and_then(|r| r.doc_id.as_deref()) == Some(&c.doc_id);
+        let verdict = if ours {
+            "the series' doc".to_string()
+        } else {
+            c.verdict.to_string()
+        };
+        println!(
+            "    {} {:?} (on {on}) — {verdict}",
+            c.doc_id,
+            c.title.as_deref().unwrap_or("(no title)"),
+        );
+    }
+    if recorded.is_none() && !candidates.iter().any(|c| c.verdict == Verdict::Adopted) {
+        println!("  none fits, so a new doc will be created");
+    }
 }

@@ -10,11 +10,16 @@
 //! Indices are Google's: UTF-16 code units, the body starts at 1, every paragraph ends with
 //! `\n`, and a paragraph's `end` is the next paragraph's `start`.
 
-/// A parsed document: the body of its first tab (or of the legacy single-body form).
+/// A parsed document: the body of the tab that holds the daemon's sections (or of the legacy
+/// single-body form), see `domain::doc_json`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Doc {
     pub document_id: String,
     pub title: String,
+    /// The tab this body is, when the response had tabs (`includeTabsContent=true`); every
+    /// write planned on it names it, since a request without `tabId` goes to the first tab.
+    /// `None` for the legacy form.
+    pub tab_id: Option<String>,
     /// Changes on every write; carried as `writeControl.requiredRevisionId` on our writes.
     pub revision_id: Option<String>,
     /// Body paragraphs in document order. Paragraphs inside table cells are included, flagged

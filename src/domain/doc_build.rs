@@ -69,6 +69,7 @@ pub fn build(paras: &[Para]) -> Doc {
     Doc {
         document_id: "doc".into(),
         title: "Test".into(),
+        tab_id: None,
         revision_id: Some("rev".into()),
         paragraphs,
         named_ranges: Vec::new(),

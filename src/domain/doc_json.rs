@@ -9,8 +9,14 @@
 //!
 //! Both response forms are handled: the tabs form (`includeTabsContent=true`, content under
 //! `tabs[].documentTab`, possibly nested in `childTabs`) and the legacy form (the first tab's
-//! content in top-level `body`, `lists`, `namedRanges`). The first tab, in depth-first order, that
-//! carries a body is used.
+//! content in top-level `body`, `lists`, `namedRanges`).
+//!
+//! Which tab is read (issue 9 §5): people add and reorder tabs, and "first" moves with them
+//! (Google's "Work with tabs" guide: the legacy fields and requests without `tabId` mean the
+//! first tab). Named ranges and indices belong to one tab, so the daemon must stay on the tab
+//! its sections are in. In order: the tab the store recorded for this doc, if it still exists;
+//! else the first tab (depth-first) carrying a `oneonone:` named range — sections the daemon
+//! wrote; else the first tab with a body (a new doc, or a doc adopted before any section).
 
 use chrono::{DateTime, NaiveDate};
 use serde_json::{Map, Value};
@@ -43,13 +49,20 @@ pub enum DocError {
 }
 
 impl Doc {
-    /// Reads a `documents.get` response (either form, see the module docs).
+    /// Reads a `documents.get` response (either form, see the module docs), with no tab
+    /// recorded for it.
     pub fn from_json(v: &Value) -> Result<Doc, DocError> {
+        Doc::from_json_in(v, None)
+    }
+
+    /// Reads a `documents.get` response, preferring tab `recorded` (the tab the daemon's
+    /// sections were last written to) when the document still has it.
+    pub fn from_json_in(v: &Value, recorded: Option<&str>) -> Result<Doc, DocError> {
         let root = v.as_object().ok_or(DocError::NotAnObject {
             found: json_type(v),
         })?;
         let document_id = str_field(root, "documentId").unwrap_or_default();
-        let part = select_part(root).ok_or_else(|| DocError::NoBody {
+        let part = select_part(root, recorded).ok_or_else(|| DocError::NoBody {
             document_id: document_id.clone(),
         })?;
         let mut reader = Reader {
@@ -66,6 +79,7 @@ impl Doc {
         Ok(Doc {
             document_id,
             title: str_field(root, "title").unwrap_or_default(),
+            tab_id: part.tab_id,
             revision_id: str_field(root, "revisionId"),
             paragraphs,
             named_ranges,
@@ -74,19 +88,29 @@ impl Doc {
     }
 }
 
-/// The part of the response that holds the first tab's content.
+/// The part of the response that holds the chosen tab's content.
 struct Part<'a> {
     body: &'a Map<String, Value>,
     lists: Option<&'a Map<String, Value>>,
     named_ranges: Option<&'a Map<String, Value>>,
+    /// `tabProperties.tabId`; `None` in the legacy form.
+    tab_id: Option<String>,
     /// JSON path of the container, for error messages.
     path: String,
 }
 
-fn select_part(root: &Map<String, Value>) -> Option<Part<'_>> {
+fn select_part<'a>(root: &'a Map<String, Value>, recorded: Option<&str>) -> Option<Part<'a>> {
     if let Some(tabs) = root.get("tabs").and_then(Value::as_array) {
-        if let Some(part) = first_tab_with_body(tabs, "tabs") {
-            return Some(part);
+        let mut parts = Vec::new();
+        tab_parts(tabs, "tabs", &mut parts);
+        let recorded =
+            recorded.and_then(|id| parts.iter().position(|p| p.tab_id.as_deref() == Some(id)));
+        let with_sections = || parts.iter().position(has_daemon_range);
+        if let Some(i) = recorded
+            .or_else(with_sections)
+            .or((!parts.is_empty()).then_some(0))
+        {
+            return Some(parts.swap_remove(i));
         }
     }
     let body = root.get("body")?.as_object()?;
@@ -94,30 +118,40 @@ fn select_part(root: &Map<String, Value>) -> Option<Part<'_>> {
         body,
         lists: root.get("lists").and_then(Value::as_object),
         named_ranges: root.get("namedRanges").and_then(Value::as_object),
+        tab_id: None,
         path: "body".to_string(),
     })
 }
 
-fn first_tab_with_body<'a>(tabs: &'a [Value], path: &str) -> Option<Part<'a>> {
+/// Whether the tab carries a named range the daemon created (`oneonone:<occurrence key>`).
+fn has_daemon_range(part: &Part<'_>) -> bool {
+    part.named_ranges
+        .is_some_and(|m| m.keys().any(|name| name.starts_with(RANGE_PREFIX)))
+}
+
+/// Every tab with a body, depth-first (a parent before its `childTabs`), as Google orders them.
+fn tab_parts<'a>(tabs: &'a [Value], path: &str, out: &mut Vec<Part<'a>>) {
     for (i, tab) in tabs.iter().enumerate() {
         let Some(tab) = tab.as_object() else { continue };
         if let Some(dt) = tab.get("documentTab").and_then(Value::as_object) {
             if let Some(body) = dt.get("body").and_then(Value::as_object) {
-                return Some(Part {
+                out.push(Part {
                     body,
                     lists: dt.get("lists").and_then(Value::as_object),
                     named_ranges: dt.get("namedRanges").and_then(Value::as_object),
+                    tab_id: tab
+                        .get("tabProperties")
+                        .and_then(|p| p.get("tabId"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                     path: format!("{path}[{i}].documentTab.body"),
                 });
             }
         }
         if let Some(children) = tab.get("childTabs").and_then(Value::as_array) {
-            if let Some(part) = first_tab_with_body(children, &format!("{path}[{i}].childTabs")) {
-                return Some(part);
-            }
+            tab_parts(children, &format!("{path}[{i}].childTabs"), out);
         }
     }
-    None
 }
 
 struct Reader<'a> {

@@ -116,14 +116,27 @@ pub enum DocOp {
 }
 
 impl DocOp {
-    /// The Docs v1 `Request` JSON for this op (body segment, first tab), ready for
+    /// The Docs v1 `Request` JSON for this op in the body of tab `tab_id` (the doc's
+    /// [`Doc::tab_id`] it was planned on), ready for
     /// `serde_json::from_str::<google_docs1::api::Request>` in the adapter (not `from_value`: the
     /// crate's `FieldMask` only deserialises from borrowed strings).
-    pub fn to_request(&self) -> serde_json::Value {
-        let range = |start: u32, end: u32| json!({"startIndex": start, "endIndex": end});
+    ///
+    /// Why every `Location` and `Range` carries the tab: without `tabId` Google applies a
+    /// request to the document's *first* tab ("Work with tabs",
+    /// developers.google.com/docs/api/how-tos/tabs), and a person can add a tab before ours at
+    /// any time; indices planned on our tab would land in theirs. `None` (a doc read in the
+    /// legacy form, which has no tab ids) leaves the field out.
+    pub fn to_request(&self, tab_id: Option<&str>) -> serde_json::Value {
+        let with_tab = |mut v: serde_json::Value| {
+            if let Some(tab) = tab_id {
+                v["tabId"] = json!(tab);
+            }
+            v
+        };
+        let range = |start: u32, end: u32| with_tab(json!({"startIndex": start, "endIndex": end}));
         match self {
             DocOp::InsertText { index, text } => {
-                json!({"insertText": {"location": {"index": index}, "text": text}})
+                json!({"insertText": {"location": with_tab(json!({"index": index})), "text": text}})
             }
             DocOp::UpdateParagraphStyle {
                 start,

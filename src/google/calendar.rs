@@ -139,6 +139,23 @@ impl CalendarApi {
         }
     }
 
+    /// The cheapest read that proves a token can use `calendar.events` on `calendar_id`: one
+    /// `events.list` page of at most one event, only its `nextPageToken` asked back (for
+    /// `oneonone check`; a sync page holds up to 2,500 events).
+    pub async fn probe(&self, calendar_id: &str) -> Result<(), GoogleError> {
+        with_retry(&self.policy, "calendar.events.list", || async move {
+            let call = self
+                .hub
+                .events()
+                .list(calendar_id)
+                .max_results(1)
+                .param("fields", "nextPageToken")
+                .add_scope(scopes::CALENDAR_EVENTS);
+            attempt!(self.policy, call, doit()).map(|_| ())
+        })
+        .await
+    }
+
     /// One event (a master, an exception or an instance id) as wire JSON.
     pub async fn get_event(&self, calendar_id: &str, event_id: &str) -> Result<Value, GoogleError> {
         with_retry(&self.policy, "calendar.events.get", || async move {

@@ -52,8 +52,11 @@ impl DocsApi {
         }
     }
 
-    /// The document as Google's wire JSON, first tab in `body` (`includeTabsContent=false`),
-    /// ready for `domain::doc`. Its `revisionId` is what [`DocsApi::batch_update`] requires.
+    /// The document as Google's wire JSON with every tab (`includeTabsContent=true`: each
+    /// tab's content under `tabs[].documentTab`), ready for `domain::doc`, which picks the tab
+    /// our sections are in. Without it Google shows only the first tab, which moves when a
+    /// person adds a tab before ours ("Work with tabs"). Its `revisionId` is what
+    /// [`DocsApi::batch_update`] requires.
     pub async fn get(&self, document_id: &str) -> Result<Value, GoogleError> {
         self.reads.until_ready().await;
         with_retry(&self.policy, "docs.documents.get", || async move {
@@ -61,10 +64,29 @@ impl DocsApi {
                 .hub
                 .documents()
                 .get(document_id)
-                .include_tabs_content(false)
+                .include_tabs_content(true)
                 .add_scope(scopes::DOCUMENTS);
             let (response, document) = attempt!(self.policy, call, doit())?;
             Ok(body_json(response, &document).await)
+        })
+        .await
+    }
+
+    /// The document's current `revisionId` alone (`documents.get` with the `fields` mask
+    /// `revisionId`): the cheap "did it change?" for docs Drive's change list cannot report
+    /// (adopted docs under `drive.file`), and the cheapest call that proves the `documents`
+    /// scope. `None` when Google sent no revision.
+    pub async fn revision_id(&self, document_id: &str) -> Result<Option<String>, GoogleError> {
+        self.reads.until_ready().await;
+        with_retry(&self.policy, "docs.documents.get", || async move {
+            let call = self
+                .hub
+                .documents()
+                .get(document_id)
+                .param("fields", "revisionId")
+                .add_scope(scopes::DOCUMENTS);
+            let (_, document) = attempt!(self.policy, call, doit())?;
+            Ok(document.revision_id)
         })
         .await
     }

@@ -289,10 +289,13 @@ async fn patching_attachments_sends_the_full_list_with_supports_attachments() {
     h.assert_only_scope(scopes::CALENDAR_EVENTS);
 }
 
+/// Every tab is asked for (`includeTabsContent=true`): without it Google shows only the first
+/// tab, which a person can change by adding a tab ("Work with tabs").
 #[tokio::test]
-async fn docs_get_returns_the_wire_json_of_the_first_tab() {
+async fn docs_get_returns_the_wire_json_of_every_tab() {
     let doc = json!({"documentId": "d1", "revisionId": "r1", "title": "T",
-        "body": {"content": [{"endIndex": 1, "sectionBreak": {}}]}, "someNewField": 1});
+        "tabs": [{"tabProperties": {"tabId": "t.0"}, "documentTab":
+            {"body": {"content": [{"endIndex": 1, "sectionBreak": {}}]}}}], "someNewField": 1});
     let h = Harness::new(vec![ok(doc.clone())]).await;
     let got = h.clients.docs.get("d1").await.expect("get");
     assert_eq!(got, doc);
@@ -300,7 +303,22 @@ async fn docs_get_returns_the_wire_json_of_the_first_tab() {
     assert_eq!(seen[0].path, "/v1/documents/d1");
     assert_eq!(
         seen[0].query.get("includeTabsContent").map(String::as_str),
-        Some("false")
+        Some("true")
+    );
+    h.assert_only_scope(scopes::DOCUMENTS);
+}
+
+/// The adopted-doc revision check asks for the revision alone (`fields=revisionId`).
+#[tokio::test]
+async fn docs_revision_id_asks_for_the_revision_alone() {
+    let h = Harness::new(vec![ok(json!({"revisionId": "r9"}))]).await;
+    let got = h.clients.docs.revision_id("d1").await.expect("get");
+    assert_eq!(got.as_deref(), Some("r9"));
+    let seen = h.seen();
+    assert_eq!(seen[0].path, "/v1/documents/d1");
+    assert_eq!(
+        seen[0].query.get("fields").map(String::as_str),
+        Some("revisionId")
     );
     h.assert_only_scope(scopes::DOCUMENTS);
 }

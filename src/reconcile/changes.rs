@@ -1,7 +1,10 @@
 //! "Did the doc change since we last read it?", answered cheaply: one Drive `changes.list` per
 //! user per pass says which docs changed since the last look; only those are read again. A doc
 //! this app cannot see in Drive (an adopted one, under the `drive.file` scope) never shows up
-//! in the list; Drive failing says [`DocChange::Unknown`], which the schedule re-reads on its
+//! in the list (Drive's `drive.file` scope: "files that the app created or that were opened or
+//! shared with the app"; a Docs API read is neither), so for those the observation checks the
+//! doc's `revisionId` whenever this list was asked ([`ChangedDocs::asked_drive`]), i.e. on the
+//! same debounce. Drive failing says [`DocChange::Unknown`], which the schedule re-reads on its
 //! debounce.
 
 use super::Reconciler;
@@ -25,6 +28,8 @@ pub(super) struct ChangedDocs {
     pub old_token: Option<String>,
     /// Why Drive could not say, for the pass report.
     pub problem: Option<String>,
+    /// Drive's change list was asked this pass (the debounce had passed and it answered).
+    asked: bool,
 }
 
 impl ChangedDocs {
@@ -45,6 +50,12 @@ impl ChangedDocs {
             Some(Some(_)) => DocChange::Unchanged,
             _ => DocChange::Unknown,
         })
+    }
+
+    /// Whether this pass asked Drive's change list (after [`ChangedDocs::of`]): the moment,
+    /// once per re-harvest debounce, to check the docs the list cannot report.
+    pub fn asked_drive(&self) -> bool {
+        self.asked
     }
 
     async fn fetch(
@@ -71,6 +82,7 @@ impl ChangedDocs {
         }
         match clients.drive.changes_since(&token).await {
             Ok(changes) => {
+                self.asked = true;
                 self.new_token = Some(changes.new_start_token);
                 self.old_token = Some(token);
                 Ok(Some(changes.file_ids.into_iter().collect()))

@@ -9,20 +9,29 @@ pub(super) struct DocReads<'c> {
     clients: &'c Clients,
     pub doc: SeriesDoc,
     read: Option<Doc>,
+    /// The tab the last read was of: a re-read after a write stays on it.
+    tab: Option<String>,
 }
 
 impl<'c> DocReads<'c> {
     /// Starts from `read` if the doc was already read this pass.
     pub fn new(clients: &'c Clients, doc: SeriesDoc, read: Option<Doc>) -> Self {
-        DocReads { clients, doc, read }
+        let tab = read.as_ref().and_then(|d| d.tab_id.clone());
+        DocReads {
+            clients,
+            doc,
+            read,
+            tab,
+        }
     }
 
     /// The doc as last read, reading it if needed.
     pub async fn read(&mut self) -> Result<&Doc, GoogleError> {
         let doc = match self.read.take() {
             Some(doc) => doc,
-            None => read_doc(self.clients, &self.doc.id).await?,
+            None => read_doc(self.clients, &self.doc.id, self.tab.as_deref()).await?,
         };
+        self.tab = doc.tab_id.clone();
         Ok(self.read.insert(doc))
     }
 
@@ -36,10 +45,16 @@ impl<'c> DocReads<'c> {
     }
 }
 
-/// One `documents.get`, parsed. A body we cannot parse is a permanent failure of that read.
-pub(super) async fn read_doc(clients: &Clients, id: &str) -> Result<Doc, GoogleError> {
+/// One `documents.get`, parsed, on tab `tab` if the doc still has it (else the tab with our
+/// sections, else the first: `domain::doc_json`). A body we cannot parse is a permanent
+/// failure of that read.
+pub(super) async fn read_doc(
+    clients: &Clients,
+    id: &str,
+    tab: Option<&str>,
+) -> Result<Doc, GoogleError> {
     let json = clients.docs.get(id).await?;
-    Doc::from_json(&json).map_err(|e| GoogleError::Permanent {
+    Doc::from_json_in(&json, tab).map_err(|e| GoogleError::Permanent {
         code: Some(200),
         reason: Some("unreadableDocument".into()),
         message: format!("document {id}: {e}"),

@@ -9,11 +9,12 @@
 //! range or dated heading).
 //!
 //! * [`observe`] — Calendar sync ([`sync`]), the series ([`series`]), their docs
-//!   ([`series_doc`]), whether a doc changed ([`changes`]), one read per doc ([`doc_reads`]);
+//!   ([`series_doc`], which attached doc is adopted: [`adoption`]), whether a doc changed ([`changes`]), one read per doc ([`doc_reads`]);
 //! * [`plan`] — pure: observed state in, typed [`steps`] with their reasons out;
 //! * [`apply`] — the steps, in order; the ledger they share is in [`ledger`];
 //! * [`error`] — `SeriesError` and the one error policy; [`report`] — what a pass did.
 
+mod adoption;
 mod apply;
 mod changes;
 mod doc_reads;
@@ -28,6 +29,7 @@ mod series_doc;
 mod steps;
 mod sync;
 
+pub use adoption::{candidates as adoption_candidates, Candidate, Verdict};
 pub use error::{Failure, PlanError, ReconcileError, SeriesError};
 pub use report::{PassReport, UserOutcome};
 

@@ -3,7 +3,9 @@
 
 use super::changes::ChangedDocs;
 use super::error::{fail, SeriesError};
-use super::plan::{needs_read, DocSource, KnownSeries, ObservedSeries};
+use super::plan::{
+    change_by_revision, needs_read, revision_check_due, DocSource, KnownSeries, ObservedSeries,
+};
 use super::series::{self, SeriesView};
 use super::series_doc::{attached_doc, lacking, SeriesDoc, SERIES_MARKER};
 use super::{doc_reads, sync, PassReport, ReconcileError, Reconciler};
@@ -70,10 +72,11 @@ pub(super) async fn series(
 ) -> Result<ObservedSeries, SeriesError> {
     let user = view.user.as_str();
     let key = &view.key;
-    let remembered = r
+    let record = r
         .store(|s| s.series(user, key.as_str()))
-        .map_err(|e| fail(key, "read the series from the store", e))?
-        .and_then(|rec| rec.doc_id.zip(rec.doc_url));
+        .map_err(|e| fail(key, "read the series from the store", e))?;
+    let adopted = record.as_ref().is_some_and(|rec| rec.adopted);
+    let remembered = record.and_then(|rec| rec.doc_id.zip(rec.doc_url));
     let doc = match (remembered, attached_doc(&view.masters)) {
         (Some((id, url)), _) => DocSource::Remembered(SeriesDoc { id, url }),
         (None, Some(attached)) => DocSource::Attached(attached),
@@ -115,11 +118,31 @@ pub(super) async fn series(
     let harvested_before = stored
         .values()
         .any(|s| matches!(s, SectionState::Harvested { .. }));
+    let schedule = &r.settings.schedule;
     let change = match doc.doc() {
-        Some(d) if harvested_before => changes
-            .of(r, clients, &d.id, now)
-            .await
-            .map_err(|e| fail(key, "read Drive's page token from the store", e))?,
+        Some(d) if harvested_before => {
+            let listed = changes
+                .of(r, clients, &d.id, now)
+                .await
+                .map_err(|e| fail(key, "read Drive's page token from the store", e))?;
+            // An adopted doc never shows in Drive's change list: check its revision instead,
+            // on the same debounce, and only when a re-harvest could follow.
+            let adopted = adopted || matches!(doc, DocSource::Attached(_));
+            if adopted
+                && listed == DocChange::Unchanged
+                && changes.asked_drive()
+                && revision_check_due(&occurrences, &stored, schedule, now)
+            {
+                let current = clients
+                    .docs
+                    .revision_id(&d.id)
+                    .await
+                    .map_err(|e| fail(key, "check the adopted doc's revision", e))?;
+                change_by_revision(&stored, current.as_deref())
+            } else {
+                listed
+            }
+        }
         _ => DocChange::Unchanged,
     };
     let held = r
@@ -131,13 +154,17 @@ pub(super) async fn series(
             (h.step, h.not_before)
         })
         .collect();
-    let schedule = &r.settings.schedule;
     let read = match doc.doc() {
-        Some(d) if needs_read(&doc, &occurrences, &stored, change, schedule, now) => Some(
-            doc_reads::read_doc(clients, &d.id)
-                .await
-                .map_err(|e| fail(key, "read the doc", e))?,
-        ),
+        Some(d) if needs_read(&doc, &occurrences, &stored, change, schedule, now) => {
+            let tab = r
+                .store(|s| s.doc_tab(user, &d.id))
+                .map_err(|e| fail(key, "read the doc's tab from the store", e))?;
+            Some(
+                doc_reads::read_doc(clients, &d.id, tab.as_deref())
+                    .await
+                    .map_err(|e| fail(key, "read the doc", e))?,
+            )
+        }
         _ => None,
     };
     Ok(ObservedSeries {

@@ -102,6 +102,47 @@ pub(crate) fn needs_read(
                 .is_empty())
 }
 
+/// Whether an adopted doc's revision is worth checking now: a harvested meeting's re-harvest
+/// would be due if the doc had changed. Drive's change list cannot say for an adopted doc
+/// (under `drive.file` it reports only files the app created or was given through Drive's own
+/// UI), so on the re-harvest debounce the observation asks Docs for the `revisionId` alone
+/// and reads the whole doc only when it moved ([`change_by_revision`]).
+pub(crate) fn revision_check_due(
+    occurrences: &[Occurrence],
+    stored: &HashMap<OccurrenceKey, SectionState>,
+    cfg: &ScheduleConfig,
+    now: DateTime<Utc>,
+) -> bool {
+    schedule::plan(now, occurrences, stored, DocChange::Changed, cfg)
+        .tasks
+        .iter()
+        .any(|t| {
+            matches!(t, Task::Harvest(k)
+                if matches!(stored.get(k), Some(SectionState::Harvested { .. })))
+        })
+}
+
+/// Whether the doc changed since the last harvest, from its current `revisionId`: unchanged
+/// only when it equals the revision the latest harvest read. No revision from Google, or none
+/// recorded, cannot be compared: [`DocChange::Unknown`].
+pub(crate) fn change_by_revision(
+    stored: &HashMap<OccurrenceKey, SectionState>,
+    current: Option<&str>,
+) -> DocChange {
+    let latest = stored
+        .values()
+        .filter_map(|s| match s {
+            SectionState::Harvested { at, revision } => Some((at, revision.as_deref())),
+            _ => None,
+        })
+        .max_by_key(|(at, _)| **at);
+    match (latest, current) {
+        (Some((_, Some(read))), Some(now)) if read == now => DocChange::Unchanged,
+        (Some((_, Some(_))), Some(_)) => DocChange::Changed,
+        _ => DocChange::Unknown,
+    }
+}
+
 /// The steps for one series, in the order to apply them.
 pub(crate) fn series(o: &ObservedSeries, cfg: &ScheduleConfig, now: DateTime<Utc>) -> SeriesPlan {
     let mut steps = Vec::new();

@@ -336,3 +336,45 @@ fn departed_series_are_recorded_by_what_became_of_them() {
         ]
     );
 }
+
+/// Issue 9 §4: an adopted doc is checked by revision on the re-harvest debounce: only a
+/// harvested meeting whose re-harvest window is open makes the check due, and only a revision
+/// other than the last harvested one counts as a change.
+#[test]
+fn an_adopted_docs_revision_is_checked_only_while_a_re_harvest_could_run() {
+    let occ = weekly(2);
+    let first = &occ[0];
+    let after = first.end + Duration::hours(2);
+    let harvested = |at: DateTime<Utc>, rev: Option<&str>| {
+        HashMap::from([(
+            first.key.clone(),
+            SectionState::Harvested {
+                at,
+                revision: rev.map(str::to_string),
+            },
+        )])
+    };
+    let stored = harvested(first.end + Duration::minutes(30), Some("r7"));
+    assert!(revision_check_due(&occ, &stored, &cfg(), after));
+    // Within the debounce of the last harvest: not yet.
+    let recent = harvested(after - Duration::minutes(5), Some("r7"));
+    assert!(!revision_check_due(&occ, &recent, &cfg(), after));
+    // After the next meeting started the window is closed.
+    assert!(!revision_check_due(
+        &occ,
+        &stored,
+        &cfg(),
+        occ[1].start + Duration::hours(1)
+    ));
+    // Never harvested: nothing to re-harvest (the first harvest does not need a change).
+    assert!(!revision_check_due(&occ, &HashMap::new(), &cfg(), after));
+
+    assert_eq!(
+        change_by_revision(&stored, Some("r7")),
+        DocChange::Unchanged
+    );
+    assert_eq!(change_by_revision(&stored, Some("r8")), DocChange::Changed);
+    assert_eq!(change_by_revision(&stored, None), DocChange::Unknown);
+    let unknown = harvested(first.end, None);
+    assert_eq!(change_by_revision(&unknown, Some("r7")), DocChange::Unknown);
+}

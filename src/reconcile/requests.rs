@@ -8,9 +8,10 @@
 use crate::domain::edit::DocOp;
 use google_docs1::api::Request;
 
-/// One request per op, in the same order (Docs applies them in order).
-pub fn to_requests(ops: &[DocOp]) -> Result<Vec<Request>, serde_json::Error> {
+/// One request per op, in the same order (Docs applies them in order), each aimed at tab
+/// `tab_id` (the tab of the read they were planned on).
+pub fn to_requests(ops: &[DocOp], tab_id: Option<&str>) -> Result<Vec<Request>, serde_json::Error> {
     ops.iter()
-        .map(|op| serde_json::from_str(&op.to_request().to_string()))
+        .map(|op| serde_json::from_str(&op.to_request(tab_id).to_string()))
         .collect()
 }

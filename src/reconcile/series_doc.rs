@@ -37,15 +37,12 @@ pub(super) fn doc_id_of(a: &Attachment) -> Option<String> {
     a.file_id.clone().or_else(|| id_from_url(&a.file_url))
 }
 
-/// A Google Doc people already attached to the series (newest master first).
+/// The Google Doc people already attached to the series itself that is its running notes
+/// (newest master first; per-meeting notes docs are passed over: [`super::adoption`]).
 pub(super) fn attached_doc(masters: &[Event]) -> Option<SeriesDoc> {
-    masters.iter().rev().find_map(|m| {
-        m.attachments.iter().find_map(|a| {
-            doc_id_of(a).map(|id| SeriesDoc {
-                url: a.file_url.clone(),
-                id,
-            })
-        })
+    super::adoption::chosen(masters).map(|c| SeriesDoc {
+        id: c.doc_id,
+        url: c.url,
     })
 }
 

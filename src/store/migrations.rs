@@ -139,8 +139,20 @@ CREATE TABLE held_steps (
 ) STRICT;
 "#;
 
+/// Version 3: the tab of each doc that holds the daemon's sections (issue 9 §5). A table of
+/// its own, keyed by doc, so the tab follows the doc however many series rows point at it.
+const V3_DOC_TABS: &str = r#"
+CREATE TABLE doc_tabs (
+    user       TEXT NOT NULL,
+    doc_id     TEXT NOT NULL,
+    tab_id     TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (user, doc_id)
+) STRICT;
+"#;
+
 /// Every migration, oldest first. The index + 1 is the schema version it produces.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3_DOC_TABS)];
 
 /// The migration set, ready to apply.
 pub(crate) fn migrations() -> Migrations<'static> {

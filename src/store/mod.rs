@@ -33,6 +33,7 @@
 //! caller, so the simulated clock of the tests and the sandbox applies here too.
 
 mod columns;
+mod doc_tabs;
 pub(crate) mod drive;
 mod error;
 pub(crate) mod events;

@@ -6,4 +6,5 @@ mod common;
 mod docs;
 mod faults;
 mod google_contract;
+mod real_google;
 mod series;

@@ -79,6 +79,10 @@ fn authorize(w: &World, id: &str, caller: &Caller, needed: Role) -> Result<(), A
 #[serde(rename_all = "camelCase")]
 struct GetQuery {
     include_tabs_content: Option<bool>,
+    /// The standard `fields` partial-response mask ("Standard Query Parameters",
+    /// developers.google.com/docs/api/reference/rest — `fields`: "Selector specifying which
+    /// fields to include in a partial response"); absent = the whole document.
+    fields: Option<String>,
 }
 
 async fn get(
@@ -91,9 +95,19 @@ async fn get(
         return not_found().into_response();
     }
     let tabs = q.include_tabs_content.unwrap_or(false);
+    let fields = q.fields.filter(|f| !f.trim().is_empty());
     s.call("docs.documents.get", &headers, move |w, caller| {
+        let mask = fields
+            .as_deref()
+            .map(crate::drive::fields::Mask::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid_argument(e.to_string()))?;
         authorize(w, &rest, caller, Role::Reader)?;
-        Ok(Reply::Json(w.docs.get_json(&rest, tabs)?))
+        let doc = w.docs.get_json(&rest, tabs)?;
+        Ok(Reply::Json(match mask {
+            Some(mask) => mask.apply(&doc),
+            None => doc,
+        }))
     })
     .await
 }

@@ -291,6 +291,62 @@ fn first_tab_with_a_body_is_used_even_when_nested() {
     assert_eq!(doc.check_indices(), Ok(()));
 }
 
+/// A doc with a tab a person added before the notes tab (issue 9 §5): the notes tab, found by
+/// its `oneonone:` named range, is read (and named, so writes can target it), not the first.
+fn two_tabs(first_has_ours: bool) -> Value {
+    let ranges = json!({"oneonone:k": {"name": "oneonone:k", "namedRanges": [
+        {"namedRangeId": "kix.1", "name": "oneonone:k", "ranges": [{"startIndex": 1, "endIndex": 4}]}]}});
+    let tab = |id: &str, text: &str, ours: bool| {
+        let mut dt = json!({"body": {"content": [
+            {"endIndex": 1, "sectionBreak": {}}, para(1, text, json!({}))]}});
+        if ours {
+            dt["namedRanges"] = ranges.clone();
+        }
+        json!({"tabProperties": {"tabId": id, "index": 0}, "documentTab": dt})
+    };
+    json!({"documentId": "d", "tabs": [
+        tab("t.agenda", "agenda\n", first_has_ours),
+        tab("t.0", "notes\n", !first_has_ours)]})
+}
+
+#[test]
+fn the_tab_with_our_named_ranges_is_read_not_the_first() {
+    let doc = Doc::from_json(&two_tabs(false)).unwrap();
+    assert_eq!(doc.tab_id.as_deref(), Some("t.0"));
+    assert!(
+        matches!(&doc.paragraphs[0].elements[0], Inline::Text { text, .. } if text == "notes\n")
+    );
+    assert_eq!(doc.named_ranges.len(), 1);
+    // With no named range anywhere, the first tab (a new doc's only tab).
+    let mut bare = two_tabs(false);
+    bare["tabs"][1]["documentTab"]
+        .as_object_mut()
+        .unwrap()
+        .remove("namedRanges");
+    assert_eq!(
+        Doc::from_json(&bare).unwrap().tab_id.as_deref(),
+        Some("t.agenda")
+    );
+    // The legacy form has no tab ids.
+    let legacy = json!({"documentId": "d", "body": {"content": [para(1, "x\n", json!({}))]}});
+    assert_eq!(Doc::from_json(&legacy).unwrap().tab_id, None);
+}
+
+#[test]
+fn the_recorded_tab_wins_while_it_exists() {
+    // Our named ranges were deleted from the notes tab; the store still knows it.
+    let mut v = two_tabs(false);
+    v["tabs"][1]["documentTab"]
+        .as_object_mut()
+        .unwrap()
+        .remove("namedRanges");
+    let doc = Doc::from_json_in(&v, Some("t.0")).unwrap();
+    assert_eq!(doc.tab_id.as_deref(), Some("t.0"));
+    // A recorded tab that was deleted falls back to the named ranges, then the first tab.
+    let doc = Doc::from_json_in(&two_tabs(true), Some("t.gone")).unwrap();
+    assert_eq!(doc.tab_id.as_deref(), Some("t.agenda"));
+}
+
 #[test]
 fn legacy_body_strikethrough_and_suggestions() {
     let v = json!({"documentId": "d", "title": "T", "body": {"content": [

@@ -520,7 +520,7 @@ fn ops_translate_to_docs_requests() {
             end: 7,
         },
     ];
-    let json: Vec<serde_json::Value> = ops.iter().map(DocOp::to_request).collect();
+    let json: Vec<serde_json::Value> = ops.iter().map(|op| op.to_request(None)).collect();
     let range = serde_json::json!({"startIndex": 5, "endIndex": 7});
     assert_eq!(
         json[0],
@@ -539,6 +539,53 @@ fn ops_translate_to_docs_requests() {
     assert_eq!(json[4]["createNamedRange"]["name"], "oneonone:k");
     // The generated crate's types accept every request as written. (From a string: its FieldMask
     // deserialiser wants a borrowed &str, which `from_value` cannot give.)
+    for j in json {
+        let parsed: google_docs1::api::Request = serde_json::from_str(&j.to_string()).unwrap();
+        assert_eq!(without_nulls(serde_json::to_value(parsed).unwrap()), j);
+    }
+}
+
+/// Every location and range names the tab the op was planned on, so a tab a person adds
+/// before ours does not receive our text (issue 9 §5; "Work with tabs").
+#[test]
+fn ops_planned_on_a_tab_name_it_in_every_location_and_range() {
+    let ops = [
+        DocOp::InsertText {
+            index: 5,
+            text: "a\n".into(),
+        },
+        DocOp::UpdateParagraphStyle {
+            start: 5,
+            end: 7,
+            named_style: NamedStyle::Heading2,
+        },
+        DocOp::CreateBullets {
+            start: 5,
+            end: 7,
+            preset: BulletPreset::Checkbox,
+        },
+        DocOp::DeleteBullets { start: 5, end: 7 },
+        DocOp::CreateNamedRange {
+            name: "oneonone:k".into(),
+            start: 5,
+            end: 7,
+        },
+    ];
+    let json: Vec<serde_json::Value> = ops
+        .iter()
+        .map(|op| op.to_request(Some("t.notes")))
+        .collect();
+    assert_eq!(json[0]["insertText"]["location"]["tabId"], "t.notes");
+    assert_eq!(json[0]["insertText"]["location"]["index"], 5);
+    for (j, key) in json[1..].iter().zip([
+        "updateParagraphStyle",
+        "createParagraphBullets",
+        "deleteParagraphBullets",
+        "createNamedRange",
+    ]) {
+        assert_eq!(j[key]["range"]["tabId"], "t.notes", "{j}");
+        assert_eq!(j[key]["range"]["startIndex"], 5, "{j}");
+    }
     for j in json {
         let parsed: google_docs1::api::Request = serde_json::from_str(&j.to_string()).unwrap();
         assert_eq!(without_nulls(serde_json::to_value(parsed).unwrap()), j);

@@ -75,14 +75,16 @@ impl Apply<'_> {
                 .read()
                 .await
                 .map_err(|e| fail(key, "read the doc", e))?;
+            let tab = doc.tab_id.clone();
             if find_section(doc, occ.key.as_str(), date).is_some() {
                 let revision = doc.revision_id.clone().unwrap_or_default();
                 self.out.report.sections_found += 1;
+                self.remember_tab(&doc_id, tab.as_deref())?;
                 return self.mark_prepared(&occ.key, &revision);
             }
             let ops = plan_section(doc, &blocks, occ.key.as_str())
                 .map_err(|e| fail(key, "plan the section", PlanError::from(e)))?;
-            let requests = to_requests(&ops).map_err(|e| {
+            let requests = to_requests(&ops, doc.tab_id.as_deref()).map_err(|e| {
                 fail(
                     key,
                     "turn the plan into Docs requests",
@@ -108,6 +110,7 @@ impl Apply<'_> {
                     if let Err(e) = r.store(|s| s.release_step(user, series, &step)) {
                         tracing::warn!(user, series, error = %e, "could not release a held section");
                     }
+                    self.remember_tab(&doc_id, tab.as_deref())?;
                     tracing::info!(user = %view.user, series = %key, doc = %doc_id, date = %ctx.date_label, "wrote the dated section");
                     return self.mark_prepared(&occ.key, &new_revision);
                 }
@@ -133,6 +136,15 @@ impl Apply<'_> {
             }
         }
         Err(fail(key, "write the section", PlanError::KeptChanging))
+    }
+
+    /// Records the tab our sections are in, so later reads stay on it (`store::doc_tabs`).
+    fn remember_tab(&self, doc_id: &str, tab: Option<&str>) -> Result<(), SeriesError> {
+        let Some(tab) = tab else { return Ok(()) };
+        let (user, now) = (self.view.user.as_str(), self.now);
+        self.r
+            .store(|s| s.set_doc_tab(user, doc_id, tab, now))
+            .map_err(|e| fail(&self.view.key, "record the doc's tab", e))
     }
 }
 
