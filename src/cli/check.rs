@@ -72,9 +72,13 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    let backing_off = super::backoffs::recorded(&config);
     let mut failing = BTreeSet::new();
     for c in &clients {
         let user = c.user.as_str();
+        if let Some(b) = backing_off.get(user) {
+            println!("WARN {}", super::backoffs::describe(user, b));
+        }
         // One cheap read per API proves the token, the delegation and each scope. The first
         // read also fetches the user's token: if that is refused, the other reads would only
         // repeat the same failure, so the user is reported once.

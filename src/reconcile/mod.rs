@@ -15,6 +15,7 @@
 //! * [`error`] — `SeriesError` and the one error policy; [`report`] — what a pass did.
 
 mod apply;
+pub(crate) mod backoff;
 mod changes;
 mod doc_reads;
 mod error;
@@ -103,7 +104,7 @@ impl<'a> Reconciler<'a> {
             let seen = match observe::series(self, clients, view, &mut changes, now).await {
                 Ok(seen) => seen,
                 Err(e) => {
-                    error::settle(&mut out, user, e, now)?;
+                    error::settle(&mut out, user, e)?;
                     continue;
                 }
             };

@@ -105,8 +105,21 @@ CREATE INDEX action_items_by_owner ON action_items (owner COLLATE NOCASE)
     WHERE owner_kind = 'email';
 "#;
 
+/// Version 2: per-user back-off across passes (issue 10 §8), so a user Google asked to wait
+/// (a spent daily quota, a long `Retry-After`, repeated failures) makes no call until then —
+/// also after a restart.
+const V2: &str = r#"
+CREATE TABLE user_backoff (
+    user         TEXT NOT NULL PRIMARY KEY,
+    next_attempt TEXT NOT NULL,
+    failures     INTEGER NOT NULL CHECK (failures >= 1),
+    reason       TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+) STRICT;
+"#;
+
 /// Every migration, oldest first. The index + 1 is the schema version it produces.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
 
 /// The migration set, ready to apply.
 pub(crate) fn migrations() -> Migrations<'static> {

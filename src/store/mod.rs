@@ -9,7 +9,8 @@
 //!   a series' occurrences without an API call and an idle poll costs one Calendar call
 //!   ([`events`]);
 //! * series → doc ([`series`]), their occurrences and section state ([`occurrences`]);
-//! * the action-item ledger ([`ledger`]).
+//! * the action-item ledger ([`ledger`]);
+//! * per-user back-off across passes ([`backoff`]).
 //!
 //! # Using it from async code
 //!
@@ -32,6 +33,7 @@
 //! new state. The store never reads the clock: every timestamp (`now`, `at`) comes from the
 //! caller, so the simulated clock of the tests and the sandbox applies here too.
 
+pub(crate) mod backoff;
 mod columns;
 mod error;
 pub(crate) mod events;
@@ -47,6 +49,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, Transaction};
 
+pub use backoff::UserBackoff;
 pub use error::{Result, StoreError};
 pub use events::{CachedEvent, EventStatus};
 pub use ledger::{
