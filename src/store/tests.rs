@@ -65,7 +65,8 @@ fn migrations_apply_from_empty_in_memory() {
             "calendar_sync",
             "drive_sync",
             "occurrences",
-            "series"
+            "series",
+            "user_backoff"
         ]
     );
     let fk: bool = s
