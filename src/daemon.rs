@@ -64,7 +64,8 @@ impl std::fmt::Display for BackingOff {
             f,
             "{}: backing off until {} after {} failed pass(es) in a row: {}",
             self.user,
-            self.until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            self.until
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             self.failures,
             self.reason
         )

@@ -648,9 +648,9 @@ async fn a_spent_daily_quota_leaves_that_user_alone_until_the_reset_across_resta
         let out = w.cli(&["once"]).await;
         out.expect_code(2);
         assert!(
-            out.stdout.contains(
-                "skipped: alice@example.com: backing off until 2026-12-01T08:00:00Z"
-            ) && out.stdout.contains("dailyLimitExceeded"),
+            out.stdout
+                .contains("skipped: alice@example.com: backing off until 2026-12-01T08:00:00Z")
+                && out.stdout.contains("dailyLimitExceeded"),
             "{}",
             out.stdout
         );
@@ -664,14 +664,20 @@ async fn a_spent_daily_quota_leaves_that_user_alone_until_the_reset_across_resta
 
     let check = w.cli(&["check"]).await;
     assert!(
-        check.stdout.contains("WARN alice@example.com: the daemon is backing off this user")
+        check
+            .stdout
+            .contains("WARN alice@example.com: the daemon is backing off this user")
             && check.stdout.contains("2026-12-01T08:00:00Z"),
         "{}",
         check.stdout
     );
     let allowed = w.cli(&["once", "--allow-failing-users"]).await;
     allowed.expect_code(0);
-    assert!(allowed.stdout.contains("skipped: alice"), "{}", allowed.stdout);
+    assert!(
+        allowed.stdout.contains("skipped: alice"),
+        "{}",
+        allowed.stdout
+    );
 
     w.control
         .set_now(utc(2026, 12, 1, 8, 0))
@@ -685,7 +691,11 @@ async fn a_spent_daily_quota_leaves_that_user_alone_until_the_reset_across_resta
         "served after the reset"
     );
     let check = w.cli(&["check"]).await;
-    assert!(!check.stdout.contains("backing off"), "cleared: {}", check.stdout);
+    assert!(
+        !check.stdout.contains("backing off"),
+        "cleared: {}",
+        check.stdout
+    );
 }
 
 /// A 429 with `Retry-After: 300` (longer than the 120 s the call waits in place) is honoured
@@ -706,7 +716,11 @@ async fn a_long_retry_after_is_honoured_across_passes() {
         .expect("fault");
     let first = w.cli(&["once"]).await;
     first.expect_code(2);
-    assert_eq!(w.calls("calendar.events.list").await, 1, "not retried in the call");
+    assert_eq!(
+        w.calls("calendar.events.list").await,
+        1,
+        "not retried in the call"
+    );
 
     w.control
         .set_now(monday_after_prepare() + chrono::Duration::seconds(290))
@@ -750,7 +764,11 @@ async fn once_exits_1_when_it_cannot_run_and_2_when_only_some_users_failed() {
         .expect("fault");
     let out = w.cli(&["once"]).await;
     out.expect_code(2);
-    assert!(out.stdout.contains("failed: carol@example.com"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("failed: carol@example.com"),
+        "{}",
+        out.stdout
+    );
     // One failure is retried on the next pass (no back-off for a first transient failure).
     w.cli(&["once"]).await.expect_code(0);
 }

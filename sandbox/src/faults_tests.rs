@@ -72,7 +72,9 @@ fn refuses_bad_specs() {
 fn run(seed: u64, n: usize) -> Vec<Option<FaultAction>> {
     let mut f = Faults::default();
     f.set_random(RandomFaults::new(0.3, vec![500, 503, 429], seed, None).unwrap());
-    (0..n).map(|_| f.next("calendar.events.list", None)).collect()
+    (0..n)
+        .map(|_| f.next("calendar.events.list", None))
+        .collect()
 }
 
 #[test]
@@ -111,11 +113,17 @@ fn a_fault_for_one_user_spares_the_others_and_carries_its_retry_after() {
     one.user = Some("Alice@example.com".into());
     one.retry_after_s = Some(300);
     f.add_scripted(one).unwrap();
-    assert_eq!(f.next("calendar.events.list", Some("bob@example.com")), None);
+    assert_eq!(
+        f.next("calendar.events.list", Some("bob@example.com")),
+        None
+    );
     assert_eq!(f.next("calendar.events.list", None), None);
     let hit = f
         .next("calendar.events.list", Some("alice@example.com"))
         .expect("alice is hit");
     assert_eq!(hit.retry_after_s, Some(300));
-    assert_eq!(f.next("calendar.events.list", Some("alice@example.com")), None);
+    assert_eq!(
+        f.next("calendar.events.list", Some("alice@example.com")),
+        None
+    );
 }

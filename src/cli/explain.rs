@@ -24,8 +24,11 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     for clients in Clients::connect_all(&config.google).await? {
         let user = clients.user.as_str();
         if let Some(b) = backing_off.get(user) {
-            println!("note: {}
-", super::backoffs::describe(user, b));
+            println!(
+                "note: {}
+",
+                super::backoffs::describe(user, b)
+            );
         }
         // One unreadable calendar (a user the key cannot act as) must not hide the others.
         let listed = match clients

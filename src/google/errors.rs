@@ -116,9 +116,9 @@ impl GoogleError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             GoogleError::RateLimited { retry_after, .. } => *retry_after,
-            GoogleError::QuotaExhausted { retry_after, .. } => Some(
-                retry_after.unwrap_or_else(|| until_pacific_midnight(chrono::Utc::now())),
-            ),
+            GoogleError::QuotaExhausted { retry_after, .. } => {
+                Some(retry_after.unwrap_or_else(|| until_pacific_midnight(chrono::Utc::now())))
+            }
             _ => None,
         }
     }

@@ -205,7 +205,10 @@ fn daily_and_project_quota_errors_wait_for_the_reset_and_are_not_retried_in_call
         };
         assert_eq!(got, reason);
         assert_eq!(message, "Quota exceeded");
-        assert_eq!(*retry_after, None, "no hint: the caller waits for the reset");
+        assert_eq!(
+            *retry_after, None,
+            "no hint: the caller waits for the reset"
+        );
         let wait = e.retry_after().expect("a wait until the reset");
         assert!(wait >= Duration::from_secs(1));
         assert!(wait <= Duration::from_secs(25 * 3600), "{wait:?}");

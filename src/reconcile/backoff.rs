@@ -172,7 +172,10 @@ mod tests {
             message: "Daily Limit Exceeded".into(),
         };
         let wait = google_wait(&e, now).expect("a wait");
-        assert_eq!(now + chrono::Duration::from_std(wait).unwrap(), t("2026-12-01T08:00:00Z"));
+        assert_eq!(
+            now + chrono::Duration::from_std(wait).unwrap(),
+            t("2026-12-01T08:00:00Z")
+        );
         let hinted = GoogleError::RateLimited {
             retry_after: Some(Duration::from_secs(300)),
             message: String::new(),

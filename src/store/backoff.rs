@@ -106,7 +106,10 @@ mod tests {
             s.set_user_backoff("a@x", &again, now).unwrap();
         }
         let mut s = Store::open_in_state_dir(dir.path()).unwrap();
-        let got = s.user_backoff("a@x").unwrap().expect("kept across a reopen");
+        let got = s
+            .user_backoff("a@x")
+            .unwrap()
+            .expect("kept across a reopen");
         assert_eq!(got.failures, 2);
         assert_eq!(got.next_attempt, b.next_attempt);
         assert_eq!(s.user_backoff("b@x").unwrap(), None, "per user");

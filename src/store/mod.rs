@@ -185,6 +185,7 @@ impl Store {
             cause,
         };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // The first statement that reads the file: a non-database fails here, with NOTADB.
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
@@ -288,6 +289,29 @@ impl Store {
         }
     }
 }
+
+/// `query_row` through the connection's statement cache: an idle pass runs the same few
+/// statements for every user, and compiling SQL was ~40 % of its CPU (BENCHMARKS.md).
+fn cached_row<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
+}
+
+/// `execute` through the connection's statement cache (see [`cached_row`]).
+fn cached_exec<P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// Statements kept compiled per connection: more than the store has, so none is evicted.
+const STATEMENT_CACHE: usize = 64;
 
 /// Classifies an upsert from whether the row existed and how many rows the statement changed.
 fn upserted(existed: bool, changed: usize) -> Upserted {
