@@ -65,6 +65,7 @@ fn observed(doc: DocSource, occurrences: Vec<Occurrence>) -> ObservedSeries {
         stored: HashMap::new(),
         change: DocChange::Unchanged,
         read: None,
+        timings_changed: true,
     }
 }
 
@@ -301,4 +302,13 @@ fn departed_series_are_recorded_by_what_became_of_them() {
             },
         ]
     );
+}
+
+#[test]
+fn unchanged_timings_are_not_rewritten() {
+    let now = t("2026-11-23T10:00:00Z");
+    let mut o = observed(DocSource::Remembered(doc()), weekly(3));
+    assert!(steps(&series(&o, &cfg(), now)).contains(&Step::RecordOccurrences));
+    o.timings_changed = false;
+    assert!(!steps(&series(&o, &cfg(), now)).contains(&Step::RecordOccurrences));
 }
