@@ -5,4 +5,5 @@ mod actions;
 mod common;
 mod docs;
 mod faults;
+mod incremental;
 mod series;
