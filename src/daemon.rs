@@ -6,6 +6,10 @@
 //! once, also in the middle of a user's pass: the call in flight is abandoned (every step is
 //! idempotent and found again by its marker, so an abandoned pass is simply redone next start),
 //! then the loop exits.
+//!
+//! A user whose pass failed is backed off (`reconcile::backoff`, kept in the store): the pass
+//! makes no call for them until the back-off ends, and reports them in
+//! [`PassSummary::backing_off`]; the others are served as usual.
 
 use crate::clock::Clock;
 use crate::config::{ClockKind, Config, Settings};
@@ -261,7 +265,7 @@ impl Daemon {
         let poll = self.config.daemon.poll_interval;
         loop {
             let summary = self.pass(Some(&stop)).await?;
-            tracing::info!(report = %summary.report, failures = summary.failures.len(), next_due = ?summary.next_due, "pass done");
+            tracing::info!(report = %summary.report, failures = summary.failures.len(), backing_off = summary.backing_off.len(), next_due = ?summary.next_due, "pass done");
             if *stop.borrow() {
                 break;
             }
