@@ -6,13 +6,18 @@
 //! once, also in the middle of a user's pass: the call in flight is abandoned (every step is
 //! idempotent and found again by its marker, so an abandoned pass is simply redone next start),
 //! then the loop exits.
+//!
+//! A user whose pass failed is backed off (`reconcile::backoff`, kept in the store): the pass
+//! makes no call for them until the back-off ends, and reports them in
+//! [`PassSummary::backing_off`]; the others are served as usual.
 
 use crate::clock::Clock;
 use crate::config::{ClockKind, Config, Settings};
 use crate::domain::template::Template;
 use crate::google::Clients;
+use crate::reconcile::backoff;
 use crate::reconcile::{Mode, PassReport, Reconciler};
-use crate::store::Store;
+use crate::store::{Store, UserBackoff};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -41,7 +46,45 @@ pub struct PassSummary {
     pub report: PassReport,
     /// Users whose pass failed, with why.
     pub failures: Vec<String>,
+    /// Users left alone this pass (no call made) because an earlier pass failed.
+    pub backing_off: Vec<BackingOff>,
     pub next_due: Option<DateTime<Utc>>,
+}
+
+/// A user in back-off: no call for them before `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackingOff {
+    pub user: String,
+    pub until: DateTime<Utc>,
+    /// Failed passes in a row.
+    pub failures: u32,
+    /// The last failure, in words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for BackingOff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: backing off until {} after {} failed pass(es) in a row: {}",
+            self.user,
+            self.until
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            self.failures,
+            self.reason
+        )
+    }
+}
+
+impl BackingOff {
+    fn of(user: &str, b: UserBackoff) -> BackingOff {
+        BackingOff {
+            user: user.to_string(),
+            until: b.next_attempt,
+            failures: b.failures,
+            reason: b.reason,
+        }
+    }
 }
 
 impl Daemon {
@@ -110,6 +153,14 @@ impl Daemon {
                 break;
             }
             let now = self.clock.now().await?;
+            let user = clients.user.as_str();
+            let previous = self.backoff_of(user);
+            if let Some(b) = backoff::in_force(previous.clone(), now) {
+                tracing::info!(user, until = %b.next_attempt, reason = %b.reason, "backing off: no call for this user until then");
+                summary.due_by(b.next_attempt);
+                summary.backing_off.push(BackingOff::of(user, b));
+                continue;
+            }
             let user_pass = isolated(reconciler.reconcile(clients, now));
             let result = match stop {
                 None => user_pass.await,
@@ -130,22 +181,31 @@ impl Daemon {
             };
             match result {
                 Err(panic) => {
-                    tracing::error!(user = %clients.user, "pass crashed for this user ({panic}); the others go on, and this user is retried next pass");
-                    summary
-                        .failures
-                        .push(format!("{}: internal error: {panic}", clients.user));
+                    tracing::error!(user = %clients.user, "pass crashed for this user ({panic}); the others go on, and this user is retried later");
+                    let reason = format!("{user}: internal error: {panic}");
+                    let cause = backoff::Cause {
+                        wait: None,
+                        reason: reason.clone(),
+                    };
+                    self.back_off(user, previous.as_ref(), cause, now, &mut summary);
+                    summary.failures.push(reason);
                 }
                 Ok(Ok(outcome)) => {
                     for p in &outcome.report.problems {
                         tracing::warn!(user = %clients.user, "{p}");
                     }
+                    if previous.is_some() {
+                        self.end_backoff(user);
+                    }
                     summary.report.absorb(outcome.report);
                     if let Some(due) = outcome.next_due {
-                        summary.next_due = Some(summary.next_due.map_or(due, |n| n.min(due)));
+                        summary.due_by(due);
                     }
                 }
                 Ok(Err(e)) => {
-                    tracing::error!(user = %clients.user, error = %e, "pass failed for this user; retrying next pass");
+                    tracing::error!(user = %clients.user, error = %e, "pass failed for this user");
+                    let cause = backoff::cause_of(&e, now);
+                    self.back_off(user, previous.as_ref(), cause, now, &mut summary);
                     summary.failures.push(e.to_string());
                 }
             }
@@ -153,12 +213,59 @@ impl Daemon {
         Ok(summary)
     }
 
+    /// The user's back-off as stored. A store that cannot say is logged and read as "none":
+    /// serving a user once too often is better than never serving them again.
+    fn backoff_of(&self, user: &str) -> Option<UserBackoff> {
+        self.read_store(|s| s.user_backoff(user))
+            .unwrap_or_else(|e| {
+                tracing::warn!(user, error = %e, "cannot read the user's back-off; trying them now");
+                None
+            })
+    }
+
+    /// Records one more failed pass for `user` ([`backoff::after_failure`]); the wait starts at
+    /// the poll interval.
+    fn back_off(
+        &self,
+        user: &str,
+        previous: Option<&UserBackoff>,
+        cause: backoff::Cause,
+        now: DateTime<Utc>,
+        summary: &mut PassSummary,
+    ) {
+        let next = backoff::after_failure(previous, cause, now, self.config.daemon.poll_interval);
+        if next.next_attempt > now {
+            tracing::warn!(user, until = %next.next_attempt, failures = next.failures, "backing off this user: no call for them until then");
+            summary.due_by(next.next_attempt);
+        }
+        let saved = self
+            .store
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .set_user_backoff(user, &next, now);
+        if let Err(e) = saved {
+            tracing::warn!(user, error = %e, "cannot record the user's back-off");
+        }
+    }
+
+    /// The user's pass succeeded: their back-off ends.
+    fn end_backoff(&self, user: &str) {
+        let cleared = self
+            .store
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear_user_backoff(user);
+        if let Err(e) = cleared {
+            tracing::warn!(user, error = %e, "cannot clear the user's back-off");
+        }
+    }
+
     /// Runs passes until `stop` turns true.
     pub async fn run(&self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
         let poll = self.config.daemon.poll_interval;
         loop {
             let summary = self.pass(Some(&stop)).await?;
-            tracing::info!(report = %summary.report, failures = summary.failures.len(), next_due = ?summary.next_due, "pass done");
+            tracing::info!(report = %summary.report, failures = summary.failures.len(), backing_off = summary.backing_off.len(), next_due = ?summary.next_due, "pass done");
             if *stop.borrow() {
                 break;
             }
@@ -178,6 +285,13 @@ impl Daemon {
         }
         tracing::info!("stopped cleanly");
         Ok(())
+    }
+}
+
+impl PassSummary {
+    /// Wake up no later than `at`.
+    fn due_by(&mut self, at: DateTime<Utc>) {
+        self.next_due = Some(self.next_due.map_or(at, |n| n.min(at)));
     }
 }
 

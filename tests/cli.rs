@@ -643,3 +643,186 @@ async fn sigterm_inside_a_slow_call_stops_at_once() {
     assert_eq!(status.code(), Some(0), "clean exit after SIGTERM");
     assert!(asked.elapsed() < Duration::from_secs(10));
 }
+
+// ---------------------------------------------------------------------------------------------
+// per-user back-off across passes (issue 10 §8) and `once`'s exit status
+
+/// Every call the sandbox served, all methods together.
+async fn total_calls(w: &World) -> u64 {
+    w.control.stats().await.expect("stats")["total_calls"]
+        .as_u64()
+        .expect("total_calls")
+}
+
+/// A daily quota (403 `dailyLimitExceeded`, which Calendar's and Drive's error guides say
+/// resets at midnight Pacific time) spent by Alice's calls: the next `once` — a new process,
+/// so the back-off must come from the store — makes no call for her at all until the reset,
+/// while Carol is served on every pass; `check` names the back-off; after the reset she is
+/// served and the back-off is gone. `once` exits 2 while some user is not served, 0 once all
+/// are, and `--allow-failing-users` turns 2 into 0.
+#[tokio::test]
+async fn a_spent_daily_quota_leaves_that_user_alone_until_the_reset_across_restarts() {
+    // Mon 30 Nov 2026 10:00 UTC = 02:00 in Los Angeles: the reset is 1 Dec 08:00 UTC.
+    let w = World::new(&[ALICE, CAROL], monday_after_prepare(), "").await;
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    w.control
+        .post(
+            "_sandbox/faults",
+            serde_json::json!({"method": "calendar.events.list", "status": 403,
+                "reason": "dailyLimitExceeded", "message": "Daily Limit Exceeded",
+                "user": ALICE}),
+        )
+        .await
+        .expect("fault");
+
+    let first = w.cli(&["once"]).await;
+    first.expect_code(2);
+    assert!(
+        first.stdout.contains("failed: alice@example.com") && first.stdout.contains("quota"),
+        "{}",
+        first.stdout
+    );
+
+    // What a pass for Carol alone costs, measured on a store of her own: the yardstick for
+    // "no call for Alice".
+    let carol_only = World::new(&[CAROL], monday_after_prepare(), "").await;
+    carol_only.cli(&["once"]).await.expect_code(0);
+    carol_only.control.reset_stats().await.expect("reset");
+    carol_only.cli(&["once"]).await.expect_code(0);
+    let carol_pass = total_calls(&carol_only).await;
+    assert!(carol_pass >= 1, "Carol's pass makes calls");
+
+    for at in [
+        monday_after_prepare() + chrono::Duration::minutes(1),
+        utc(2026, 12, 1, 7, 59),
+    ] {
+        w.control.set_now(at).await.expect("clock");
+        w.control.reset_stats().await.expect("reset");
+        let out = w.cli(&["once"]).await;
+        out.expect_code(2);
+        assert!(
+            out.stdout
+                .contains("skipped: alice@example.com: backing off until 2026-12-01T08:00:00Z")
+                && out.stdout.contains("dailyLimitExceeded"),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(
+            total_calls(&w).await,
+            carol_pass,
+            "at {at}: only Carol's calls, none for Alice"
+        );
+    }
+    assert_eq!(alice.attached_doc(&series).await.expect("event"), None);
+
+    let check = w.cli(&["check"]).await;
+    assert!(
+        check
+            .stdout
+            .contains("WARN alice@example.com: the daemon is backing off this user")
+            && check.stdout.contains("2026-12-01T08:00:00Z"),
+        "{}",
+        check.stdout
+    );
+    let allowed = w.cli(&["once", "--allow-failing-users"]).await;
+    allowed.expect_code(0);
+    assert!(
+        allowed.stdout.contains("skipped: alice"),
+        "{}",
+        allowed.stdout
+    );
+
+    w.control
+        .set_now(utc(2026, 12, 1, 8, 0))
+        .await
+        .expect("clock");
+    let after = w.cli(&["once"]).await;
+    after.expect_code(0);
+    assert!(!after.stdout.contains("skipped"), "{}", after.stdout);
+    assert!(
+        alice.attached_doc(&series).await.expect("event").is_some(),
+        "served after the reset"
+    );
+    let check = w.cli(&["check"]).await;
+    assert!(
+        !check.stdout.contains("backing off"),
+        "cleared: {}",
+        check.stdout
+    );
+}
+
+/// A 429 with `Retry-After: 300` (longer than the 120 s the call waits in place) is honoured
+/// across passes: no call for that user for 300 s, then served again. (The sandbox clock runs
+/// on in real time between `set_now` and a pass, hence the margins of 10 s.)
+#[tokio::test]
+async fn a_long_retry_after_is_honoured_across_passes() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    w.control
+        .post(
+            "_sandbox/faults",
+            serde_json::json!({"method": "calendar.events.list", "status": 429,
+                "retry_after_s": 300}),
+        )
+        .await
+        .expect("fault");
+    let first = w.cli(&["once"]).await;
+    first.expect_code(2);
+    assert_eq!(
+        w.calls("calendar.events.list").await,
+        1,
+        "not retried in the call"
+    );
+
+    w.control
+        .set_now(monday_after_prepare() + chrono::Duration::seconds(290))
+        .await
+        .expect("clock");
+    w.control.reset_stats().await.expect("reset");
+    let waiting = w.cli(&["once"]).await;
+    waiting.expect_code(2);
+    assert!(
+        waiting
+            .stdout
+            .contains("skipped: alice@example.com: backing off until 2026-11-30T10:05:0"),
+        "{}",
+        waiting.stdout
+    );
+    assert_eq!(total_calls(&w).await, 0, "no call at all while backing off");
+
+    w.control
+        .set_now(monday_after_prepare() + chrono::Duration::seconds(310))
+        .await
+        .expect("clock");
+    w.cli(&["once"]).await.expect_code(0);
+    assert!(alice.attached_doc(&series).await.expect("event").is_some());
+}
+
+/// `once` exits 1 when the daemon cannot run at all (here: a config it cannot load), as
+/// `check` does, and 2 — not 1 — when only some users failed.
+#[tokio::test]
+async fn once_exits_1_when_it_cannot_run_and_2_when_only_some_users_failed() {
+    let w = World::new(&[ALICE, CAROL], monday_after_prepare(), "").await;
+    std::fs::write(&w.config_path, "[google]\nusers = 3\n").expect("write bad config");
+    w.cli(&["once"]).await.expect_code(1);
+    w.write_config(&[ALICE, CAROL], "");
+    w.control
+        .post(
+            "_sandbox/faults",
+            serde_json::json!({"method": "calendar.events.list", "status": 503, "times": 2,
+                "user": CAROL}),
+        )
+        .await
+        .expect("fault");
+    let out = w.cli(&["once"]).await;
+    out.expect_code(2);
+    assert!(
+        out.stdout.contains("failed: carol@example.com"),
+        "{}",
+        out.stdout
+    );
+    // One failure is retried on the next pass (no back-off for a first transient failure).
+    w.cli(&["once"]).await.expect_code(0);
+}

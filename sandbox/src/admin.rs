@@ -6,7 +6,7 @@
 //! | `GET /_sandbox/users` | | `{"users":[…]}` |
 //! | `GET /_sandbox/clock` | | `{"now"}` |
 //! | `POST /_sandbox/clock` | `{"now": RFC 3339}` or `{"advance_seconds": n}` | `{"now"}` |
-//! | `POST /_sandbox/faults` | scripted `{"method","kind"?,"status"?,"reason"?,"message"?,"times"?,"delay_ms"?}` (kind `status`, `timeout`, `delay`, `revision_bump`) or random `{"rate","statuses","seed","methods"?}` | `{"faults": …}` |
+//! | `POST /_sandbox/faults` | scripted `{"method","kind"?,"status"?,"reason"?,"message"?,"times"?,"delay_ms"?,"retry_after_s"?,"user"?}` (kind `status`, `timeout`, `delay`, `revision_bump`) or random `{"rate","statuses","seed","methods"?}` | `{"faults": …}` |
 //! | `DELETE /_sandbox/faults` | | `{}` |
 //! | `GET /_sandbox/stats` | | `{"calls","errors","total_calls"}` |
 //! | `POST /_sandbox/stats/reset` | | `{}` |

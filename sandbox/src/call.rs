@@ -68,7 +68,8 @@ impl AppState {
         let fault = {
             let mut world = self.lock();
             world.stats.record_call(method);
-            world.faults.next(method)
+            let caller = bearer_user(&world, headers);
+            world.faults.next(method, caller.as_deref())
         };
         if let Some(fault) = &fault {
             if let Some(delay) = fault.delay {
@@ -80,8 +81,16 @@ impl AppState {
             }
             if let Some(status) = fault.status {
                 self.lock().stats.record_error(method);
-                return injected_error(method, status, fault.reason.clone(), fault.message.clone())
-                    .into_response();
+                let mut response =
+                    injected_error(method, status, fault.reason.clone(), fault.message.clone())
+                        .into_response();
+                if let Some(secs) = fault.retry_after_s {
+                    response.headers_mut().insert(
+                        axum::http::header::RETRY_AFTER,
+                        axum::http::HeaderValue::from(secs),
+                    );
+                }
+                return response;
             }
         }
 
@@ -134,9 +143,16 @@ impl AppState {
     }
 }
 
-/// Checks the bearer token and its scopes for `method`.
-fn authenticate(world: &World, method: &str, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let token = headers
+/// The user a call's bearer token was issued for, if it is one the sandbox issued (for faults
+/// aimed at one user; authentication proper happens in [`authenticate`]).
+fn bearer_user(world: &World, headers: &HeaderMap) -> Option<String> {
+    let token = bearer_token(headers)?;
+    world.oauth.grant_for(token).map(|g| g.email.clone())
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -145,7 +161,11 @@ fn authenticate(world: &World, method: &str, headers: &HeaderMap) -> Result<Call
         })
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(ApiError::unauthenticated)?;
+}
+
+/// Checks the bearer token and its scopes for `method`.
+fn authenticate(world: &World, method: &str, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let token = bearer_token(headers).ok_or_else(ApiError::unauthenticated)?;
     let grant = world
         .oauth
         .grant_for(token)

@@ -26,6 +26,8 @@ pub struct FaultAction {
     pub drop_connection: bool,
     /// Carry the call out before dropping the connection ([`FaultKind::LostAnswer`]).
     pub apply_first: bool,
+    /// A `Retry-After` header (delta-seconds) on the error answer.
+    pub retry_after_s: Option<u64>,
 }
 
 /// The kind of a scripted fault.
@@ -77,6 +79,14 @@ pub struct ScriptedFault {
     /// `files.create`"); default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub skip: u32,
+    /// For `status` faults: send `Retry-After: <seconds>` with the error, as Google may with a
+    /// 429 or a rate-limit 403 (RFC 6585 §4: a 429 "MAY include a Retry-After header").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
+    /// Only calls made with a token issued for this user (email, case-insensitive) are hit;
+    /// default: every caller. Lets a test fail one served user while the others go on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -135,6 +145,14 @@ fn method_matches(pattern: &str, method: &str) -> bool {
     match pattern.strip_suffix('*') {
         Some(prefix) => method.starts_with(prefix),
         None => pattern == method,
+    }
+}
+
+/// A fault for one user hits only calls whose token belongs to that user.
+fn user_matches(wanted: Option<&str>, caller: Option<&str>) -> bool {
+    match wanted {
+        None => true,
+        Some(w) => caller.is_some_and(|c| c.eq_ignore_ascii_case(w)),
     }
 }
 
@@ -220,10 +238,14 @@ impl Faults {
         *self = Faults::default();
     }
 
-    /// The fault for this call of `method`, if any; consumes one use of a scripted fault.
-    pub fn next(&mut self, method: &str) -> Option<FaultAction> {
+    /// The fault for this call of `method` by `caller` (the token's user, when the token is
+    /// known), if any; consumes one use of a scripted fault.
+    pub fn next(&mut self, method: &str, caller: Option<&str>) -> Option<FaultAction> {
         let hit = self.scripted.iter_mut().find(|f| {
-            f.times > 0 && f.kind != FaultKind::RevisionBump && method_matches(&f.method, method)
+            f.times > 0
+                && f.kind != FaultKind::RevisionBump
+                && method_matches(&f.method, method)
+                && user_matches(f.user.as_deref(), caller)
         });
         if let Some(f) = hit {
             if f.skip > 0 {
@@ -241,6 +263,7 @@ impl Faults {
                     message: None,
                     drop_connection: true,
                     apply_first: false,
+                    retry_after_s: None,
                 },
                 FaultKind::LostAnswer => FaultAction {
                     delay: f.delay_ms.map(Duration::from_millis),
@@ -249,6 +272,7 @@ impl Faults {
                     message: None,
                     drop_connection: true,
                     apply_first: true,
+                    retry_after_s: None,
                 },
                 FaultKind::Delay => FaultAction {
                     delay: Some(Duration::from_millis(f.delay_ms.unwrap_or(0))),
@@ -257,6 +281,7 @@ impl Faults {
                     message: None,
                     drop_connection: false,
                     apply_first: false,
+                    retry_after_s: None,
                 },
                 _ => FaultAction {
                     delay: f.delay_ms.map(Duration::from_millis),
@@ -269,6 +294,7 @@ impl Faults {
                     message: f.message.clone(),
                     drop_connection: false,
                     apply_first: false,
+                    retry_after_s: f.retry_after_s,
                 },
             };
             self.scripted.retain(|f| f.times > 0);
@@ -282,6 +308,7 @@ impl Faults {
             message: None,
             drop_connection: false,
             apply_first: false,
+            retry_after_s: None,
         })
     }
 

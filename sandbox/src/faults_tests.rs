@@ -10,6 +10,8 @@ fn scripted(method: &str, kind: FaultKind, status: Option<u16>, times: u32) -> S
         reason: None,
         message: None,
         skip: 0,
+        retry_after_s: None,
+        user: None,
     }
 }
 
@@ -23,13 +25,13 @@ fn scripted_status_hits_exactly_times_calls_of_its_method() {
         2,
     ))
     .unwrap();
-    assert_eq!(f.next("drive.files.get"), None);
+    assert_eq!(f.next("drive.files.get", None), None);
     for _ in 0..2 {
-        let a = f.next("drive.files.list").unwrap();
+        let a = f.next("drive.files.list", None).unwrap();
         assert_eq!(a.status, Some(StatusCode::TOO_MANY_REQUESTS));
         assert!(!a.drop_connection);
     }
-    assert_eq!(f.next("drive.files.list"), None);
+    assert_eq!(f.next("drive.files.list", None), None);
     assert!(f.scripted.is_empty());
 }
 
@@ -41,7 +43,7 @@ fn wildcards_timeouts_and_revision_bumps() {
     f.add_scripted(scripted("*", FaultKind::Timeout, None, 1))
         .unwrap();
     // A revision bump is not a transport fault.
-    let a = f.next("docs.documents.batchUpdate").unwrap();
+    let a = f.next("docs.documents.batchUpdate", None).unwrap();
     assert!(a.drop_connection);
     assert_eq!(
         a.delay,
@@ -71,7 +73,9 @@ fn refuses_bad_specs() {
 fn run(seed: u64, n: usize) -> Vec<Option<FaultAction>> {
     let mut f = Faults::default();
     f.set_random(RandomFaults::new(0.3, vec![500, 503, 429], seed, None).unwrap());
-    (0..n).map(|_| f.next("calendar.events.list")).collect()
+    (0..n)
+        .map(|_| f.next("calendar.events.list", None))
+        .collect()
 }
 
 #[test]
@@ -84,7 +88,7 @@ fn random_faults_are_reproducible_and_roughly_at_rate() {
     let mut f = Faults::default();
     f.set_random(RandomFaults::new(1.0, vec![500], 1, None).unwrap());
     assert_eq!(
-        f.next("oauth2.token"),
+        f.next("oauth2.token", None),
         None,
         "token endpoint spared by default"
     );
@@ -94,11 +98,11 @@ fn random_faults_are_reproducible_and_roughly_at_rate() {
 fn a_reloaded_state_continues_the_same_sequence() {
     let mut f = Faults::default();
     f.set_random(RandomFaults::new(0.5, vec![500, 503], 42, None).unwrap());
-    let first: Vec<_> = (0..10).map(|_| f.next("m")).collect();
+    let first: Vec<_> = (0..10).map(|_| f.next("m", None)).collect();
     let saved = serde_json::to_string(&f).unwrap();
-    let rest: Vec<_> = (0..10).map(|_| f.next("m")).collect();
+    let rest: Vec<_> = (0..10).map(|_| f.next("m", None)).collect();
     let mut reloaded: Faults = serde_json::from_str(&saved).unwrap();
-    let rest_again: Vec<_> = (0..10).map(|_| reloaded.next("m")).collect();
+    let rest_again: Vec<_> = (0..10).map(|_| reloaded.next("m", None)).collect();
     assert_eq!(rest, rest_again);
     assert_eq!(first.len(), 10);
 }
@@ -109,8 +113,36 @@ fn skip_lets_calls_through_before_the_fault_hits() {
     let mut lost = scripted("drive.files.create", FaultKind::LostAnswer, None, 1);
     lost.skip = 1;
     f.add_scripted(lost).unwrap();
-    assert_eq!(f.next("drive.files.create"), None, "the first call passes");
-    let hit = f.next("drive.files.create").expect("the second is hit");
+    assert_eq!(
+        f.next("drive.files.create", None),
+        None,
+        "the first call passes"
+    );
+    let hit = f
+        .next("drive.files.create", None)
+        .expect("the second is hit");
     assert!(hit.drop_connection && hit.apply_first);
-    assert_eq!(f.next("drive.files.create"), None, "used up");
+    assert_eq!(f.next("drive.files.create", None), None, "used up");
+}
+
+#[test]
+fn a_fault_for_one_user_spares_the_others_and_carries_its_retry_after() {
+    let mut f = Faults::default();
+    let mut one = scripted("calendar.events.list", FaultKind::Status, Some(429), 1);
+    one.user = Some("Alice@example.com".into());
+    one.retry_after_s = Some(300);
+    f.add_scripted(one).unwrap();
+    assert_eq!(
+        f.next("calendar.events.list", Some("bob@example.com")),
+        None
+    );
+    assert_eq!(f.next("calendar.events.list", None), None);
+    let hit = f
+        .next("calendar.events.list", Some("alice@example.com"))
+        .expect("alice is hit");
+    assert_eq!(hit.retry_after_s, Some(300));
+    assert_eq!(
+        f.next("calendar.events.list", Some("alice@example.com")),
+        None
+    );
 }

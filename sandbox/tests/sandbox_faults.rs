@@ -125,3 +125,45 @@ async fn a_delay_answers_normally_after_waiting() {
     assert_eq!(status, 200, "{body}");
     assert!(body["files"].is_array(), "{body}");
 }
+
+/// A rate-limit answer can say when to come back: `Retry-After` in delta-seconds (RFC 6585 §4,
+/// "The response representations SHOULD include … and MAY include a Retry-After header";
+/// Google's usage-limit guides, e.g. developers.google.com/drive/api/guides/limits, answer 429
+/// and ask for backoff). A fault aimed at one user (`"user"`) spares every other caller.
+#[tokio::test]
+async fn a_scripted_rate_limit_carries_retry_after_and_hits_only_its_user() {
+    let (sandbox, control, token) = start().await;
+    control
+        .add_user("bob@example.com", "Bob", "Europe/Berlin")
+        .await
+        .expect("user");
+    let bob = control
+        .token("bob@example.com", &["drive.file"])
+        .await
+        .expect("token");
+    fault(
+        &control,
+        json!({"method": "drive.files.list", "status": 429, "retry_after_s": 300,
+               "user": "alice@example.com"}),
+    )
+    .await;
+    let url = format!("{}drive/v3/files", sandbox.url);
+    let (status, _) = get(&url, &bob).await.expect("bob's answer");
+    assert_eq!(status, 200, "bob is not hit");
+    let answer = reqwest::Client::new()
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("alice's answer");
+    assert_eq!(answer.status().as_u16(), 429);
+    assert_eq!(
+        answer
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("300")
+    );
+    let (status, _) = get(&url, &token).await.expect("alice again");
+    assert_eq!(status, 200, "the fault was used up");
+}

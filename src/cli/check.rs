@@ -71,9 +71,13 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    let backing_off = super::backoffs::recorded(&config);
     let mut failing = BTreeSet::new();
     for c in &clients {
         let user = c.user.as_str();
+        if let Some(b) = backing_off.get(user) {
+            println!("WARN {}", super::backoffs::describe(user, b));
+        }
         // The cheapest call that needs each scope proves the token, the delegation and that
         // scope. The first also fetches the user's token: if that is refused, the other calls
         // would only repeat the same failure, so the user is reported once.

@@ -22,8 +22,16 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let needle = args.event.to_lowercase();
     let mut shown = 0;
     let mut unreadable = 0;
+    let backing_off = super::backoffs::recorded(&config);
     for clients in Clients::connect_all(&config.google).await? {
         let user = clients.user.as_str();
+        if let Some(b) = backing_off.get(user) {
+            println!(
+                "note: {}
+",
+                super::backoffs::describe(user, b)
+            );
+        }
         // One unreadable calendar (a user the key cannot act as) must not hide the others.
         let listed = match clients
             .calendar

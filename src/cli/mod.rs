@@ -2,6 +2,7 @@
 
 mod actions;
 mod auth;
+mod backoffs;
 mod check;
 #[cfg(feature = "sandbox")]
 mod demo;

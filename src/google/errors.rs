@@ -32,16 +32,16 @@ pub enum GoogleError {
     },
     /// 403 `dailyLimitExceeded` / `quotaExceeded`: a daily or project quota is used up, and
     /// retrying within seconds only burns more of it. Not retried in the call: the caller parks
-    /// the work for `retry_after` (Google's hint, else until the next midnight Pacific time,
-    /// when daily quotas reset).
+    /// the user until `retry_after` (Google's hint) or, without one, until the next midnight
+    /// Pacific time, when daily quotas reset — computed by the caller on its own clock.
     #[error(
-        "quota exhausted (403 {reason}), retry in {}s or after raising the quota in the Cloud \
+        "quota exhausted (403 {reason}), retry {} or after raising the quota in the Cloud \
          console: {message}",
-        retry_after.as_secs()
+        quota_wait_label(*retry_after)
     )]
     QuotaExhausted {
         reason: String,
-        retry_after: Duration,
+        retry_after: Option<Duration>,
         message: String,
     },
     /// A Docs `batchUpdate` that carried `writeControl.requiredRevisionId` was refused: the
@@ -81,6 +81,13 @@ fn status_label(code: Option<u16>, reason: Option<&str>) -> String {
     }
 }
 
+fn quota_wait_label(retry_after: Option<Duration>) -> String {
+    match retry_after {
+        Some(d) => format!("in {}s", d.as_secs()),
+        None => "after the daily reset (midnight Pacific time)".to_string(),
+    }
+}
+
 fn retry_label(retry_after: Option<Duration>) -> String {
     retry_after
         .map(|d| format!(" (retry after {}s)", d.as_secs_f64()))
@@ -109,7 +116,9 @@ impl GoogleError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             GoogleError::RateLimited { retry_after, .. } => *retry_after,
-            GoogleError::QuotaExhausted { retry_after, .. } => Some(*retry_after),
+            GoogleError::QuotaExhausted { retry_after, .. } => {
+                Some(retry_after.unwrap_or_else(|| until_pacific_midnight(chrono::Utc::now())))
+            }
             _ => None,
         }
     }
@@ -372,8 +381,7 @@ fn from_parts(
         if matches!(code, Some(403) | None) {
             return GoogleError::QuotaExhausted {
                 reason: quota.to_string(),
-                retry_after: retry_after
-                    .unwrap_or_else(|| until_pacific_midnight(chrono::Utc::now())),
+                retry_after,
                 message,
             };
         }

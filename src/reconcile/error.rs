@@ -11,7 +11,6 @@ use crate::domain::series::SeriesKey;
 use crate::domain::template::TemplateError;
 use crate::google::GoogleError;
 use crate::store::StoreError;
-use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 /// Why a user's pass stopped early. Per-series problems don't stop a pass: they are reported
@@ -95,8 +94,10 @@ pub enum PlanError {
 /// What a failure means for the rest of the pass and the next one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// Google said when to come back: wake up then (if earlier than the next poll).
-    Requeue { after: Duration },
+    /// Google said when this user's calls may work again (a long `Retry-After`, a spent
+    /// quota): end the user's pass; the daemon makes no call for them until then
+    /// ([`super::backoff`]), also across restarts.
+    BackOffUser { after: Option<Duration> },
     /// Likely to pass by itself (a 5xx, a timeout, a busy doc): try again next poll.
     Backoff,
     /// Needs a person: report it with how to fix it; the step is tried again next poll.
@@ -110,14 +111,19 @@ pub fn error_policy(failure: &Failure) -> Action {
     match failure {
         Failure::Google(e) => match e {
             GoogleError::Unauthorized { .. } | GoogleError::Setup { .. } => Action::StopUser,
+            // The retry layer already waited in place for short hints, so a hint that reaches
+            // here is long (or kept coming): every other call of this user would be refused
+            // too.
             GoogleError::RateLimited {
                 retry_after: Some(after),
                 ..
-            } => Action::Requeue { after: *after },
-            // A daily or project quota is spent until it resets: come back then. (Until the
-            // per-user back-off across passes exists, the next poll still tries once; the
-            // adapter never retries this error within a call.)
-            GoogleError::QuotaExhausted { retry_after, .. } => Action::Requeue {
+            } => Action::BackOffUser {
+                after: Some(*after),
+            },
+            // A daily or project quota is spent until it resets (the back-off computes the
+            // reset on the pass's clock when Google gave no hint); the adapter never retries
+            // this error within a call.
+            GoogleError::QuotaExhausted { retry_after, .. } => Action::BackOffUser {
                 after: *retry_after,
             },
             GoogleError::RateLimited { .. }
@@ -216,24 +222,16 @@ pub(crate) fn fail(
     }
 }
 
-/// Applies [`error_policy`] to a failed series step: a problem line in the report (and an
-/// earlier wake-up if Google said when), or the end of the user's pass.
+/// Applies [`error_policy`] to a failed series step: a problem line in the report, or the end
+/// of the user's pass (after which the daemon backs the user off, see [`super::backoff`]).
 pub(crate) fn settle(
     out: &mut UserOutcome,
     user: &str,
     e: SeriesError,
-    now: DateTime<Utc>,
 ) -> Result<(), ReconcileError> {
     let action = error_policy(&e.source);
     match &action {
-        Action::StopUser => return Err(e.into_user_error(user)),
-        Action::Requeue { after } => {
-            let at = chrono::Duration::from_std(*after)
-                .ok()
-                .and_then(|d| now.checked_add_signed(d));
-            out.due_by(at);
-            out.transient_failures += 1;
-        }
+        Action::StopUser | Action::BackOffUser { .. } => return Err(e.into_user_error(user)),
         Action::Backoff => out.transient_failures += 1,
         Action::Problem { .. } => {}
     }
@@ -245,9 +243,7 @@ impl SeriesError {
     /// The line for [`super::PassReport::problems`]: what failed and what happens or to do.
     pub(crate) fn problem_line(&self, action: &Action) -> String {
         match action {
-            Action::Requeue { after } => {
-                format!("{self} (retrying in {}s)", after.as_secs())
-            }
+            Action::BackOffUser { .. } => format!("{self} (backing off this user)"),
             Action::Backoff => format!("{self} (retrying next pass)"),
             Action::Problem { fix } => format!("{self} ({fix})"),
             Action::StopUser => format!("{self} (stopped this user's pass)"),
@@ -281,8 +277,8 @@ mod tests {
                 retry_after: Some(Duration::from_secs(7)),
                 message: String::new()
             }),
-            Action::Requeue {
-                after: Duration::from_secs(7)
+            Action::BackOffUser {
+                after: Some(Duration::from_secs(7))
             }
         );
         assert_eq!(

@@ -16,6 +16,7 @@
 
 mod adoption;
 mod apply;
+pub(crate) mod backoff;
 mod changes;
 mod doc_reads;
 mod error;
@@ -105,7 +106,7 @@ impl<'a> Reconciler<'a> {
             let seen = match observe::series(self, clients, view, &mut changes, now).await {
                 Ok(seen) => seen,
                 Err(e) => {
-                    error::settle(&mut out, user, e, now)?;
+                    error::settle(&mut out, user, e)?;
                     continue;
                 }
             };

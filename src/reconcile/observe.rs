@@ -112,8 +112,8 @@ pub(super) async fn series(
             .map_or(r.settings.lookback, |since| since.max(r.settings.lookback)),
     };
     let occurrences = view.occurrences(now, lookback, r.settings.lookahead);
-    let stored = r
-        .store(|s| series::section_states(s, view))
+    let (stored, timings_changed) = r
+        .store(|s| series::section_states(s, view, &occurrences))
         .map_err(|e| fail(key, "read the section states from the store", e))?;
     let harvested_before = stored
         .values()
@@ -182,5 +182,6 @@ pub(super) async fn series(
         change,
         read,
         held,
+        timings_changed,
     })
 }

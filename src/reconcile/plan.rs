@@ -61,6 +61,9 @@ pub(crate) struct ObservedSeries {
     /// Share and attach steps that failed before, with when each may be tried again (`share`,
     /// `attach:<event id>`).
     pub held: Vec<(String, DateTime<Utc>)>,
+    /// Whether the occurrences' timings differ from what the store has (a new, moved or
+    /// cancelled occurrence): only then are they rewritten (issue 12, CPU).
+    pub timings_changed: bool,
 }
 
 /// A series the store knows as active that this pass no longer finds among the 1-1s.
@@ -189,7 +192,9 @@ pub(crate) fn series(o: &ObservedSeries, cfg: &ScheduleConfig, now: DateTime<Utc
         let event_id = event_id.clone();
         push(Step::Attach { event_id }, Why::NotAttached);
     }
-    push(Step::RecordOccurrences, Why::KeepTimings);
+    if o.timings_changed {
+        push(Step::RecordOccurrences, Why::KeepTimings);
+    }
 
     let mut states = o.stored.clone();
     if let (true, Some(read)) = (newly_known, &o.read) {

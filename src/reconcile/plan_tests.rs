@@ -66,6 +66,7 @@ fn observed(doc: DocSource, occurrences: Vec<Occurrence>) -> ObservedSeries {
         change: DocChange::Unchanged,
         read: None,
         held: vec![],
+        timings_changed: true,
     }
 }
 
@@ -377,4 +378,13 @@ fn an_adopted_docs_revision_is_checked_only_while_a_re_harvest_could_run() {
     assert_eq!(change_by_revision(&stored, None), DocChange::Unknown);
     let unknown = harvested(first.end, None);
     assert_eq!(change_by_revision(&unknown, Some("r7")), DocChange::Unknown);
+}
+
+#[test]
+fn unchanged_timings_are_not_rewritten() {
+    let now = t("2026-11-23T10:00:00Z");
+    let mut o = observed(DocSource::Remembered(doc()), weekly(3));
+    assert!(steps(&series(&o, &cfg(), now)).contains(&Step::RecordOccurrences));
+    o.timings_changed = false;
+    assert!(!steps(&series(&o, &cfg(), now)).contains(&Step::RecordOccurrences));
 }

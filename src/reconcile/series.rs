@@ -179,13 +179,32 @@ pub(super) fn timings(occurrences: &[Occurrence]) -> Vec<OccurrenceTiming> {
         .collect()
 }
 
-/// The stored section state of each occurrence, in the schedule's terms.
+/// The stored section state of each occurrence, in the schedule's terms, and whether
+/// `occurrences` (as expanded now) has a timing the store does not (so they must be written).
 pub(super) fn section_states(
     s: &Store,
     view: &SeriesView,
-) -> Result<HashMap<OccurrenceKey, PlanState>, StoreError> {
+    occurrences: &[Occurrence],
+) -> Result<(HashMap<OccurrenceKey, PlanState>, bool), StoreError> {
     let mut by_key = HashMap::new();
-    for occ in s.occurrences(&view.user, view.key.as_str())? {
+    let stored = s.occurrences(&view.user, view.key.as_str())?;
+    let known: HashMap<&str, OccurrenceTiming> = stored
+        .iter()
+        .map(|o| {
+            let timing = OccurrenceTiming {
+                occurrence_key: o.occurrence_key.clone(),
+                start: o.start,
+                end: o.end,
+                original_start: o.original_start,
+                cancelled: o.cancelled,
+            };
+            (o.occurrence_key.as_str(), timing)
+        })
+        .collect();
+    let changed = timings(occurrences)
+        .iter()
+        .any(|t| known.get(t.occurrence_key.as_str()) != Some(t));
+    for occ in stored {
         let state = match occ.section {
             StoredState::NotPrepared => PlanState::NotPrepared,
             StoredState::Prepared { at, .. } => PlanState::Prepared { at },
@@ -198,7 +217,7 @@ pub(super) fn section_states(
             by_key.insert(key, state);
         }
     }
-    Ok(by_key)
+    Ok((by_key, changed))
 }
 
 /// The record the store keeps for a series once its doc is known.

@@ -51,6 +51,13 @@ pub(super) async fn sync_calendar(
     let cached: Vec<CachedEvent> = synced.items.iter().filter_map(cached_event).collect();
     r.store(|s| s.apply_calendar_page(user, user, &cached, synced.next_sync_token.as_deref(), now))
         .map_err(ReconcileError::store(user))?;
+    // Pruning scans the user's cache, so it runs only when the calendar changed (an idle pass
+    // stays one indexed read); single events past a day are no use to any pass.
+    if !cached.is_empty() {
+        let before = now - chrono::Duration::days(1);
+        r.store(|s| s.prune_ended_single_events(user, user, before))
+            .map_err(ReconcileError::store(user))?;
+    }
     Ok(())
 }
 

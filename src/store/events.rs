@@ -100,7 +100,8 @@ impl Store {
     pub fn reset_calendar(&mut self, user: &str, calendar_id: &str) -> Result<()> {
         self.write("reset the calendar cache", |tx| {
             for table in ["calendar_events", "calendar_sync"] {
-                tx.execute(
+                super::cached_exec(
+                    tx,
                     &format!("DELETE FROM {table} WHERE user = ?1 AND calendar_id = ?2"),
                     params![user, calendar_id],
                 )?;
@@ -116,17 +117,17 @@ impl Store {
         calendar_id: &str,
         event_id: &str,
     ) -> Result<Option<CachedEvent>> {
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM calendar_events
+        super::cached_row(
+            &self.conn,
+            &format!(
+                "SELECT {COLUMNS} FROM calendar_events
                      WHERE user = ?1 AND calendar_id = ?2 AND event_id = ?3"
-                ),
-                params![user, calendar_id, event_id],
-                event_from_row,
-            )
-            .optional()
-            .map_err(self.sql_err("read a cached event"))
+            ),
+            params![user, calendar_id, event_id],
+            event_from_row,
+        )
+        .optional()
+        .map_err(self.sql_err("read a cached event"))
     }
 
     /// Every cached exception (including cancellation tombstones) of the master `master_id`,
@@ -155,6 +156,30 @@ impl Store {
         )
     }
 
+    /// Drops cached single events (no `recurrence`, not an exception) that ended before
+    /// `before`; returns how many. Why: singles are never 1-1 series, yet every pass read them
+    /// back with the masters, so the cache — and an idle pass's work — grew with history
+    /// (issue 10 §11). A single later turned into a series arrives again through sync, whole.
+    /// An end that SQLite cannot read as a time is kept.
+    pub fn prune_ended_single_events(
+        &mut self,
+        user: &str,
+        calendar_id: &str,
+        before: DateTime<Utc>,
+    ) -> Result<usize> {
+        self.write("prune ended single events", |tx| {
+            super::cached_exec(
+                tx,
+                "DELETE FROM calendar_events
+                 WHERE user = ?1 AND calendar_id = ?2 AND recurring_event_id IS NULL
+                   AND json_extract(json, '$.recurrence') IS NULL
+                   AND julianday(coalesce(json_extract(json, '$.end.dateTime'),
+                                          json_extract(json, '$.end.date'))) < julianday(?3)",
+                params![user, calendar_id, Ts(before)],
+            )
+        })
+    }
+
     fn query_events(
         &self,
         op: &'static str,
@@ -179,14 +204,16 @@ fn apply_event(
     e: &CachedEvent,
 ) -> rusqlite::Result<()> {
     if e.status == EventStatus::Cancelled && e.recurring_event_id.is_none() {
-        tx.execute(
+        super::cached_exec(
+            tx,
             "DELETE FROM calendar_events WHERE user = ?1 AND calendar_id = ?2
              AND (event_id = ?3 OR recurring_event_id = ?3)",
             params![user, calendar_id, e.event_id],
         )?;
         return Ok(());
     }
-    tx.execute(
+    super::cached_exec(
+        tx,
         "INSERT INTO calendar_events
              (user, calendar_id, event_id, recurring_event_id, status, updated, json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)

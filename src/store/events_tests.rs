@@ -197,3 +197,77 @@ fn reset_clears_one_calendar_cache_and_token() {
     );
     assert_eq!(s.cached_masters(U, "team").unwrap().len(), 1);
 }
+
+fn with_json(id: &str, master: Option<&str>, json: &str) -> CachedEvent {
+    CachedEvent {
+        event_id: id.into(),
+        recurring_event_id: master.map(Into::into),
+        status: EventStatus::Confirmed,
+        updated: Some(t("2026-11-01T00:00:00Z")),
+        json: json.into(),
+    }
+}
+
+#[test]
+fn pruning_drops_only_single_events_that_ended_before_the_cutoff() {
+    let mut s = Store::open_in_memory().unwrap();
+    let now = t("2026-11-24T09:00:00Z");
+    let page = [
+        // Ended on the 20th (Berlin offset): pruned.
+        with_json(
+            "old",
+            None,
+            r#"{"id":"old","end":{"dateTime":"2026-11-20T10:30:00+01:00"}}"#,
+        ),
+        // An all-day single that ended on the 21st: pruned.
+        with_json(
+            "allday",
+            None,
+            r#"{"id":"allday","end":{"date":"2026-11-21"}}"#,
+        ),
+        // Ends just after the cutoff (09:30 UTC = 10:30 Berlin on the 23rd): kept.
+        with_json(
+            "recent",
+            None,
+            r#"{"id":"recent","end":{"dateTime":"2026-11-23T10:30:00+01:00"}}"#,
+        ),
+        // A future single: kept.
+        with_json(
+            "future",
+            None,
+            r#"{"id":"future","end":{"dateTime":"2026-12-01T10:30:00Z"}}"#,
+        ),
+        // A past series master and its exception: kept (a series, not a single).
+        with_json(
+            "m",
+            None,
+            r#"{"id":"m","recurrence":["RRULE:FREQ=WEEKLY"],"end":{"dateTime":"2026-01-01T10:30:00Z"}}"#,
+        ),
+        with_json(
+            "m_1",
+            Some("m"),
+            r#"{"id":"m_1","end":{"dateTime":"2026-01-08T10:30:00Z"}}"#,
+        ),
+        // An end SQLite cannot read: kept.
+        with_json("odd", None, r#"{"id":"odd","end":{"dateTime":"soon"}}"#),
+    ];
+    s.apply_calendar_page(U, CAL, &page, Some("tok"), now)
+        .unwrap();
+    let cutoff = t("2026-11-23T09:00:00Z");
+    assert_eq!(s.prune_ended_single_events(U, CAL, cutoff).unwrap(), 2);
+    assert_eq!(
+        ids(&s.cached_masters(U, CAL).unwrap()),
+        ["future", "m", "odd", "recent"]
+    );
+    assert_eq!(ids(&s.cached_exceptions(U, CAL, "m").unwrap()), ["m_1"]);
+    assert_eq!(
+        s.prune_ended_single_events(U, CAL, cutoff).unwrap(),
+        0,
+        "idempotent"
+    );
+    assert_eq!(
+        s.prune_ended_single_events("bob@x.com", CAL, now).unwrap(),
+        0,
+        "per user"
+    );
+}

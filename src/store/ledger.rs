@@ -200,7 +200,8 @@ impl Store {
                     items.iter().map(|i| i.item_key.clone()).collect::<Vec<_>>(),
                 )
                 .to_string();
-                let removed = tx.execute(
+                let removed = super::cached_exec(
+                    tx,
                     "DELETE FROM action_items
                  WHERE user = ?1 AND series_key = ?2 AND occurrence_key = ?3
                    AND item_key NOT IN (SELECT value FROM json_each(?4))",
@@ -216,16 +217,17 @@ impl Store {
     pub fn set_item_done(&mut self, key: &ItemKey, done: bool, at: DateTime<Utc>) -> Result<bool> {
         const OP: &str = "mark an action item done";
         let (found, changed) = self.write(OP, |tx| {
-            let found = tx
-                .query_row(
-                    "SELECT 1 FROM action_items WHERE user = ?1 AND series_key = ?2
+            let found = super::cached_row(
+                tx,
+                "SELECT 1 FROM action_items WHERE user = ?1 AND series_key = ?2
                      AND occurrence_key = ?3 AND item_key = ?4",
-                    params![key.user, key.series_key, key.occurrence_key, key.item_key],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            let changed = tx.execute(
+                params![key.user, key.series_key, key.occurrence_key, key.item_key],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+            let changed = super::cached_exec(
+                tx,
                 "UPDATE action_items SET done = ?5, updated = ?6,
                      done_at = CASE WHEN ?5 THEN ?6 ELSE NULL END
                  WHERE user = ?1 AND series_key = ?2 AND occurrence_key = ?3 AND item_key = ?4
@@ -317,14 +319,14 @@ impl Store {
         f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T> {
         let outcome = self.write(op, |tx| {
-            let found = tx
-                .query_row(
-                    "SELECT 1 FROM occurrences
+            let found = super::cached_row(
+                tx,
+                "SELECT 1 FROM occurrences
                      WHERE user = ?1 AND series_key = ?2 AND occurrence_key = ?3",
-                    params![user, series_key, occurrence_key],
-                    |_| Ok(()),
-                )
-                .optional()?;
+                params![user, series_key, occurrence_key],
+                |_| Ok(()),
+            )
+            .optional()?;
             match found {
                 Some(()) => f(tx).map(Some),
                 None => Ok(None),
@@ -347,17 +349,18 @@ fn upsert_row(
     item: &LedgerItem,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<Upserted> {
-    let existed = tx
-        .query_row(
-            "SELECT 1 FROM action_items WHERE user = ?1 AND series_key = ?2
+    let existed = super::cached_row(
+        tx,
+        "SELECT 1 FROM action_items WHERE user = ?1 AND series_key = ?2
              AND occurrence_key = ?3 AND item_key = ?4",
-            params![user, series_key, occurrence_key, item.item_key],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+        params![user, series_key, occurrence_key, item.item_key],
+        |_| Ok(()),
+    )
+    .optional()?
+    .is_some();
     let (kind, owner) = item.owner.to_columns();
-    let changed = tx.execute(
+    let changed = super::cached_exec(
+        tx,
         "INSERT INTO action_items (user, series_key, occurrence_key, item_key, position,
              owner_kind, owner, task, due, done, done_at, source_doc_url, heading_id,
              first_seen, updated)

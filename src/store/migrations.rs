@@ -151,8 +151,21 @@ CREATE TABLE doc_tabs (
 ) STRICT;
 "#;
 
+/// Version 4: per-user back-off across passes (issue 10 §8), so a user Google asked to wait
+/// (a spent daily quota, a long `Retry-After`, repeated failures) makes no call until then —
+/// also after a restart.
+const V4_BACKOFF: &str = r#"
+CREATE TABLE user_backoff (
+    user         TEXT NOT NULL PRIMARY KEY,
+    next_attempt TEXT NOT NULL,
+    failures     INTEGER NOT NULL CHECK (failures >= 1),
+    reason       TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+) STRICT;
+"#;
+
 /// Every migration, oldest first. The index + 1 is the schema version it produces.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3_DOC_TABS)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3_DOC_TABS), M::up(V4_BACKOFF)];
 
 /// The migration set, ready to apply.
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -9,7 +9,8 @@
 //!   a series' occurrences without an API call and an idle poll costs one Calendar call
 //!   ([`events`]);
 //! * series → doc ([`series`]), their occurrences and section state ([`occurrences`]);
-//! * the action-item ledger ([`ledger`]).
+//! * the action-item ledger ([`ledger`]);
+//! * per-user back-off across passes ([`backoff`]).
 //!
 //! # Using it from async code
 //!
@@ -32,6 +33,7 @@
 //! new state. The store never reads the clock: every timestamp (`now`, `at`) comes from the
 //! caller, so the simulated clock of the tests and the sandbox applies here too.
 
+pub(crate) mod backoff;
 mod columns;
 mod doc_tabs;
 pub(crate) mod drive;
@@ -50,6 +52,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, Transaction};
 
+pub use backoff::UserBackoff;
 pub use error::{Result, StoreError};
 pub use events::{CachedEvent, EventStatus};
 pub use ledger::{
@@ -185,6 +188,7 @@ impl Store {
             cause,
         };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // The first statement that reads the file: a non-database fails here, with NOTADB.
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
@@ -288,6 +292,29 @@ impl Store {
         }
     }
 }
+
+/// `query_row` through the connection's statement cache: an idle pass runs the same few
+/// statements for every user, and compiling SQL was ~40 % of its CPU (BENCHMARKS.md).
+fn cached_row<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
+}
+
+/// `execute` through the connection's statement cache (see [`cached_row`]).
+fn cached_exec<P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// Statements kept compiled per connection: more than the store has, so none is evicted.
+const STATEMENT_CACHE: usize = 64;
 
 /// Classifies an upsert from whether the row existed and how many rows the statement changed.
 fn upserted(existed: bool, changed: usize) -> Upserted {

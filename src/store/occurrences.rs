@@ -140,17 +140,17 @@ impl Store {
         series_key: &str,
         occurrence_key: &str,
     ) -> Result<Option<Occurrence>> {
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM occurrences
+        super::cached_row(
+            &self.conn,
+            &format!(
+                "SELECT {COLUMNS} FROM occurrences
                      WHERE user = ?1 AND series_key = ?2 AND occurrence_key = ?3"
-                ),
-                params![user, series_key, occurrence_key],
-                occurrence_from_row,
-            )
-            .optional()
-            .map_err(self.sql_err("read an occurrence"))
+            ),
+            params![user, series_key, occurrence_key],
+            occurrence_from_row,
+        )
+        .optional()
+        .map_err(self.sql_err("read an occurrence"))
     }
 
     /// Every stored occurrence of a series (cancelled ones included), by start.
@@ -194,7 +194,8 @@ impl Store {
                 return Ok(0);
             };
             if state != "harvested" {
-                tx.execute(
+                super::cached_exec(
+                    tx,
                     "UPDATE occurrences SET section_state = 'prepared', section_at = ?4,
                          section_revision = ?5
                      WHERE user = ?1 AND series_key = ?2 AND occurrence_key = ?3",
@@ -224,7 +225,8 @@ impl Store {
             if section_word(tx, user, series_key, occurrence_key)?.is_none() {
                 return Ok(None);
             }
-            let changed = tx.execute(
+            let changed = super::cached_exec(
+                tx,
                 "UPDATE occurrences SET section_state = 'harvested', section_at = ?4,
                      section_revision = ?5, harvest_count = harvest_count + 1
                  WHERE user = ?1 AND series_key = ?2 AND occurrence_key = ?3
@@ -255,7 +257,8 @@ impl Store {
 }
 
 fn series_exists(tx: &Transaction<'_>, user: &str, series_key: &str) -> rusqlite::Result<bool> {
-    tx.query_row(
+    super::cached_row(
+        tx,
         "SELECT 1 FROM series WHERE user = ?1 AND series_key = ?2",
         params![user, series_key],
         |_| Ok(()),
@@ -270,7 +273,8 @@ fn section_word(
     series_key: &str,
     occurrence_key: &str,
 ) -> rusqlite::Result<Option<String>> {
-    tx.query_row(
+    super::cached_row(
+        tx,
         "SELECT section_state FROM occurrences
          WHERE user = ?1 AND series_key = ?2 AND occurrence_key = ?3",
         params![user, series_key, occurrence_key],
@@ -286,7 +290,8 @@ fn upsert_timing(
     t: &OccurrenceTiming,
 ) -> rusqlite::Result<Upserted> {
     let existed = section_word(tx, user, series_key, &t.occurrence_key)?.is_some();
-    let changed = tx.execute(
+    let changed = super::cached_exec(
+        tx,
         "INSERT INTO occurrences (user, series_key, occurrence_key, start, \"end\",
              original_start, cancelled, section_state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

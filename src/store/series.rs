@@ -90,15 +90,16 @@ impl Store {
     pub fn upsert_series(&mut self, rec: &SeriesRecord) -> Result<Upserted> {
         let ids = serde_json::Value::from(rec.event_ids.clone()).to_string();
         self.write("upsert a series", |tx| {
-            let existed = tx
-                .query_row(
-                    "SELECT 1 FROM series WHERE user = ?1 AND series_key = ?2",
-                    params![rec.user, rec.series_key],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            let changed = tx.execute(
+            let existed = super::cached_row(
+                tx,
+                "SELECT 1 FROM series WHERE user = ?1 AND series_key = ?2",
+                params![rec.user, rec.series_key],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+            let changed = super::cached_exec(
+                tx,
                 "INSERT INTO series (user, series_key, doc_id, doc_url, title, organizer_email,
                      other_email, time_zone, event_ids, state, adopted, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
@@ -135,14 +136,14 @@ impl Store {
 
     /// One series.
     pub fn series(&self, user: &str, series_key: &str) -> Result<Option<SeriesRecord>> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM series WHERE user = ?1 AND series_key = ?2"),
-                params![user, series_key],
-                series_from_row,
-            )
-            .optional()
-            .map_err(self.sql_err("read a series"))
+        super::cached_row(
+            &self.conn,
+            &format!("SELECT {COLUMNS} FROM series WHERE user = ?1 AND series_key = ?2"),
+            params![user, series_key],
+            series_from_row,
+        )
+        .optional()
+        .map_err(self.sql_err("read a series"))
     }
 
     /// Every series of a user, optionally only those in `state`, ordered by series key.
@@ -161,33 +162,33 @@ impl Store {
 
     /// The series one of whose `event_ids` is `event_id` (for routing a synced change).
     pub fn series_for_event(&self, user: &str, event_id: &str) -> Result<Option<SeriesRecord>> {
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM series WHERE user = ?1 AND EXISTS
+        super::cached_row(
+            &self.conn,
+            &format!(
+                "SELECT {COLUMNS} FROM series WHERE user = ?1 AND EXISTS
                      (SELECT 1 FROM json_each(series.event_ids) WHERE value = ?2)
                      ORDER BY series_key LIMIT 1"
-                ),
-                params![user, event_id],
-                series_from_row,
-            )
-            .optional()
-            .map_err(self.sql_err("find the series of an event"))
+            ),
+            params![user, event_id],
+            series_from_row,
+        )
+        .optional()
+        .map_err(self.sql_err("find the series of an event"))
     }
 
     /// The series paired with a doc (for routing a Drive change to a re-harvest).
     pub fn series_for_doc(&self, user: &str, doc_id: &str) -> Result<Option<SeriesRecord>> {
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM series WHERE user = ?1 AND doc_id = ?2
+        super::cached_row(
+            &self.conn,
+            &format!(
+                "SELECT {COLUMNS} FROM series WHERE user = ?1 AND doc_id = ?2
                      ORDER BY series_key LIMIT 1"
-                ),
-                params![user, doc_id],
-                series_from_row,
-            )
-            .optional()
-            .map_err(self.sql_err("find the series of a doc"))
+            ),
+            params![user, doc_id],
+            series_from_row,
+        )
+        .optional()
+        .map_err(self.sql_err("find the series of a doc"))
     }
 
     /// Changes a series' state. Errors with [`super::StoreError::NotFound`] if the series is
@@ -201,7 +202,8 @@ impl Store {
     ) -> Result<()> {
         const OP: &str = "set a series' state";
         let n = self.write(OP, |tx| {
-            tx.execute(
+            super::cached_exec(
+                tx,
                 "UPDATE series SET state = ?3,
                      updated_at = CASE WHEN state IS ?3 THEN updated_at ELSE ?4 END
                  WHERE user = ?1 AND series_key = ?2",
@@ -223,7 +225,8 @@ impl Store {
     ) -> Result<()> {
         const OP: &str = "set a series' doc";
         let n = self.write(OP, |tx| {
-            tx.execute(
+            super::cached_exec(
+                tx,
                 "UPDATE series SET doc_id = ?3, doc_url = ?4, adopted = ?5,
                      updated_at = CASE WHEN (doc_id, doc_url, adopted) IS (?3, ?4, ?5)
                                        THEN updated_at ELSE ?6 END

@@ -18,14 +18,14 @@ use super::{Result, Store};
 impl Store {
     /// The Calendar sync token to resume from, if a full sync has completed.
     pub fn calendar_sync_token(&self, user: &str, calendar_id: &str) -> Result<Option<String>> {
-        self.conn
-            .query_row(
-                "SELECT sync_token FROM calendar_sync WHERE user = ?1 AND calendar_id = ?2",
-                params![user, calendar_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.sql_err("read the calendar sync token"))
+        super::cached_row(
+            &self.conn,
+            "SELECT sync_token FROM calendar_sync WHERE user = ?1 AND calendar_id = ?2",
+            params![user, calendar_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(self.sql_err("read the calendar sync token"))
     }
 
     /// Records a Calendar sync token on its own (prefer [`Store::apply_calendar_page`], which
@@ -44,27 +44,27 @@ impl Store {
 
     /// The Drive changes page token to resume from.
     pub fn drive_page_token(&self, user: &str) -> Result<Option<String>> {
-        self.conn
-            .query_row(
-                "SELECT page_token FROM drive_sync WHERE user = ?1",
-                params![user],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.sql_err("read the Drive page token"))
+        super::cached_row(
+            &self.conn,
+            "SELECT page_token FROM drive_sync WHERE user = ?1",
+            params![user],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(self.sql_err("read the Drive page token"))
     }
 
     /// Records the Drive changes page token (`newStartPageToken` or the last `nextPageToken`).
     /// The Drive page token and when it was last written (the last look at the changes feed).
     pub fn drive_page_token_at(&self, user: &str) -> Result<Option<(String, DateTime<Utc>)>> {
-        self.conn
-            .query_row(
-                "SELECT page_token, updated_at FROM drive_sync WHERE user = ?1",
-                params![user],
-                |r| Ok((r.get::<_, String>(0)?, super::columns::ts(r, "updated_at")?)),
-            )
-            .optional()
-            .map_err(self.sql_err("read the Drive page token"))
+        super::cached_row(
+            &self.conn,
+            "SELECT page_token, updated_at FROM drive_sync WHERE user = ?1",
+            params![user],
+            |r| Ok((r.get::<_, String>(0)?, super::columns::ts(r, "updated_at")?)),
+        )
+        .optional()
+        .map_err(self.sql_err("read the Drive page token"))
     }
 
     pub fn set_drive_page_token(
@@ -74,7 +74,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.write("write the Drive page token", |tx| {
-            tx.execute(
+            super::cached_exec(
+                tx,
                 "INSERT INTO drive_sync (user, page_token, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (user) DO UPDATE SET
                      page_token = excluded.page_token, updated_at = excluded.updated_at",
@@ -88,7 +89,7 @@ impl Store {
     /// from `getStartPageToken`.
     pub fn clear_drive_page_token(&mut self, user: &str) -> Result<()> {
         self.write("clear the Drive page token", |tx| {
-            tx.execute("DELETE FROM drive_sync WHERE user = ?1", params![user])
+            super::cached_exec(tx, "DELETE FROM drive_sync WHERE user = ?1", params![user])
                 .map(drop)
         })
     }
@@ -102,7 +103,8 @@ pub(super) fn put_calendar_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    super::cached_exec(
+        tx,
         "INSERT INTO calendar_sync (user, calendar_id, sync_token, updated_at)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (user, calendar_id) DO UPDATE SET

@@ -69,7 +69,8 @@ fn migrations_apply_from_empty_in_memory() {
             "drive_sync",
             "held_steps",
             "occurrences",
-            "series"
+            "series",
+            "user_backoff"
         ]
     );
     let fk: bool = s

@@ -6,5 +6,6 @@ mod common;
 mod docs;
 mod faults;
 mod google_contract;
+mod incremental;
 mod real_google;
 mod series;

@@ -91,7 +91,7 @@ async fn token(State(s): State<AppState>, body: Bytes) -> Response {
     let fault = {
         let mut w = s.lock();
         w.stats.record_call(METHOD);
-        w.faults.next(METHOD)
+        w.faults.next(METHOD, None)
     };
     if let Some(fault) = fault {
         if let Some(delay) = fault.delay {

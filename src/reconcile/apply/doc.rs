@@ -303,9 +303,10 @@ impl Apply<'_> {
 pub(crate) fn held_until(action: &Action, now: DateTime<Utc>) -> DateTime<Utc> {
     match action {
         Action::Problem { .. } => now + REFUSED_RETRY,
-        Action::Requeue { after } => {
+        Action::BackOffUser { after: Some(after) } => {
             chrono::Duration::from_std(*after).map_or(now + REFUSED_RETRY, |d| now + d)
         }
+        Action::BackOffUser { after: None } => now,
         Action::Backoff | Action::StopUser => now,
     }
 }
@@ -334,7 +335,7 @@ mod tests {
         );
         let after = std::time::Duration::from_secs(90);
         assert_eq!(
-            held_until(&Action::Requeue { after }, now),
+            held_until(&Action::BackOffUser { after: Some(after) }, now),
             now + Duration::seconds(90)
         );
         assert_eq!(held_until(&Action::Backoff, now), now);

@@ -44,7 +44,7 @@ pub(super) async fn series(
     let user = view.user.as_str();
     for problem in &plan.problems {
         let e = fail(&view.key, "share the doc", problem.clone());
-        settle(out, user, e, now)?;
+        settle(out, user, e)?;
     }
     let ObservedSeries {
         doc,
@@ -63,7 +63,7 @@ pub(super) async fn series(
     };
     for planned in &plan.steps {
         if let Err(e) = a.step(planned).await {
-            settle(a.out, user, e, now)?;
+            settle(a.out, user, e)?;
             if planned.step.is_setup() {
                 break;
             }
