@@ -16,7 +16,7 @@ use crate::config::{ClockKind, Config, Settings};
 use crate::domain::template::Template;
 use crate::google::Clients;
 use crate::reconcile::backoff;
-use crate::reconcile::{Mode, PassReport, Reconciler};
+use crate::reconcile::{Mode, PassReport, QuietUsers, Reconciler};
 use crate::store::{Store, UserBackoff};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -36,6 +36,9 @@ pub struct Daemon {
     clients: Vec<Clients>,
     clock: Clock,
     mode: Mode,
+    /// Users with nothing to do until an input moves ([`QuietUsers`]): an idle pass for them is
+    /// one Calendar call.
+    quiet: QuietUsers,
     /// A dry run's scratch copy of the store, removed when the daemon is dropped.
     _scratch: Option<ScratchDir>,
 }
@@ -128,6 +131,7 @@ impl Daemon {
             clients,
             clock,
             mode,
+            quiet: QuietUsers::default(),
             _scratch: scratch,
         })
     }
@@ -146,6 +150,7 @@ impl Daemon {
             &self.store,
             &self.template,
             self.mode,
+            &self.quiet,
         );
         let mut summary = PassSummary::default();
         for clients in &self.clients {

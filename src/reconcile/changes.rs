@@ -30,6 +30,8 @@ pub(super) struct ChangedDocs {
     pub problem: Option<String>,
     /// Drive's change list was asked this pass (the debounce had passed and it answered).
     asked: bool,
+    /// When the list is next due to be asked (its debounce ends), once it was consulted.
+    next_look: Option<DateTime<Utc>>,
 }
 
 impl ChangedDocs {
@@ -58,6 +60,12 @@ impl ChangedDocs {
         self.asked
     }
 
+    /// When Drive's change list is next due to be asked; `None` when no series needed it this
+    /// pass. A quiet user ([`super::quiet`]) wakes by then, so re-harvests are not delayed.
+    pub fn next_look(&self) -> Option<DateTime<Utc>> {
+        self.next_look
+    }
+
     async fn fetch(
         &mut self,
         r: &Reconciler<'_>,
@@ -65,6 +73,8 @@ impl ChangedDocs {
         now: DateTime<Utc>,
     ) -> Result<Option<HashSet<String>>, StoreError> {
         let user = clients.user.as_str();
+        let debounce = r.settings.schedule.reharvest_debounce;
+        self.next_look = Some(now + debounce);
         let Some((token, looked_at)) = r.store(|s| s.drive_page_token_at(user))? else {
             // First look: remember where Drive is now; everything counts as unknown once.
             match clients.drive.changes_start_token().await {
@@ -75,7 +85,8 @@ impl ChangedDocs {
             }
             return Ok(None);
         };
-        if now - looked_at < r.settings.schedule.reharvest_debounce {
+        if now - looked_at < debounce {
+            self.next_look = Some(looked_at + debounce);
             // Looked recently: nothing counts as changed yet; the token is not advanced, so
             // the next look still sees every change since the last one.
             return Ok(Some(HashSet::new()));

@@ -10,6 +10,7 @@
 //!
 //! * [`observe`] — Calendar sync ([`sync`]), the series ([`series`]), their docs
 //!   ([`series_doc`], which attached doc is adopted: [`adoption`]), whether a doc changed ([`changes`]), one read per doc ([`doc_reads`]);
+//! * [`quiet`] — users whose last pass found nothing to do are left alone until an input moves;
 //! * [`plan`] — pure: observed state in, typed [`steps`] with their reasons out;
 //! * [`apply`] — the steps, in order; the ledger they share is in [`ledger`];
 //! * [`error`] — `SeriesError` and the one error policy; [`report`] — what a pass did.
@@ -23,6 +24,7 @@ mod error;
 mod ledger;
 mod observe;
 mod plan;
+mod quiet;
 mod report;
 mod requests;
 mod series;
@@ -32,7 +34,10 @@ mod sync;
 
 pub use adoption::{candidates as adoption_candidates, Candidate, Verdict};
 pub use error::{Failure, PlanError, ReconcileError, SeriesError};
+pub use quiet::QuietUsers;
 pub use report::{PassReport, UserOutcome};
+
+use quiet::Stillness;
 
 use crate::config::{Config, Settings};
 use crate::domain::template::Template;
@@ -60,6 +65,9 @@ pub struct Reconciler<'a> {
     store: &'a Mutex<Store>,
     template: &'a Template,
     mode: Mode,
+    /// Users whose last pass found nothing to do (see [`quiet`]); owned by the daemon so it
+    /// outlives one pass.
+    quiet: &'a QuietUsers,
 }
 
 impl<'a> Reconciler<'a> {
@@ -71,6 +79,7 @@ impl<'a> Reconciler<'a> {
         store: &'a Mutex<Store>,
         template: &'a Template,
         mode: Mode,
+        quiet: &'a QuietUsers,
     ) -> Reconciler<'a> {
         Reconciler {
             config,
@@ -78,6 +87,7 @@ impl<'a> Reconciler<'a> {
             store,
             template,
             mode,
+            quiet,
         }
     }
 
@@ -89,7 +99,9 @@ impl<'a> Reconciler<'a> {
         f(&mut self.store.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// One pass for one served user: observe → plan → apply, one series at a time.
+    /// One pass for one served user: observe → plan → apply, one series at a time. After the
+    /// calendar sync, a user whose last pass found nothing to do and whose calendar did not
+    /// change is left there ([`quiet`]): an idle pass costs one `events.list`.
     pub async fn reconcile(
         &self,
         clients: &Clients,
@@ -97,29 +109,67 @@ impl<'a> Reconciler<'a> {
     ) -> Result<UserOutcome, ReconcileError> {
         let user = clients.user.as_str();
         let mut out = UserOutcome::default();
-        let observed = observe::user(self, clients, now, &mut out.report).await?;
+        let synced = sync::sync_calendar(self, clients, now, &mut out.report).await?;
+        let still = match self.mode {
+            Mode::Apply if synced == 0 => self.quiet.still(user, now),
+            _ => None,
+        };
+        if let Some((series, until)) = still {
+            out.report.series_found = series;
+            out.report.users_quiet = 1;
+            out.due_by(Some(until));
+            return Ok(out);
+        }
+        let still = self.serve_series(clients, now, &mut out).await;
+        // Whatever ended the pass, a quiet is left only by one that completed having done
+        // nothing; an error leaves none, so the next pass is whole.
+        let until = match &still {
+            Ok(s) => s.until(now),
+            Err(_) => None,
+        };
+        if self.mode == Mode::Apply {
+            self.quiet.record(user, until, out.report.series_found);
+        }
+        still.map(|_| out)
+    }
+
+    /// Observes, plans and applies every series of the user; says whether anything was done.
+    async fn serve_series(
+        &self,
+        clients: &Clients,
+        now: DateTime<Utc>,
+        out: &mut UserOutcome,
+    ) -> Result<Stillness, ReconcileError> {
+        let user = clients.user.as_str();
+        let mut still = Stillness::default();
+        let observed = observe::user(self, clients)?;
         out.report.series_found = observed.series.len();
         let departures = plan::departures(&observed.gone);
-        self.apply_user_steps(user, &departures, now, &mut out)?;
+        still.acted |= !departures.is_empty();
+        self.apply_user_steps(user, &departures, now, out)?;
         let mut changes = changes::ChangedDocs::default();
         for view in &observed.series {
             let seen = match observe::series(self, clients, view, &mut changes, now).await {
                 Ok(seen) => seen,
                 Err(e) => {
-                    error::settle(&mut out, user, e)?;
+                    still.acted = true;
+                    error::settle(out, user, e)?;
                     continue;
                 }
             };
             let planned = plan::series(&seen, &self.settings.schedule, now);
             out.due_by(planned.next_due);
+            still.acted |= !planned.steps.is_empty() || !planned.problems.is_empty();
+            still.wake_by(planned.next_due);
+            still.wake_by(seen.held.iter().map(|(_, at)| *at).min());
             match self.mode {
                 Mode::DryRun => out.report.planned.extend(planned.lines()),
-                Mode::Apply => {
-                    apply::series(self, clients, view, seen, &planned, now, &mut out).await?
-                }
+                Mode::Apply => apply::series(self, clients, view, seen, &planned, now, out).await?,
             }
         }
         out.report.problems.extend(changes.problem.take());
+        still.acted |= !out.report.problems.is_empty();
+        still.wake_by(changes.next_look());
         // The change list moves forward only when every series was served or failed for good
         // (a problem a person must fix). After a transient failure the old position is kept,
         // stamped with this look, so the same changes are asked again after the debounce.
@@ -129,8 +179,8 @@ impl<'a> Reconciler<'a> {
             changes.old_token.take()
         };
         let token = plan::drive_token(remembered);
-        self.apply_user_steps(user, token.as_slice(), now, &mut out)?;
-        Ok(out)
+        self.apply_user_steps(user, token.as_slice(), now, out)?;
+        Ok(still)
     }
 
     /// The steps that belong to the user rather than one series; a dry run lists them.

@@ -8,7 +8,7 @@ use super::plan::{
 };
 use super::series::{self, SeriesView};
 use super::series_doc::{attached_doc, lacking, SeriesDoc, SERIES_MARKER};
-use super::{doc_reads, sync, PassReport, ReconcileError, Reconciler};
+use super::{doc_reads, ReconcileError, Reconciler};
 use crate::domain::schedule::{DocChange, SectionState};
 use crate::google::calendar::doc_url;
 use crate::google::Clients;
@@ -22,15 +22,9 @@ pub(super) struct ObservedUser {
     pub gone: Vec<KnownSeries>,
 }
 
-/// Syncs the calendar into the store's event cache and reads the user's series from it.
-pub(super) async fn user(
-    r: &Reconciler<'_>,
-    clients: &Clients,
-    now: DateTime<Utc>,
-    report: &mut PassReport,
-) -> Result<ObservedUser, ReconcileError> {
+/// Reads the user's series from the store's event cache (after [`super::sync`]).
+pub(super) fn user(r: &Reconciler<'_>, clients: &Clients) -> Result<ObservedUser, ReconcileError> {
     let user = clients.user.as_str();
-    sync::sync_calendar(r, clients, now, report).await?;
     let views = series::load(r, user)?;
     let known = r
         .store(|s| s.series_list(user, Some(SeriesState::Active)))

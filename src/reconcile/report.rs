@@ -9,6 +9,9 @@ pub struct PassReport {
     pub events_synced: usize,
     pub full_sync: bool,
     pub series_found: usize,
+    /// Users left quiet: their calendar had not changed and nothing was due, so the pass made
+    /// one Calendar call for them and nothing else (`reconcile::quiet`).
+    pub users_quiet: usize,
     pub docs_created: usize,
     pub docs_adopted: usize,
     pub docs_attached: usize,
@@ -31,6 +34,7 @@ impl PassReport {
         self.events_synced += other.events_synced;
         self.full_sync |= other.full_sync;
         self.series_found += other.series_found;
+        self.users_quiet += other.users_quiet;
         self.docs_created += other.docs_created;
         self.docs_adopted += other.docs_adopted;
         self.docs_attached += other.docs_attached;
@@ -50,12 +54,13 @@ impl fmt::Display for PassReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} events synced{}, {} series, docs: {} created / {} adopted / {} attached / {} \
+            "{} events synced{}, {} series ({} users quiet), docs: {} created / {} adopted / {} attached / {} \
              shared, sections: {} written ({} already there, {} revision conflicts), {} \
              harvests ({} items, {} closed), {} problems",
             self.events_synced,
             if self.full_sync { " (full)" } else { "" },
             self.series_found,
+            self.users_quiet,
             self.docs_created,
             self.docs_adopted,
             self.docs_attached,

@@ -11,12 +11,14 @@ use crate::google::{Clients, GoogleError};
 use crate::store::{CachedEvent, EventStatus};
 use serde_json::Value;
 
+/// Syncs the user's calendar into the event cache; returns how many events changed (0 on an
+/// idle poll).
 pub(super) async fn sync_calendar(
     r: &Reconciler<'_>,
     clients: &Clients,
     now: chrono::DateTime<chrono::Utc>,
     report: &mut PassReport,
-) -> Result<(), ReconcileError> {
+) -> Result<usize, ReconcileError> {
     let user = clients.user.as_str();
     let token = r
         .store(|s| s.calendar_sync_token(user, user))
@@ -58,7 +60,7 @@ pub(super) async fn sync_calendar(
         r.store(|s| s.prune_ended_single_events(user, user, before))
             .map_err(ReconcileError::store(user))?;
     }
-    Ok(())
+    Ok(cached.len())
 }
 
 /// The cache row of one event resource; an item without an id is not an event and is skipped.
