@@ -12,7 +12,7 @@
 //! [`PassSummary::backing_off`]; the others are served as usual.
 
 use crate::clock::Clock;
-use crate::config::{ClockKind, Config, Settings};
+use crate::config::{ClockKind, Config, Settings, TemplateChoice};
 use crate::domain::template::Template;
 use crate::google::Clients;
 use crate::reconcile::backoff;
@@ -359,7 +359,7 @@ fn clock_for(config: &Config) -> Clock {
 
 fn load_template(config: &Config) -> anyhow::Result<Template> {
     match &config.doc.template {
-        Some(path) => {
+        TemplateChoice::File(path) => {
             let source = std::fs::read_to_string(path).with_context(|| {
                 format!(
                     "doc.template = {}: cannot read the template",
@@ -368,7 +368,8 @@ fn load_template(config: &Config) -> anyhow::Result<Template> {
             })?;
             Ok(Template::new(path.display().to_string(), source)?)
         }
-        None => Ok(Template::default_template()?),
+        TemplateChoice::Default => Ok(Template::default_template()?),
+        TemplateChoice::Compact => Ok(Template::compact_template()?),
     }
 }
 
