@@ -350,7 +350,8 @@ fn scratch_store(state_dir: &Path) -> anyhow::Result<(Store, Option<ScratchDir>)
     Ok((store, Some(scratch)))
 }
 
-fn clock_for(config: &Config) -> Clock {
+/// The clock a command reads "now" from: the sandbox's simulated time when configured.
+pub fn clock_for(config: &Config) -> Clock {
     match (&config.daemon.clock, &config.google.endpoint) {
         (ClockKind::Sandbox, Some(endpoint)) => Clock::sandbox(endpoint.as_str()),
         _ => Clock::System,

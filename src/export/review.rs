@@ -50,6 +50,21 @@ pub fn shipped_prompts() -> HashSet<String> {
     out
 }
 
+/// [`shipped_prompts`] plus those of the operator's own template file, when `doc.template`
+/// names one (an unreadable or broken file adds none: the daemon refuses it at start anyway).
+pub fn prompts(choice: &crate::config::TemplateChoice) -> HashSet<String> {
+    let mut out = shipped_prompts();
+    if let crate::config::TemplateChoice::File(path) = choice {
+        if let Some(t) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|src| Template::new(path.display().to_string(), src).ok())
+        {
+            out.extend(prompts_of(&t));
+        }
+    }
+    out
+}
+
 /// The body lines `template` renders (headings and empty lines excluded), trimmed.
 pub(crate) fn prompts_of(template: &Template) -> HashSet<String> {
     let mut out = HashSet::new();
