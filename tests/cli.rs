@@ -858,6 +858,14 @@ async fn review_over_a_quarter_has_every_typed_line_and_no_prompt() {
             .await
             .expect("type"));
         typed.push(line);
+        if k == 3 {
+            let item = "Bob to send the roadmap by Fri 25 Dec";
+            assert!(bob
+                .type_under_heading(&doc_id, "Action items", &[item])
+                .await
+                .expect("type"));
+            typed.push(item.to_string());
+        }
     }
     // After the last meeting, so it is harvested and counted as held.
     w.control
@@ -900,6 +908,14 @@ async fn review_over_a_quarter_has_every_typed_line_and_no_prompt() {
         assert!(!out.stdout.contains(prompt), "{prompt}: {}", out.stdout);
     }
     assert!(out.stdout.contains("Meetings held: 12"), "{}", out.stdout);
+    // The item is listed with its outcome and counted.
+    assert!(
+        out.stdout.contains("Bob to send the roadmap")
+            && out.stdout.contains("· overdue")
+            && out.stdout.contains("overdue: 1"),
+        "{}",
+        out.stdout
+    );
 
     let out = w
         .cli(&["review", "--person", BOB, "--format", "json"])
