@@ -12,7 +12,7 @@
 //! [`PassSummary::backing_off`]; the others are served as usual.
 
 use crate::clock::Clock;
-use crate::config::{ClockKind, Config, Settings};
+use crate::config::{ClockKind, Config, Settings, TemplateChoice};
 use crate::domain::template::Template;
 use crate::google::Clients;
 use crate::reconcile::backoff;
@@ -355,7 +355,8 @@ fn scratch_store(state_dir: &Path) -> anyhow::Result<(Store, Option<ScratchDir>)
     Ok((store, Some(scratch)))
 }
 
-fn clock_for(config: &Config) -> Clock {
+/// The clock a command reads "now" from: the sandbox's simulated time when configured.
+pub fn clock_for(config: &Config) -> Clock {
     match (&config.daemon.clock, &config.google.endpoint) {
         (ClockKind::Sandbox, Some(endpoint)) => Clock::sandbox(endpoint.as_str()),
         _ => Clock::System,
@@ -364,7 +365,7 @@ fn clock_for(config: &Config) -> Clock {
 
 fn load_template(config: &Config) -> anyhow::Result<Template> {
     match &config.doc.template {
-        Some(path) => {
+        TemplateChoice::File(path) => {
             let source = std::fs::read_to_string(path).with_context(|| {
                 format!(
                     "doc.template = {}: cannot read the template",
@@ -373,7 +374,8 @@ fn load_template(config: &Config) -> anyhow::Result<Template> {
             })?;
             Ok(Template::new(path.display().to_string(), source)?)
         }
-        None => Ok(Template::default_template()?),
+        TemplateChoice::Default => Ok(Template::default_template()?),
+        TemplateChoice::Compact => Ok(Template::compact_template()?),
     }
 }
 

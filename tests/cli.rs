@@ -826,3 +826,112 @@ async fn once_exits_1_when_it_cannot_run_and_2_when_only_some_users_failed() {
     // One failure is retried on the next pass (no back-off for a first transient failure).
     w.cli(&["once"]).await.expect_code(0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// review
+
+/// A simulated quarter of weekly 1-1s in which Bob types a note after each meeting: `review`
+/// shows every line he typed in the period, none outside it, and none of the template's
+/// prompts (default template, growth block included), with the figures.
+#[tokio::test]
+async fn review_over_a_quarter_has_every_typed_line_and_no_prompt() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let alice = w.person(ALICE).await;
+    let bob = w.person(BOB).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    let weeks = 13;
+    let mut typed = Vec::new();
+    for k in 0..weeks {
+        w.control
+            .set_now(monday_after_prepare() + chrono::Duration::weeks(k))
+            .await
+            .expect("clock");
+        w.cli(&["once"]).await.expect_code(0);
+        let doc_id = alice
+            .attached_doc(&series)
+            .await
+            .expect("event")
+            .expect("doc attached");
+        let line = format!("Week {k}: Bob's note — shipped part {k} ✨");
+        assert!(bob
+            .type_under_heading(&doc_id, "Notes", &[&line])
+            .await
+            .expect("type"));
+        typed.push(line);
+        if k == 3 {
+            let item = "Bob to send the roadmap by Fri 25 Dec";
+            assert!(bob
+                .type_under_heading(&doc_id, "Action items", &[item])
+                .await
+                .expect("type"));
+            typed.push(item.to_string());
+        }
+    }
+    // After the last meeting, so it is harvested and counted as held.
+    w.control
+        .set_now(
+            monday_after_prepare() + chrono::Duration::weeks(weeks) - chrono::Duration::days(5),
+        )
+        .await
+        .expect("clock");
+    w.cli(&["once"]).await.expect_code(0);
+
+    // The first meeting (1 Dec) is outside the period.
+    let out = w
+        .cli(&[
+            "review",
+            "--person",
+            BOB,
+            "--since",
+            "2026-12-02",
+            "--until",
+            "2027-03-31",
+        ])
+        .await;
+    out.expect_code(0);
+    for line in &typed[1..] {
+        assert!(
+            out.stdout.contains(line.as_str()),
+            "{line} missing: {}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains(typed[0].as_str()), "{}", out.stdout);
+    for prompt in [
+        "How are you?",
+        "How are you getting on with",
+        "Which skills do you want to build?",
+        "Anything I should be doing",
+        "Tip: write action items",
+        "Both of us: add",
+    ] {
+        assert!(!out.stdout.contains(prompt), "{prompt}: {}", out.stdout);
+    }
+    assert!(out.stdout.contains("Meetings held: 12"), "{}", out.stdout);
+    // The item is listed with its outcome and counted.
+    assert!(
+        out.stdout.contains("Bob to send the roadmap")
+            && out.stdout.contains("· overdue")
+            && out.stdout.contains("overdue: 1"),
+        "{}",
+        out.stdout
+    );
+
+    let out = w
+        .cli(&["review", "--person", BOB, "--format", "json"])
+        .await;
+    out.expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(json["schema"], "oneonone.review/v1");
+    let lines: Vec<&str> = json["meetings"]
+        .as_array()
+        .expect("meetings")
+        .iter()
+        .flat_map(|m| m["lines"].as_array().into_iter().flatten())
+        .filter_map(|l| l["text"].as_str())
+        .collect();
+    assert_eq!(lines.len(), typed.len(), "{lines:?}");
+    for line in &typed {
+        assert!(lines.contains(&line.as_str()), "{line}: {lines:?}");
+    }
+}

@@ -9,6 +9,7 @@ mod demo;
 mod explain;
 mod logging;
 mod once;
+mod review;
 mod run;
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -58,6 +59,8 @@ pub enum Command {
     Explain(explain::Args),
     /// List or export the action items (table, JSON, CSV, Markdown review).
     Actions(actions::Args),
+    /// A review packet for one person: people's notes per meeting, action items, figures.
+    Review(review::Args),
     /// Sign in one manager with an installed-app OAuth client (`google.auth = "installed"`).
     Auth(auth::Args),
     /// Run the whole job on the built-in sandbox over simulated weeks (no Google account).
@@ -93,6 +96,7 @@ pub fn main() -> ExitCode {
             Command::Check(args) => check::run(config, args).await,
             Command::Explain(args) => explain::run(config, args).await,
             Command::Actions(args) => actions::run(config, args).await,
+            Command::Review(args) => review::run(config, args).await,
             Command::Auth(args) => auth::run(config, args).await,
             #[cfg(feature = "sandbox")]
             Command::Demo(args) => demo::run(args).await,

@@ -175,8 +175,20 @@ pub struct DocConfig {
     pub growth: Growth,
     /// Lower-case domains the doc may be shared into; empty means the organizer's own domain.
     pub allowed_domains: Vec<String>,
-    /// The agenda template file; `None` means the built-in template.
-    pub template: Option<PathBuf>,
+    /// Which section template: `doc.template`.
+    pub template: TemplateChoice,
+}
+
+/// `doc.template`: one of the shipped templates by name, or the operator's own file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TemplateChoice {
+    /// `"default"` or no key: `config/template.md`, built in.
+    #[default]
+    Default,
+    /// `"compact"`: `config/template-compact.md`, built in.
+    Compact,
+    /// Any other value: a Markdown template file (relative to the configuration file).
+    File(PathBuf),
 }
 
 impl DocConfig {

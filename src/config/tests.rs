@@ -76,7 +76,7 @@ fn minimal_service_account_config_gets_documented_defaults() {
     assert_eq!(c.doc.folder, "1:1 notes");
     assert!(!c.doc.notify);
     assert_eq!(c.doc.growth, Growth::FirstOfMonth);
-    assert!(c.doc.template.is_none());
+    assert_eq!(c.doc.template, TemplateChoice::Default);
     assert!(c.actions.aliases.is_empty());
     assert_eq!(c.source, f.config_path());
 }
@@ -129,7 +129,10 @@ fn full_config_with_every_section() {
     assert_eq!(c.doc.allowed_domains, ["example.com"]);
     assert!(c.doc.may_share_with("alice@other.org", "bob@EXAMPLE.com"));
     assert!(!c.doc.may_share_with("alice@example.com", "eve@evil.com"));
-    assert_eq!(c.doc.template, Some(f.dir.path().join("template.md")));
+    assert_eq!(
+        c.doc.template,
+        TemplateChoice::File(f.dir.path().join("template.md"))
+    );
     assert_eq!(
         c.actions.aliases.get("Bobby").map(String::as_str),
         Some("bob@example.com")
@@ -476,6 +479,29 @@ fn doc_title_placeholders_are_checked() {
 }
 
 #[test]
+fn doc_template_names_a_built_in_variant_or_a_file() {
+    let f = Fixture::new();
+    for (value, want) in [
+        ("default", TemplateChoice::Default),
+        ("compact", TemplateChoice::Compact),
+    ] {
+        let c = f
+            .load(&format!("{SA}[doc]\ntemplate = \"{value}\"\n"))
+            .expect("valid");
+        assert_eq!(c.doc.template, want, "{value}");
+    }
+    // A file of that name is reached with a path ("./compact").
+    std::fs::write(f.dir.path().join("compact"), "## {{ date_label }}\n").expect("write");
+    let c = f
+        .load(&format!("{SA}[doc]\ntemplate = \"./compact\"\n"))
+        .expect("valid");
+    assert_eq!(
+        c.doc.template,
+        TemplateChoice::File(f.dir.path().join("./compact"))
+    );
+}
+
+#[test]
 fn doc_folder_domains_and_template_are_checked() {
     let f = Fixture::new();
     assert_contains(
@@ -490,7 +516,12 @@ fn doc_folder_domains_and_template_are_checked() {
     );
     assert_contains(
         &f.error(&format!("{SA}[doc]\ntemplate = \"missing.md\"\n")),
-        &["doc.template", "missing.md does not exist", "built-in"],
+        &[
+            "doc.template",
+            "missing.md does not exist",
+            "\"compact\"",
+            "built-in",
+        ],
     );
 }
 

@@ -14,6 +14,7 @@ use super::google_section;
 use super::schema::{RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc};
 use super::{
     ActionsConfig, ClockKind, Config, ConfigError, DaemonConfig, DetectionConfig, DocConfig,
+    TemplateChoice,
 };
 
 const DEFAULT_STATE_DIR: &str = "./state";
@@ -163,7 +164,9 @@ fn doc(c: &Checker, d: RawDoc) -> Result<DocConfig, ConfigError> {
         allowed_domains.push(dom.to_ascii_lowercase());
     }
     let template = match d.template {
-        None => None,
+        None => TemplateChoice::Default,
+        Some(p) if p.as_os_str() == "default" => TemplateChoice::Default,
+        Some(p) if p.as_os_str() == "compact" => TemplateChoice::Compact,
         Some(p) => {
             let p = c.resolve(&p);
             if !p.is_file() {
@@ -171,13 +174,13 @@ fn doc(c: &Checker, d: RawDoc) -> Result<DocConfig, ConfigError> {
                     "doc.template",
                     format!(
                         "{} does not exist; copy config/template.md next to the configuration \
-                         and point doc.template at it, or remove the key to use the built-in \
-                         template",
+                         and point doc.template at it, or write \"default\" or \"compact\" \
+                         (or remove the key) to use a built-in template",
                         p.display()
                     ),
                 ));
             }
-            Some(p)
+            TemplateChoice::File(p)
         }
     };
     Ok(DocConfig {

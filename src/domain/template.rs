@@ -29,6 +29,13 @@ pub const DEFAULT_TEMPLATE: &str = include_str!("../../config/template.md");
 /// The name the default template goes by in error messages.
 pub const DEFAULT_TEMPLATE_PATH: &str = "config/template.md";
 
+/// The compact variant (`doc.template = "compact"`): the same blocks, the six questions folded
+/// into two lines, for teams that meet often.
+pub const COMPACT_TEMPLATE: &str = include_str!("../../config/template-compact.md");
+
+/// The name the compact template goes by in error messages.
+pub const COMPACT_TEMPLATE_PATH: &str = "config/template-compact.md";
+
 /// The values a template can use.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TemplateContext {
@@ -113,6 +120,11 @@ impl Template {
     /// The shipped default template.
     pub fn default_template() -> Result<Template, TemplateError> {
         Template::new(DEFAULT_TEMPLATE_PATH, DEFAULT_TEMPLATE)
+    }
+
+    /// The shipped compact template.
+    pub fn compact_template() -> Result<Template, TemplateError> {
+        Template::new(COMPACT_TEMPLATE_PATH, COMPACT_TEMPLATE)
     }
 
     /// Renders the section for one occurrence.

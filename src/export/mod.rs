@@ -7,6 +7,7 @@
 mod csv_cell;
 mod doc_markdown;
 mod markdown;
+pub mod review;
 
 pub use doc_markdown::doc_to_markdown;
 pub use markdown::review_markdown;

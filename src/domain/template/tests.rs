@@ -36,6 +36,7 @@ fn default_template_without_growth_or_open_items() {
         headings(&blocks),
         vec![
             (2, "Tue 24 Nov 2026 · 1:1"),
+            (3, "Topics"),
             (3, "Check-in"),
             (3, "Work"),
             (3, "Feedback"),
@@ -74,6 +75,43 @@ fn default_template_without_growth_or_open_items() {
     ));
     // No escaping of apostrophes or ampersands.
     assert!(blocks.iter().any(|b| b.text == "Company & me"));
+    // The seed's nudge to talk to people, and an empty topic bullet for both to add to.
+    assert!(blocks
+        .iter()
+        .any(|b| b.kind == BlockKind::Bullet && b.text.starts_with("How are you getting on with")));
+    let topics: Vec<&Block> = blocks
+        .iter()
+        .skip_while(|b| b.text != "Topics")
+        .skip(1)
+        .take_while(|b| b.kind == BlockKind::Bullet)
+        .collect();
+    assert_eq!(topics.last().map(|b| b.text.as_str()), Some(""));
+}
+
+#[test]
+fn compact_template_keeps_the_blocks_in_fewer_lines() {
+    for growth in [false, true] {
+        let items = ["Bob to send the Q3 draft"];
+        let compact = Template::compact_template()
+            .unwrap()
+            .render(&ctx(growth, &items))
+            .unwrap();
+        let default = Template::default_template()
+            .unwrap()
+            .render(&ctx(growth, &items))
+            .unwrap();
+        let hs = headings(&compact);
+        let mut want = vec![(2, "Tue 24 Nov 2026 · 1:1"), (3, "Topics"), (3, "Check-in")];
+        if growth {
+            want.push((3, "Growth"));
+        }
+        want.extend([(3, "Open action items"), (3, "Action items"), (3, "Notes")]);
+        assert_eq!(hs, want);
+        assert!(compact.len() < default.len(), "{compact:?}");
+        assert!(compact
+            .iter()
+            .any(|b| b.text.contains("How are you getting on with")));
+    }
 }
 
 #[test]
