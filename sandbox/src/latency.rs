@@ -195,9 +195,9 @@ mod tests {
         })
         .expect("valid");
         for _ in 0..100 {
-            assert!(l
-                .next("drive.files.list")
-                .is_some_and(|d| d.as_millis() <= 60_000));
+            // Draws below zero are clamped to no delay at all.
+            let d = l.next("drive.files.list").unwrap_or_default();
+            assert!(d.as_millis() <= 60_000, "{d:?}");
         }
         assert_eq!(
             l.next("calendar.events.list"),
