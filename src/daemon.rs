@@ -16,7 +16,7 @@ use crate::config::{ClockKind, Config, Settings, TemplateChoice};
 use crate::domain::template::Template;
 use crate::google::Clients;
 use crate::reconcile::backoff;
-use crate::reconcile::{Mode, PassReport, QuietUsers, Reconciler};
+use crate::reconcile::{Mode, PassReport, QuietUsers, ReconcileError, Reconciler, UserOutcome};
 use crate::store::{Store, UserBackoff};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -41,6 +41,23 @@ pub struct Daemon {
     quiet: QuietUsers,
     /// A dry run's scratch copy of the store, removed when the daemon is dropped.
     _scratch: Option<ScratchDir>,
+}
+
+/// A user's reconcile: panicked (the message), failed, or done.
+type UserResult = Result<Result<UserOutcome, ReconcileError>, String>;
+
+/// How one user's part of a pass ended.
+enum UserPass {
+    /// Stop was asked before or during it.
+    Stopped,
+    /// No call made: the user is backing off.
+    BackingOff(BackingOff),
+    Ran {
+        user: String,
+        previous: Option<UserBackoff>,
+        now: DateTime<Utc>,
+        result: UserResult,
+    },
 }
 
 /// The result of one pass over all users.
@@ -143,7 +160,14 @@ impl Daemon {
 
     /// One pass over every served user (a dry run when started with
     /// [`Daemon::start_dry_run`]). A failing user is reported and does not stop the others.
+    ///
+    /// Users are reconciled concurrently, at most `daemon.concurrency` at a time, each user's
+    /// own steps still in order: a user whose calls are slow or time out holds one slot, not
+    /// the pass, so the others' due sections are written on time. All users run on this one
+    /// task (no spawn), so the store mutex is only ever taken for short synchronous calls
+    /// between awaits and never serialises the pass.
     pub async fn pass(&self, stop: Option<&watch::Receiver<bool>>) -> anyhow::Result<PassSummary> {
+        use futures_util::stream::{self, StreamExt};
         let reconciler = Reconciler::new(
             &self.config,
             &self.settings,
@@ -152,70 +176,119 @@ impl Daemon {
             self.mode,
             &self.quiet,
         );
+        let reconciler = &reconciler;
         let mut summary = PassSummary::default();
-        for clients in &self.clients {
-            if stop.is_some_and(|s| *s.borrow()) {
-                break;
-            }
-            let now = self.clock.now().await?;
-            let user = clients.user.as_str();
-            let previous = self.backoff_of(user);
-            if let Some(b) = backoff::in_force(previous.clone(), now) {
-                tracing::info!(user, until = %b.next_attempt, reason = %b.reason, "backing off: no call for this user until then");
-                summary.due_by(b.next_attempt);
-                summary.backing_off.push(BackingOff::of(user, b));
-                continue;
-            }
-            let user_pass = isolated(reconciler.reconcile(clients, now));
-            let result = match stop {
-                None => user_pass.await,
-                Some(stop) => {
-                    // The stop signal reaches inside a user's pass: the pass is dropped at its
-                    // next await (a Google call in flight is abandoned). That is safe because a
-                    // pass never holds the store across an await and every step is idempotent
-                    // and found again by its marker, exactly as after a crash.
-                    let mut stop = stop.clone();
-                    tokio::select! {
-                        r = user_pass => r,
-                        _ = stopped(&mut stop) => {
-                            tracing::info!(user = %clients.user, "stop requested: leaving this user's pass mid-way; it is redone next start");
-                            break;
-                        }
-                    }
+        let mut finished: Vec<(usize, UserPass)> = stream::iter(self.clients.iter().enumerate())
+            .map(|(i, clients)| async move { (i, self.user_pass(reconciler, clients, stop).await) })
+            .buffer_unordered(self.config.daemon.concurrency.max(1))
+            .map(|(i, done)| done.map(|d| (i, d)))
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<anyhow::Result<_>>()?;
+        // The summary lists users in config order whatever order they finished in.
+        finished.sort_by_key(|(i, _)| *i);
+        for (_, done) in finished {
+            match done {
+                UserPass::Stopped => {}
+                UserPass::BackingOff(b) => {
+                    summary.due_by(b.until);
+                    summary.backing_off.push(b);
                 }
-            };
-            match result {
-                Err(panic) => {
-                    tracing::error!(user = %clients.user, "pass crashed for this user ({panic}); the others go on, and this user is retried later");
-                    let reason = format!("{user}: internal error: {panic}");
-                    let cause = backoff::Cause {
-                        wait: None,
-                        reason: reason.clone(),
-                    };
-                    self.back_off(user, previous.as_ref(), cause, now, &mut summary);
-                    summary.failures.push(reason);
-                }
-                Ok(Ok(outcome)) => {
-                    for p in &outcome.report.problems {
-                        tracing::warn!(user = %clients.user, "{p}");
-                    }
-                    if previous.is_some() {
-                        self.end_backoff(user);
-                    }
-                    summary.report.absorb(outcome.report);
-                    if let Some(due) = outcome.next_due {
-                        summary.due_by(due);
-                    }
-                }
-                Ok(Err(e)) => {
-                    tracing::error!(user = %clients.user, error = %e, "pass failed for this user");
-                    let cause = backoff::cause_of(&e, now);
-                    self.back_off(user, previous.as_ref(), cause, now, &mut summary);
-                    summary.failures.push(e.to_string());
-                }
+                UserPass::Ran {
+                    user,
+                    previous,
+                    now,
+                    result,
+                } => self.absorb(&user, previous, now, result, &mut summary),
             }
         }
         Ok(summary)
+    }
+
+    /// One user's part of a pass: their back-off, then their reconcile, isolated from panics
+    /// and abandoned when `stop` says stop.
+    async fn user_pass(
+        &self,
+        reconciler: &Reconciler<'_>,
+        clients: &Clients,
+        stop: Option<&watch::Receiver<bool>>,
+    ) -> anyhow::Result<UserPass> {
+        if stop.is_some_and(|s| *s.borrow()) {
+            return Ok(UserPass::Stopped);
+        }
+        let now = self.clock.now().await?;
+        let user = clients.user.as_str();
+        let previous = self.backoff_of(user);
+        if let Some(b) = backoff::in_force(previous.clone(), now) {
+            tracing::info!(user, until = %b.next_attempt, reason = %b.reason, "backing off: no call for this user until then");
+            return Ok(UserPass::BackingOff(BackingOff::of(user, b)));
+        }
+        let user_pass = isolated(reconciler.reconcile(clients, now));
+        let result = match stop {
+            None => user_pass.await,
+            Some(stop) => {
+                // The stop signal reaches inside a user's pass: the pass is dropped at its
+                // next await (a Google call in flight is abandoned). That is safe because a
+                // pass never holds the store across an await and every step is idempotent
+                // and found again by its marker, exactly as after a crash.
+                let mut stop = stop.clone();
+                tokio::select! {
+                    r = user_pass => r,
+                    _ = stopped(&mut stop) => {
+                        tracing::info!(user, "stop requested: leaving this user's pass mid-way; it is redone next start");
+                        return Ok(UserPass::Stopped);
+                    }
+                }
+            }
+        };
+        Ok(UserPass::Ran {
+            user: user.to_string(),
+            previous,
+            now,
+            result,
+        })
+    }
+
+    /// Folds one user's finished pass into the summary and their back-off.
+    fn absorb(
+        &self,
+        user: &str,
+        previous: Option<UserBackoff>,
+        now: DateTime<Utc>,
+        result: UserResult,
+        summary: &mut PassSummary,
+    ) {
+        match result {
+            Err(panic) => {
+                tracing::error!(user, "pass crashed for this user ({panic}); the others go on, and this user is retried later");
+                let reason = format!("{user}: internal error: {panic}");
+                let cause = backoff::Cause {
+                    wait: None,
+                    reason: reason.clone(),
+                };
+                self.back_off(user, previous.as_ref(), cause, now, summary);
+                summary.failures.push(reason);
+            }
+            Ok(Ok(outcome)) => {
+                for p in &outcome.report.problems {
+                    tracing::warn!(user, "{p}");
+                }
+                if previous.is_some() {
+                    self.end_backoff(user);
+                }
+                summary.report.absorb(outcome.report);
+                if let Some(due) = outcome.next_due {
+                    summary.due_by(due);
+                }
+            }
+            Ok(Err(e)) => {
+                tracing::error!(user, error = %e, "pass failed for this user");
+                let cause = backoff::cause_of(&e, now);
+                self.back_off(user, previous.as_ref(), cause, now, summary);
+                summary.failures.push(e.to_string());
+            }
+        }
     }
 
     /// The user's back-off as stored. A store that cannot say is logged and read as "none":

@@ -8,6 +8,9 @@
 //! | `POST /_sandbox/clock` | `{"now": RFC 3339}` or `{"advance_seconds": n}` | `{"now"}` |
 //! | `POST /_sandbox/faults` | scripted `{"method","kind"?,"status"?,"reason"?,"message"?,"times"?,"delay_ms"?,"retry_after_s"?,"user"?}` (kind `status`, `timeout`, `delay`, `revision_bump`) or random `{"rate","statuses","seed","methods"?}` | `{"faults": …}` |
 //! | `DELETE /_sandbox/faults` | | `{}` |
+//! | `POST /_sandbox/latency` | `{"ms"}`, `{"min_ms","max_ms"}` or `{"mean_ms","sd_ms"}`, with `"method"?` (a pattern as for faults; absent: every other call) | `{"latency": …}` |
+//! | `GET /_sandbox/latency` | | `{"latency": …}` |
+//! | `DELETE /_sandbox/latency` | | `{}` — answers at full speed again |
 //! | `GET /_sandbox/stats` | | `{"calls","errors","total_calls"}` |
 //! | `POST /_sandbox/stats/reset` | | `{}` |
 //! | `POST /_sandbox/reset` | | `{}` — an empty world, same domain and base URL |
@@ -33,6 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/_sandbox/users", get(list_users).post(add_user))
         .route("/_sandbox/clock", get(get_clock).post(set_clock))
         .route("/_sandbox/faults", post(add_fault).delete(clear_faults))
+        .route(
+            "/_sandbox/latency",
+            get(get_latency).post(set_latency).delete(clear_latency),
+        )
         .route("/_sandbox/stats", get(get_stats))
         .route("/_sandbox/stats/reset", post(reset_stats))
         .route("/_sandbox/reset", post(reset))
@@ -214,6 +221,27 @@ async fn add_fault(State(s): State<AppState>, body: Bytes) -> Response {
         Ok(()) => Json(json!({"faults": &w.faults})).into_response(),
         Err(e) => error(StatusCode::BAD_REQUEST, e),
     }
+}
+
+async fn set_latency(State(s): State<AppState>, body: Bytes) -> Response {
+    let spec: crate::latency::LatencySpec = match parse_json(&body, "latency") {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let mut w = s.lock();
+    match spec.rule().and_then(|r| w.latency.set(r)) {
+        Ok(()) => Json(json!({"latency": &w.latency})).into_response(),
+        Err(e) => error(StatusCode::BAD_REQUEST, format!("latency: {e}")),
+    }
+}
+
+async fn get_latency(State(s): State<AppState>) -> Response {
+    Json(json!({"latency": &s.lock().latency})).into_response()
+}
+
+async fn clear_latency(State(s): State<AppState>) -> Response {
+    s.lock().latency.clear();
+    Json(json!({})).into_response()
 }
 
 async fn clear_faults(State(s): State<AppState>) -> Response {

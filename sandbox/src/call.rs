@@ -69,8 +69,14 @@ impl AppState {
             let mut world = self.lock();
             world.stats.record_call(method);
             let caller = bearer_user(&world, headers);
-            world.faults.next(method, caller.as_deref())
+            let latency = world.latency.next(method);
+            (latency, world.faults.next(method, caller.as_deref()))
         };
+        let (latency, fault) = fault;
+        if let Some(latency) = latency {
+            // Slept without the world lock: other requests are served meanwhile.
+            tokio::time::sleep(latency).await;
+        }
         if let Some(fault) = &fault {
             if let Some(delay) = fault.delay {
                 tokio::time::sleep(delay).await;

@@ -141,7 +141,7 @@ pub struct Faults {
     pub random: Option<RandomFaults>,
 }
 
-fn method_matches(pattern: &str, method: &str) -> bool {
+pub(crate) fn method_matches(pattern: &str, method: &str) -> bool {
     match pattern.strip_suffix('*') {
         Some(prefix) => method.starts_with(prefix),
         None => pattern == method,

@@ -13,7 +13,7 @@
 //!   [`access`] — which scopes allow which method; [`state`] — the in-memory world;
 //!   [`clock`] — simulated time.
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
-//!   `/_sandbox/` test controls; [`faults`], [`stats`].
+//!   `/_sandbox/` test controls; [`faults`], [`latency`], [`stats`].
 //! * [`calendar`], [`docs`], [`drive`] — the three APIs.
 //! * [`company`] — the one test company (people, clock, service-account key) that the demo,
 //!   the tests and the benchmarks stand up; [`people`] — acting as its humans.
@@ -30,6 +30,7 @@ pub mod docs;
 pub mod drive;
 pub mod error;
 pub mod faults;
+pub mod latency;
 pub mod limits;
 pub mod oauth;
 pub mod people;

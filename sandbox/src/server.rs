@@ -23,6 +23,9 @@ pub struct SandboxOptions {
     /// Drive's search lag: seconds of simulated time a new file is missing from `files.list`
     /// queries (0 = none, the default). A seed's own setting is kept when this is 0.
     pub drive_search_lag_seconds: u64,
+    /// A fixed delay before every API answer, in milliseconds (0 = none, the default; a
+    /// seed's own latency is kept when this is 0). See [`crate::latency`].
+    pub latency_ms: u64,
 }
 
 impl Default for SandboxOptions {
@@ -32,6 +35,7 @@ impl Default for SandboxOptions {
             domain: "example.com".to_string(),
             seed: None,
             drive_search_lag_seconds: 0,
+            latency_ms: 0,
         }
     }
 }
@@ -61,6 +65,9 @@ impl Sandbox {
         };
         if options.drive_search_lag_seconds > 0 {
             world.drive.search_lag_seconds = options.drive_search_lag_seconds;
+        }
+        if options.latency_ms > 0 {
+            world.latency = crate::latency::Latency::fixed(options.latency_ms);
         }
         let state = AppState::new(world);
         let app = router(state.clone());

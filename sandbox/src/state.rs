@@ -80,6 +80,9 @@ pub struct World {
     pub users: BTreeMap<String, User>,
     pub clock: SimClock,
     pub faults: Faults,
+    /// How slow answers are ([`crate::latency`]).
+    #[serde(default)]
+    pub latency: crate::latency::Latency,
     pub stats: Stats,
     pub oauth: OAuthState,
     pub calendar: CalendarState,

@@ -22,6 +22,11 @@ pub struct Args {
     /// Allow listening on a non-loopback address (the sandbox has no real security).
     #[arg(long)]
     allow_remote: bool,
+    /// Wait this many milliseconds before every API answer, as Google takes ~100–300 ms
+    /// (other requests are served meanwhile); 0 = none. Distributions and per-method delays:
+    /// `POST /_sandbox/latency`.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    latency_ms: u64,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -53,6 +58,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         listen: args.listen,
         domain: args.domain,
         seed,
+        latency_ms: args.latency_ms,
         ..SandboxOptions::default()
     })
     .await

@@ -142,6 +142,8 @@ pub struct DaemonConfig {
     pub clock: ClockKind,
     /// How far ahead recurring series are expanded into occurrences.
     pub lookahead: Duration,
+    /// How many users a pass reconciles at the same time (`daemon.concurrency`).
+    pub concurrency: usize,
 }
 
 /// `[detection]`: title filters on top of the structural 1-1 test (two people, recurring).

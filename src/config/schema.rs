@@ -75,6 +75,7 @@ pub(crate) struct RawDaemon {
     pub clock: RawClockKind,
     #[serde(default, deserialize_with = "duration")]
     pub lookahead: Option<Duration>,
+    pub concurrency: Option<i64>,
 }
 
 /// `[detection]`.

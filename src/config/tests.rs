@@ -72,6 +72,7 @@ fn minimal_service_account_config_gets_documented_defaults() {
     assert_eq!(c.daemon.harvest_after, Duration::from_secs(1_800));
     assert_eq!(c.daemon.lookahead, Duration::from_secs(35 * 86_400));
     assert_eq!(c.daemon.clock, ClockKind::System);
+    assert_eq!(c.daemon.concurrency, 32);
     assert_eq!(c.doc.title, "{organizer} / {other} · 1:1 notes");
     assert_eq!(c.doc.folder, "1:1 notes");
     assert!(!c.doc.notify);
@@ -562,5 +563,22 @@ fn growth_takes_its_three_forms_and_names_them_when_wrong() {
             "first_of_month",
             "never",
         ],
+    );
+}
+
+/// Issue 12: `daemon.concurrency` defaults to 32 and refuses 0, negatives and absurd values
+/// with the key and the range.
+#[test]
+fn daemon_concurrency_is_validated() {
+    let f = Fixture::new();
+    for bad in ["0", "-3", "5000"] {
+        assert_contains(
+            &f.error(&format!("{SA}[daemon]\nconcurrency = {bad}\n")),
+            &["daemon.concurrency", bad, "from 1 to 1024"],
+        );
+    }
+    assert_contains(
+        &f.error(&format!("{SA}[daemon]\nconcurrency = \"many\"\n")),
+        &["concurrency"],
     );
 }

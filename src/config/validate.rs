@@ -19,6 +19,12 @@ use super::{
 
 const DEFAULT_STATE_DIR: &str = "./state";
 const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
+/// Users reconciled at once. Google answers in ~100–300 ms, so one user's in-order steps make
+/// at most ~5 calls a second; 32 such users make ~160 calls a second, which is about Calendar's
+/// default project quota (10,000 a minute). More in flight would only queue at the quota.
+const DEFAULT_CONCURRENCY: i64 = 32;
+/// Beyond this the process holds more sockets and futures than any project quota can serve.
+const MAX_CONCURRENCY: i64 = 1024;
 const DEFAULT_PREPARE_BEFORE: Duration = Duration::from_secs(24 * 3600);
 const DEFAULT_HARVEST_AFTER: Duration = Duration::from_secs(30 * 60);
 const DEFAULT_LOOKAHEAD: Duration = Duration::from_secs(35 * 24 * 3600);
@@ -95,7 +101,18 @@ fn daemon(c: &Checker, d: RawDaemon) -> Result<DaemonConfig, ConfigError> {
             ),
         ));
     }
+    let concurrency = d.concurrency.unwrap_or(DEFAULT_CONCURRENCY);
+    if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
+        return Err(c.invalid(
+            "daemon.concurrency",
+            format!(
+                "{concurrency} is out of range; give a whole number of users reconciled at once, \
+                 from 1 to {MAX_CONCURRENCY} (default {DEFAULT_CONCURRENCY})"
+            ),
+        ));
+    }
     Ok(DaemonConfig {
+        concurrency: usize::try_from(concurrency).unwrap_or(1),
         state_dir,
         poll_interval,
         prepare_before,

@@ -8,4 +8,5 @@ mod faults;
 mod google_contract;
 mod incremental;
 mod real_google;
+mod scale;
 mod series;
