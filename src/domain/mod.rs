@@ -6,7 +6,8 @@
 //! * [`doc`], [`doc_json`], [`doc_check`] — the Google Doc model, read from Docs JSON and checked;
 //! * [`sections`], [`block`], [`template`], [`edit`], [`date_text`] — where dated sections are, what a new
 //!   one says, and the edits that insert it;
-//! * [`actions`] — action items read from a section, and the carry-forward line format.
+//! * [`actions`] — action items read from a section, and the carry-forward line format;
+//! * [`pair`] — the key of the two people a doc belongs to.
 
 pub mod actions;
 pub(crate) mod block;
@@ -19,6 +20,7 @@ pub(crate) mod doc_json;
 pub(crate) mod edit;
 pub mod event;
 pub(crate) mod occurrences;
+pub(crate) mod pair;
 pub(crate) mod recurrence;
 pub mod schedule;
 pub(crate) mod sections;

@@ -7,8 +7,9 @@ use super::plan::{
     change_by_revision, needs_read, revision_check_due, DocSource, KnownSeries, ObservedSeries,
 };
 use super::series::{self, SeriesView};
-use super::series_doc::{attached_doc, lacking, SeriesDoc, SERIES_MARKER};
+use super::series_doc::{attached_doc, lacking, SeriesDoc, PAIR_MARKER, SERIES_MARKER};
 use super::{doc_reads, ReconcileError, Reconciler};
+use crate::domain::pair::pair_key;
 use crate::domain::schedule::{DocChange, SectionState};
 use crate::google::calendar::doc_url;
 use crate::google::Clients;
@@ -75,20 +76,13 @@ pub(super) async fn series(
         (Some((id, url)), _) => DocSource::Remembered(SeriesDoc { id, url }),
         (None, Some(attached)) => DocSource::Attached(attached),
         (None, None) => {
-            let found = clients
-                .drive
-                .find_by_app_property(SERIES_MARKER, key.as_str())
-                .await
-                .map_err(|e| fail(key, "find the series doc by its Drive marker", e))?;
-            match found
-                .into_iter()
-                .find_map(|f| Some((f.id?, f.web_view_link)))
-            {
-                Some((id, link)) => DocSource::Marked(SeriesDoc {
-                    url: link.unwrap_or_else(|| doc_url(&id)),
-                    id,
-                }),
-                None => DocSource::Missing,
+            let known = r
+                .store(|s| s.pair_doc(user, &view.other_email))
+                .map_err(|e| fail(key, "read the pair's doc from the store", e))?;
+            match known {
+                // An earlier series of the same two people (recreated, split): continue its doc.
+                Some((id, url)) => DocSource::Marked(SeriesDoc { id, url }),
+                None => marked_doc(clients, view).await?,
             }
         }
     };
@@ -178,4 +172,33 @@ pub(super) async fn series(
         held,
         timings_changed,
     })
+}
+
+/// The doc carrying our Drive marker for this series (we created it, then crashed before
+/// recording it) or, failing that, for its pair (a doc of an earlier series of the same two
+/// people, when the store does not know it). Several docs of one pair (made before pair
+/// markers): the smallest id wins, so every pass picks the same one.
+async fn marked_doc(clients: &Clients, view: &SeriesView) -> Result<DocSource, SeriesError> {
+    let key = &view.key;
+    let drive = &clients.drive;
+    let mut found = drive
+        .find_by_app_property(SERIES_MARKER, key.as_str())
+        .await
+        .map_err(|e| fail(key, "find the series doc by its Drive marker", e))?;
+    if !found.iter().any(|f| f.id.is_some()) {
+        found = drive
+            .find_by_app_property(PAIR_MARKER, &pair_key(&view.user, &view.other_email))
+            .await
+            .map_err(|e| fail(key, "find the pair's doc by its Drive marker", e))?;
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    Ok(found
+        .into_iter()
+        .find_map(|f| Some((f.id?, f.web_view_link)))
+        .map_or(DocSource::Missing, |(id, link)| {
+            DocSource::Marked(SeriesDoc {
+                url: link.unwrap_or_else(|| doc_url(&id)),
+                id,
+            })
+        }))
 }

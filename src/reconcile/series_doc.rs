@@ -12,6 +12,24 @@ use crate::google::drive::DOC_MIME;
 /// The Drive appProperty that marks a doc as the one of a series.
 pub(crate) const SERIES_MARKER: &str = "oneononeSeries";
 
+/// The Drive appProperty that marks a doc as the one of a pair of people
+/// ([`crate::domain::pair`]): a new series of the same two people (recreated, split without its
+/// attachments, sent by the other person) finds the doc by it and continues it.
+pub(crate) const PAIR_MARKER: &str = "oneononePair";
+
+/// The Drive markers a series' doc carries: its series and its pair.
+pub(crate) fn markers(
+    view: &super::series::SeriesView,
+) -> std::collections::BTreeMap<String, String> {
+    std::collections::BTreeMap::from([
+        (SERIES_MARKER.to_string(), view.key.as_str().to_string()),
+        (
+            PAIR_MARKER.to_string(),
+            crate::domain::pair::pair_key(&view.user, &view.other_email),
+        ),
+    ])
+}
+
 /// The doc of one series.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SeriesDoc {

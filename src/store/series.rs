@@ -191,6 +191,23 @@ impl Store {
         .map_err(self.sql_err("find the series of a doc"))
     }
 
+    /// The doc of an earlier series of the same two people (any state: a deleted series' doc
+    /// is exactly what a recreated one continues). The oldest series' doc wins, so every pass
+    /// picks the same one when a pair already has several docs.
+    pub fn pair_doc(&self, user: &str, other_email: &str) -> Result<Option<(String, String)>> {
+        super::cached_row(
+            &self.conn,
+            "SELECT doc_id, doc_url FROM series
+                 WHERE user = ?1 AND lower(other_email) = lower(?2)
+                   AND doc_id IS NOT NULL AND doc_url IS NOT NULL
+                 ORDER BY created_at, series_key LIMIT 1",
+            params![user, other_email],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()
+        .map_err(self.sql_err("find the doc of a pair"))
+    }
+
     /// Changes a series' state. Errors with [`super::StoreError::NotFound`] if the series is
     /// not stored.
     pub fn set_series_state(

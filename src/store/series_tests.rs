@@ -120,3 +120,30 @@ fn setters_are_idempotent_and_report_missing_series() {
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
 }
+
+#[test]
+fn a_pair_doc_is_the_oldest_series_doc_of_the_same_two_people() {
+    let mut s = Store::open_in_memory().unwrap();
+    let now = t("2026-11-24T09:00:00Z");
+    let mut old = series_rec("a@x", "old");
+    old.state = SeriesState::Deleted;
+    s.upsert_series(&old).unwrap();
+    let mut newer = series_rec("a@x", "newer");
+    newer.created_at = t("2026-11-10T08:00:00Z");
+    s.upsert_series(&newer).unwrap();
+    let mut carol = series_rec("a@x", "carol");
+    carol.other_email = Some("carol@x.com".into());
+    s.upsert_series(&carol).unwrap();
+    assert_eq!(s.pair_doc("a@x", "bob@x.com").unwrap(), None);
+    s.set_series_doc("a@x", "newer", "doc2", "https://docs/doc2", false, now)
+        .unwrap();
+    s.set_series_doc("a@x", "old", "doc1", "https://docs/doc1", false, now)
+        .unwrap();
+    s.set_series_doc("a@x", "carol", "doc3", "https://docs/doc3", false, now)
+        .unwrap();
+    assert_eq!(
+        s.pair_doc("a@x", "BOB@x.com").unwrap(),
+        Some(("doc1".into(), "https://docs/doc1".into()))
+    );
+    assert_eq!(s.pair_doc("b@x", "bob@x.com").unwrap(), None);
+}

@@ -16,10 +16,9 @@ use crate::google::GoogleError;
 use crate::reconcile::doc_reads::DocReads;
 use crate::reconcile::error::{error_policy, fail, Action, PlanError, SeriesError};
 use crate::reconcile::series::record;
-use crate::reconcile::series_doc::{id_from_url, SeriesDoc, SERIES_MARKER};
+use crate::reconcile::series_doc::{id_from_url, markers, SeriesDoc};
 use crate::store::drive::CreateTarget;
 use chrono::{DateTime, Duration, Utc};
-use std::collections::BTreeMap;
 
 /// How long after a `files.create` whose answer was lost a marker search that finds nothing
 /// is not believed. Reports put Drive's search lag at 5–15 s for new files
@@ -68,7 +67,7 @@ impl Apply<'_> {
             ));
         }
         let folder = self.notes_folder().await?;
-        let marker = BTreeMap::from([(SERIES_MARKER.to_string(), key.as_str().to_string())]);
+        let marker = markers(self.view);
         self.r
             .store(|s| s.note_create_attempt(user, &target, now))
             .map_err(|e| fail(key, "record the doc's create attempt", e))?;
@@ -170,11 +169,10 @@ impl Apply<'_> {
     /// attachment. With the `drive.file` scope Drive may not let this app touch a doc a person
     /// created; the doc is still found through the attachment, so that is only logged.
     pub(super) async fn mark_adopted(&mut self) {
-        let key = self.view.key.as_str().to_string();
         let Some(doc) = self.reads.as_ref().map(|r| r.doc.id.clone()) else {
             return;
         };
-        let marker = BTreeMap::from([(SERIES_MARKER.to_string(), key)]);
+        let marker = markers(self.view);
         if let Err(e) = self.clients.drive.set_app_properties(&doc, &marker).await {
             tracing::debug!(doc = %doc, error = %e, "could not mark the adopted doc in Drive (drive.file scope); it stays found through the attachment");
         }
