@@ -2,6 +2,7 @@
 
 use super::common::*;
 use google_calendar3::api::{Event, EventAttendee};
+use oneonone_sandbox::company::BOB;
 
 #[tokio::test]
 async fn new_series_gets_one_shared_doc_attached_and_a_dated_section() {
@@ -397,5 +398,58 @@ async fn a_deleted_series_is_left_alone_and_its_doc_kept() {
         count(&text, "· 1:1"),
         1,
         "only the section written before: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_series_deleted_and_recreated_continues_the_pairs_doc() {
+    let (co, alice, series, daemon) = alice_and_bob("").await;
+    co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    let bob = co.person(BOB).await;
+    assert!(bob
+        .type_under_heading(&doc_id, "Notes", &["Bob wants to talk about the offsite"])
+        .await
+        .expect("type"));
+    alice
+        .delete_event(&series)
+        .await
+        .expect("delete the series");
+    co.run_until(&daemon, utc(2026, 12, 2, 12, 0)).await;
+    // The same two people, a new weekly series at a new time: the pair's doc, not a new one.
+    let again = alice
+        .create_recurring(
+            "Alice / Bob (new time)",
+            &[BOB],
+            utc(2026, 12, 3, 14, 0),
+            30,
+            TZ,
+            &["RRULE:FREQ=WEEKLY;BYDAY=TH"],
+        )
+        .await
+        .expect("recreate the series")
+        .id
+        .expect("event id");
+    let report = co.run_until(&daemon, utc(2026, 12, 3, 12, 0)).await;
+    assert_eq!(report.docs_created, 0, "no second doc: {report}");
+    assert_eq!(
+        alice.attached_doc(&again).await.expect("event").as_deref(),
+        Some(doc_id.as_str()),
+        "the recreated series carries the pair's doc"
+    );
+    assert_eq!(docs_in_drive(&alice).await, 1);
+    let text = text_of(&alice, &doc_id).await;
+    assert!(
+        text.contains("Bob wants to talk about the offsite"),
+        "history kept: {text}"
+    );
+    assert_eq!(
+        count(&text, "· 1:1"),
+        2,
+        "one new section above the old: {text}"
     );
 }
