@@ -2,7 +2,7 @@
 //! what that costs in Google API calls, CPU time, memory and wall time per pass.
 //!
 //! `cargo run --release --example bench_daemon -- --managers 20 --reports 5 --weeks 4
-//! [--step-minutes 15] [--idle-passes 5]`
+//! [--step-minutes 15] [--idle-passes 5] [--idle-step-minutes N]`
 //!
 //! Each manager has a weekly 1-1 with each report, spread over the working week. The real
 //! daemon (real store on disk, real generated Google clients over loopback HTTP, the sandbox's
@@ -50,6 +50,11 @@ struct Sizes {
     /// Passes in the idle phase.
     #[arg(long, default_value_t = 5, value_parser = common::at_least::<1>)]
     idle_passes: usize,
+    /// Simulated minutes between idle passes (default: `--step-minutes`). With 1 (the daemon's
+    /// default 60 s poll) most idle passes find their users quiet (`reconcile::quiet`); with
+    /// steps past Drive's 10-minute debounce every idle pass is a whole one.
+    #[arg(long, value_parser = common::at_least_i64::<1>)]
+    idle_step_minutes: Option<i64>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -317,8 +322,11 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
     let mut idle_report = PassReport::default();
     let mut idle_wall = Duration::ZERO;
     let mut idle_cpu = CpuSplit::default();
+    let idle_step = sizes
+        .idle_step_minutes
+        .map_or(step, ChronoDuration::minutes);
     for _ in 0..sizes.idle_passes {
-        control.advance(step).await?;
+        control.advance(idle_step).await?;
         let cpu0 = CpuSplit::now();
         let t = Instant::now();
         idle_report.absorb(daemon.pass(None).await?.report);
@@ -371,10 +379,11 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
         .map(|(k, n)| (k.as_str(), *n as f64 / idle_user_passes))
         .collect();
     println!(
-        "\nidle polls: {} passes × {} managers with nothing due: {:.3} calls per manager per \
+        "\nidle polls: {} passes × {} managers with nothing due ({} manager-passes quiet): {:.3} calls per manager per \
          pass {:?}; work done in them: {} sections, {} harvests",
         sizes.idle_passes,
         sizes.managers,
+        idle_report.users_quiet,
         idle_calls.values().sum::<u64>() as f64 / idle_user_passes,
         idle_per_user_pass,
         idle_report.sections_written,
