@@ -11,8 +11,8 @@ use std::time::Duration;
 use url::{Host, Url};
 
 use super::checker::{check_email, within, Checker};
-use super::schema::{RawAuthKind, RawGoogle};
-use super::{ConfigError, GoogleAuth, GoogleConfig};
+use super::schema::{RawAuthKind, RawGoogle, RawQuota};
+use super::{ApiLimits, ConfigError, GoogleAuth, GoogleConfig, QuotaConfig};
 
 const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 const MAX_MAX_ATTEMPTS: u32 = 20;
@@ -142,11 +142,103 @@ pub(super) fn google(
         Duration::from_secs(1),
         Duration::from_secs(10 * 60),
     )?;
+    let quota = quota(c, &g.quota)?;
     Ok(GoogleConfig {
         auth,
         endpoint,
         max_attempts,
         request_timeout,
+        quota,
+    })
+}
+
+/// The most requests per minute a key accepts: far above any quota Google grants, low enough
+/// that a typo of extra zeros is caught.
+const MAX_PER_MINUTE: i64 = 10_000_000;
+
+/// `[google.quota]`: each budget a whole number of requests per minute, and a user's budget
+/// never above the project's (Google would refuse the project first).
+fn quota(c: &Checker, q: &RawQuota) -> Result<QuotaConfig, ConfigError> {
+    let defaults = QuotaConfig::default();
+    let per_minute = |key: &str, value: Option<i64>, default: u32| -> Result<u32, ConfigError> {
+        let Some(v) = value else { return Ok(default) };
+        u32::try_from(v)
+            .ok()
+            .filter(|&n| n >= 1 && i64::from(n) <= MAX_PER_MINUTE)
+            .ok_or_else(|| {
+                c.invalid(
+                    format!("google.quota.{key}"),
+                    format!(
+                        "{v} is out of range; accepted: 1 to {MAX_PER_MINUTE} requests per \
+                         minute, default {default} (Google's published limit)"
+                    ),
+                )
+            })
+    };
+    let api = |name: &str, project: Option<i64>, user: Option<i64>, d: ApiLimits| {
+        let limits = ApiLimits {
+            per_minute: per_minute(&format!("{name}_per_minute"), project, d.per_minute)?,
+            per_user_per_minute: per_minute(
+                &format!("{name}_per_user_per_minute"),
+                user,
+                d.per_user_per_minute,
+            )?,
+        };
+        if limits.per_user_per_minute > limits.per_minute {
+            return Err(c.invalid(
+                format!("google.quota.{name}_per_user_per_minute"),
+                format!(
+                    "{} is above {name}_per_minute ({}): one user cannot use more than the \
+                     whole project; lower it or raise {name}_per_minute",
+                    limits.per_user_per_minute, limits.per_minute
+                ),
+            ));
+        }
+        Ok(limits)
+    };
+    let background_percent = match q.background_percent {
+        None => defaults.background_percent,
+        Some(v) => u32::try_from(v)
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                c.invalid(
+                    "google.quota.background_percent",
+                    format!(
+                        "{v} is out of range; accepted: 1 to 100 (the share of each budget \
+                         background work may use), default {}",
+                        defaults.background_percent
+                    ),
+                )
+            })?,
+    };
+    Ok(QuotaConfig {
+        calendar: api(
+            "calendar",
+            q.calendar_per_minute,
+            q.calendar_per_user_per_minute,
+            defaults.calendar,
+        )?,
+        docs_reads: api(
+            "docs_reads",
+            q.docs_reads_per_minute,
+            q.docs_reads_per_user_per_minute,
+            defaults.docs_reads,
+        )?,
+        docs_writes: api(
+            "docs_writes",
+            q.docs_writes_per_minute,
+            q.docs_writes_per_user_per_minute,
+            defaults.docs_writes,
+        )?,
+        drive: api(
+            "drive",
+            q.drive_per_minute,
+            q.drive_per_user_per_minute,
+            defaults.drive,
+        )?,
+        background_percent,
+        paced: true,
     })
 }
 

@@ -88,6 +88,50 @@ pub struct GoogleConfig {
     pub max_attempts: u32,
     /// How long one HTTP attempt may take before it counts as a transient failure.
     pub request_timeout: Duration,
+    /// `[google.quota]`: the per-minute budgets every call is paced by.
+    pub quota: QuotaConfig,
+}
+
+/// `[google.quota]`: Google's per-minute quotas, enforced on our side across all users
+/// (`google::quota`). The defaults are Google's published limits for a new project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaConfig {
+    pub calendar: ApiLimits,
+    pub docs_reads: ApiLimits,
+    pub docs_writes: ApiLimits,
+    pub drive: ApiLimits,
+    /// The share of each budget (1–100 %) background work may use; the rest is kept for due
+    /// work (the next section, a new doc).
+    pub background_percent: u32,
+    /// False on the sandbox's simulated clock (`daemon.clock = "sandbox"`), where a wall-clock
+    /// minute is weeks of simulated time: pacing would only slow the simulation down.
+    pub paced: bool,
+}
+
+/// One API's budget: requests per minute for the whole project and for any one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiLimits {
+    pub per_minute: u32,
+    pub per_user_per_minute: u32,
+}
+
+impl Default for QuotaConfig {
+    /// Google's published defaults: Calendar 10,000 / 600 ("Usage limits", Calendar API), Docs
+    /// reads 3,000 / 300 and writes 600 / 60 ("Usage limits", Docs API), Drive 12,000 / 12,000.
+    fn default() -> Self {
+        let limits = |per_minute, per_user_per_minute| ApiLimits {
+            per_minute,
+            per_user_per_minute,
+        };
+        QuotaConfig {
+            calendar: limits(10_000, 600),
+            docs_reads: limits(3_000, 300),
+            docs_writes: limits(600, 60),
+            drive: limits(12_000, 12_000),
+            background_percent: 80,
+            paced: true,
+        }
+    }
 }
 
 /// The two ways of signing in.

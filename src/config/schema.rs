@@ -49,6 +49,23 @@ pub(crate) struct RawGoogle {
     pub max_attempts: Option<u32>,
     #[serde(default, deserialize_with = "duration")]
     pub request_timeout: Option<Duration>,
+    #[serde(default)]
+    pub quota: RawQuota,
+}
+
+/// `[google.quota]`: requests per minute, per project and per user, for each API.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQuota {
+    pub calendar_per_minute: Option<i64>,
+    pub calendar_per_user_per_minute: Option<i64>,
+    pub docs_reads_per_minute: Option<i64>,
+    pub docs_reads_per_user_per_minute: Option<i64>,
+    pub docs_writes_per_minute: Option<i64>,
+    pub docs_writes_per_user_per_minute: Option<i64>,
+    pub drive_per_minute: Option<i64>,
+    pub drive_per_user_per_minute: Option<i64>,
+    pub background_percent: Option<i64>,
 }
 
 /// Which clock the daemon reads.

@@ -582,3 +582,70 @@ fn daemon_concurrency_is_validated() {
         &["concurrency"],
     );
 }
+
+/// Issue 12: `[google.quota]` defaults to Google's published limits, takes overrides, and names
+/// the key and the range of a bad value; the sandbox's simulated clock turns pacing off.
+#[test]
+fn google_quota_has_googles_defaults_bounds_and_is_off_on_simulated_time() {
+    let f = Fixture::new();
+    let c = f.load(SA).expect("valid");
+    let q = c.google.quota;
+    assert_eq!(q.calendar.per_minute, 10_000);
+    assert_eq!(q.calendar.per_user_per_minute, 600);
+    assert_eq!(q.docs_reads.per_user_per_minute, 300);
+    assert_eq!(q.docs_writes.per_minute, 600);
+    assert_eq!(q.docs_writes.per_user_per_minute, 60);
+    assert_eq!(q.drive.per_minute, 12_000);
+    assert_eq!(q.background_percent, 80);
+    assert!(q.paced, "the system clock paces calls");
+
+    let c = f
+        .load(&format!(
+            "{SA}[google.quota]\ndocs_writes_per_minute = 1200\ndocs_writes_per_user_per_minute = 90\nbackground_percent = 50\n"
+        ))
+        .expect("valid");
+    assert_eq!(c.google.quota.docs_writes.per_minute, 1200);
+    assert_eq!(c.google.quota.docs_writes.per_user_per_minute, 90);
+    assert_eq!(
+        c.google.quota.docs_reads.per_minute, 3_000,
+        "the rest keep defaults"
+    );
+    assert_eq!(c.google.quota.background_percent, 50);
+
+    for (key, bad) in [
+        ("calendar_per_minute", "0"),
+        ("drive_per_user_per_minute", "-5"),
+        ("docs_reads_per_minute", "99999999999"),
+    ] {
+        assert_contains(
+            &f.error(&format!("{SA}[google.quota]\n{key} = {bad}\n")),
+            &[&format!("google.quota.{key}"), bad, "1 to 10000000"],
+        );
+    }
+    assert_contains(
+        &f.error(&format!(
+            "{SA}[google.quota]\ncalendar_per_user_per_minute = 20000\n"
+        )),
+        &[
+            "google.quota.calendar_per_user_per_minute",
+            "20000",
+            "calendar_per_minute (10000)",
+        ],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[google.quota]\nbackground_percent = 101\n")),
+        &["google.quota.background_percent", "1 to 100"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[google.quota]\ncalendar_qpm = 5\n")),
+        &["calendar_qpm"],
+    );
+
+    let sandbox =
+        format!("{SA}endpoint = \"http://127.0.0.1:8089/\"\n[daemon]\nclock = \"sandbox\"\n");
+    let c = f.load(&sandbox).expect("valid");
+    assert!(
+        !c.google.quota.paced,
+        "simulated time is not paced by the wall clock"
+    );
+}

@@ -35,7 +35,10 @@ const TITLE_PLACEHOLDERS: [&str; 2] = ["organizer", "other"];
 pub(crate) fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
     let c = Checker::new(path);
     let daemon = daemon(&c, raw.daemon)?;
-    let google = google_section::google(&c, raw.google, &daemon.state_dir)?;
+    let mut google = google_section::google(&c, raw.google, &daemon.state_dir)?;
+    // Simulated time: a wall-clock minute is weeks of it, so per-minute pacing would only slow
+    // the simulation (see `QuotaConfig::paced`).
+    google.quota.paced = daemon.clock != ClockKind::Sandbox;
     if daemon.clock == ClockKind::Sandbox && google.endpoint.is_none() {
         return Err(c.invalid(
             "daemon.clock",

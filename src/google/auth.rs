@@ -246,6 +246,7 @@ mod tests {
             endpoint: None,
             max_attempts: 1,
             request_timeout: std::time::Duration::from_secs(5),
+            quota: Default::default(),
         };
         let transport = Transport::new(&google);
         let err = authenticator(&transport, &google.auth, "me@example.com")
@@ -273,6 +274,7 @@ mod tests {
             endpoint: None,
             max_attempts: 1,
             request_timeout: std::time::Duration::from_secs(5),
+            quota: Default::default(),
         };
         let transport = Transport::new(&google);
         let err = authenticator(&transport, &google.auth, "a@example.com")

@@ -23,6 +23,7 @@ use super::connector::HttpsConnector;
 use super::drive::DOC_MIME;
 use super::errors::GoogleError;
 use super::paging::next_page;
+use super::quota::Gate;
 use super::retry::{with_retry, RetryPolicy};
 use super::scopes;
 use super::wire::body_json;
@@ -79,11 +80,12 @@ pub struct EventsSync {
 pub struct CalendarApi {
     hub: CalendarHub<HttpsConnector>,
     policy: RetryPolicy,
+    gate: Gate,
 }
 
 impl CalendarApi {
-    pub(crate) fn new(hub: CalendarHub<HttpsConnector>, policy: RetryPolicy) -> Self {
-        CalendarApi { hub, policy }
+    pub(crate) fn new(hub: CalendarHub<HttpsConnector>, policy: RetryPolicy, gate: Gate) -> Self {
+        CalendarApi { hub, policy, gate }
     }
 
     /// One page of events of `calendar_id` (`"primary"` or an address).
@@ -93,24 +95,29 @@ impl CalendarApi {
         sync: &SyncMode,
         page_token: Option<&str>,
     ) -> Result<EventsPage, GoogleError> {
-        with_retry(&self.policy, "calendar.events.list", || async move {
-            let mut call = self
-                .hub
-                .events()
-                .list(calendar_id)
-                .show_deleted(true)
-                .single_events(false)
-                .max_results(PAGE_SIZE)
-                .add_scope(scopes::CALENDAR_EVENTS);
-            if let SyncMode::Incremental(token) = sync {
-                call = call.sync_token(token);
-            }
-            if let Some(page) = page_token {
-                call = call.page_token(page);
-            }
-            let (response, events) = attempt!(self.policy, call, doit())?;
-            Ok(EventsPage::from_json(body_json(response, &events).await))
-        })
+        with_retry(
+            &self.policy,
+            &self.gate,
+            "calendar.events.list",
+            || async move {
+                let mut call = self
+                    .hub
+                    .events()
+                    .list(calendar_id)
+                    .show_deleted(true)
+                    .single_events(false)
+                    .max_results(PAGE_SIZE)
+                    .add_scope(scopes::CALENDAR_EVENTS);
+                if let SyncMode::Incremental(token) = sync {
+                    call = call.sync_token(token);
+                }
+                if let Some(page) = page_token {
+                    call = call.page_token(page);
+                }
+                let (response, events) = attempt!(self.policy, call, doit())?;
+                Ok(EventsPage::from_json(body_json(response, &events).await))
+            },
+        )
         .await
     }
 
@@ -143,30 +150,40 @@ impl CalendarApi {
     /// `events.list` page of at most one event, only its `nextPageToken` asked back (for
     /// `oneonone check`; a sync page holds up to 2,500 events).
     pub async fn probe(&self, calendar_id: &str) -> Result<(), GoogleError> {
-        with_retry(&self.policy, "calendar.events.list", || async move {
-            let call = self
-                .hub
-                .events()
-                .list(calendar_id)
-                .max_results(1)
-                .param("fields", "nextPageToken")
-                .add_scope(scopes::CALENDAR_EVENTS);
-            attempt!(self.policy, call, doit()).map(|_| ())
-        })
+        with_retry(
+            &self.policy,
+            &self.gate,
+            "calendar.events.list",
+            || async move {
+                let call = self
+                    .hub
+                    .events()
+                    .list(calendar_id)
+                    .max_results(1)
+                    .param("fields", "nextPageToken")
+                    .add_scope(scopes::CALENDAR_EVENTS);
+                attempt!(self.policy, call, doit()).map(|_| ())
+            },
+        )
         .await
     }
 
     /// One event (a master, an exception or an instance id) as wire JSON.
     pub async fn get_event(&self, calendar_id: &str, event_id: &str) -> Result<Value, GoogleError> {
-        with_retry(&self.policy, "calendar.events.get", || async move {
-            let call = self
-                .hub
-                .events()
-                .get(calendar_id, event_id)
-                .add_scope(scopes::CALENDAR_EVENTS);
-            let (response, event) = attempt!(self.policy, call, doit())?;
-            Ok(body_json(response, &event).await)
-        })
+        with_retry(
+            &self.policy,
+            &self.gate,
+            "calendar.events.get",
+            || async move {
+                let call = self
+                    .hub
+                    .events()
+                    .get(calendar_id, event_id)
+                    .add_scope(scopes::CALENDAR_EVENTS);
+                let (response, event) = attempt!(self.policy, call, doit())?;
+                Ok(body_json(response, &event).await)
+            },
+        )
         .await
     }
 
@@ -181,21 +198,26 @@ impl CalendarApi {
         attachments: Vec<EventAttachment>,
     ) -> Result<Value, GoogleError> {
         let attachments = &attachments;
-        with_retry(&self.policy, "calendar.events.patch", || async move {
-            let patch = Event {
-                attachments: Some(attachments.clone()),
-                ..Default::default()
-            };
-            let call = self
-                .hub
-                .events()
-                .patch(patch, calendar_id, event_id)
-                .supports_attachments(true)
-                .send_updates("none")
-                .add_scope(scopes::CALENDAR_EVENTS);
-            let (response, event) = attempt!(self.policy, call, doit())?;
-            Ok(body_json(response, &event).await)
-        })
+        with_retry(
+            &self.policy,
+            &self.gate,
+            "calendar.events.patch",
+            || async move {
+                let patch = Event {
+                    attachments: Some(attachments.clone()),
+                    ..Default::default()
+                };
+                let call = self
+                    .hub
+                    .events()
+                    .patch(patch, calendar_id, event_id)
+                    .supports_attachments(true)
+                    .send_updates("none")
+                    .add_scope(scopes::CALENDAR_EVENTS);
+                let (response, event) = attempt!(self.policy, call, doit())?;
+                Ok(body_json(response, &event).await)
+            },
+        )
         .await
     }
 }

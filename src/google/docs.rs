@@ -16,39 +16,32 @@ use serde_json::Value;
 use super::attempt::attempt;
 use super::connector::HttpsConnector;
 use super::errors::GoogleError;
+use super::quota::Gate;
 use super::retry::{retry_if, with_retry, RetryPolicy};
 use super::scopes;
 use super::wire::body_json;
-
-/// Google's tightest quota for us: 60 Docs writes per minute per user (and 300 reads). Pacing
-/// ourselves below it costs nothing in normal operation (one write per section) and keeps a
-/// burst — a first run over a manager with many series, or many conflicts — from turning into
-/// a storm of 429s.
-const WRITES_PER_MINUTE: u32 = 60;
-const READS_PER_MINUTE: u32 = 300;
-
-type Limiter = governor::DefaultDirectRateLimiter;
-
-fn per_minute(n: u32) -> Limiter {
-    let n = std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN);
-    governor::RateLimiter::direct(governor::Quota::per_minute(n))
-}
 
 /// Docs v1 as one served user.
 pub struct DocsApi {
     hub: Docs<HttpsConnector>,
     policy: RetryPolicy,
-    reads: Limiter,
-    writes: Limiter,
+    /// Docs counts reads and writes against separate budgets (`google::quota`).
+    reads: Gate,
+    writes: Gate,
 }
 
 impl DocsApi {
-    pub(crate) fn new(hub: Docs<HttpsConnector>, policy: RetryPolicy) -> Self {
+    pub(crate) fn new(
+        hub: Docs<HttpsConnector>,
+        policy: RetryPolicy,
+        reads: Gate,
+        writes: Gate,
+    ) -> Self {
         DocsApi {
             hub,
             policy,
-            reads: per_minute(READS_PER_MINUTE),
-            writes: per_minute(WRITES_PER_MINUTE),
+            reads,
+            writes,
         }
     }
 
@@ -58,17 +51,21 @@ impl DocsApi {
     /// person adds a tab before ours ("Work with tabs"). Its `revisionId` is what
     /// [`DocsApi::batch_update`] requires.
     pub async fn get(&self, document_id: &str) -> Result<Value, GoogleError> {
-        self.reads.until_ready().await;
-        with_retry(&self.policy, "docs.documents.get", || async move {
-            let call = self
-                .hub
-                .documents()
-                .get(document_id)
-                .include_tabs_content(true)
-                .add_scope(scopes::DOCUMENTS);
-            let (response, document) = attempt!(self.policy, call, doit())?;
-            Ok(body_json(response, &document).await)
-        })
+        with_retry(
+            &self.policy,
+            &self.reads,
+            "docs.documents.get",
+            || async move {
+                let call = self
+                    .hub
+                    .documents()
+                    .get(document_id)
+                    .include_tabs_content(true)
+                    .add_scope(scopes::DOCUMENTS);
+                let (response, document) = attempt!(self.policy, call, doit())?;
+                Ok(body_json(response, &document).await)
+            },
+        )
         .await
     }
 
@@ -77,17 +74,21 @@ impl DocsApi {
     /// (adopted docs under `drive.file`), and the cheapest call that proves the `documents`
     /// scope. `None` when Google sent no revision.
     pub async fn revision_id(&self, document_id: &str) -> Result<Option<String>, GoogleError> {
-        self.reads.until_ready().await;
-        with_retry(&self.policy, "docs.documents.get", || async move {
-            let call = self
-                .hub
-                .documents()
-                .get(document_id)
-                .param("fields", "revisionId")
-                .add_scope(scopes::DOCUMENTS);
-            let (_, document) = attempt!(self.policy, call, doit())?;
-            Ok(document.revision_id)
-        })
+        with_retry(
+            &self.policy,
+            &self.reads,
+            "docs.documents.get",
+            || async move {
+                let call = self
+                    .hub
+                    .documents()
+                    .get(document_id)
+                    .param("fields", "revisionId")
+                    .add_scope(scopes::DOCUMENTS);
+                let (_, document) = attempt!(self.policy, call, doit())?;
+                Ok(document.revision_id)
+            },
+        )
         .await
     }
 
@@ -99,7 +100,6 @@ impl DocsApi {
         requests: Vec<Request>,
         required_revision_id: Option<String>,
     ) -> Result<BatchUpdateDocumentResponse, GoogleError> {
-        self.writes.until_ready().await;
         let guarded = required_revision_id.is_some();
         let body = BatchUpdateDocumentRequest {
             requests: Some(requests),
@@ -116,6 +116,7 @@ impl DocsApi {
         };
         retry_if(
             &self.policy,
+            &self.writes,
             "docs.documents.batchUpdate",
             retryable,
             || async move {

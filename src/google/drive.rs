@@ -16,6 +16,7 @@ use super::attempt::attempt;
 use super::connector::HttpsConnector;
 use super::errors::GoogleError;
 use super::paging::{all_pages, next_page};
+use super::quota::Gate;
 use super::retry::{retry_if, with_retry, RetryPolicy};
 use super::scopes;
 
@@ -62,11 +63,12 @@ pub struct DriveChanges {
 pub struct DriveApi {
     hub: DriveHub<HttpsConnector>,
     policy: RetryPolicy,
+    gate: Gate,
 }
 
 impl DriveApi {
-    pub(crate) fn new(hub: DriveHub<HttpsConnector>, policy: RetryPolicy) -> Self {
-        DriveApi { hub, policy }
+    pub(crate) fn new(hub: DriveHub<HttpsConnector>, policy: RetryPolicy, gate: Gate) -> Self {
+        DriveApi { hub, policy, gate }
     }
 
     /// Creates an empty Google Doc named `name` (in `parent_folder_id` if given) labelled with
@@ -104,7 +106,7 @@ impl DriveApi {
     /// One file by id (`files.get`), with `trashed` and `webViewLink`: unlike a search this
     /// sees a file the moment it is created. A deleted file is [`GoogleError::NotFound`].
     pub async fn get_file(&self, file_id: &str) -> Result<File, GoogleError> {
-        with_retry(&self.policy, "drive.files.get", || async move {
+        with_retry(&self.policy, &self.gate, "drive.files.get", || async move {
             let call = self
                 .hub
                 .files()
@@ -133,19 +135,24 @@ impl DriveApi {
     ) -> Result<File, GoogleError> {
         let props: HashMap<String, String> = app_properties.clone().into_iter().collect();
         let props = &props;
-        with_retry(&self.policy, "drive.files.update", || async move {
-            let patch = File {
-                app_properties: Some(props.clone()),
-                ..Default::default()
-            };
-            let call = self
-                .hub
-                .files()
-                .update(patch, file_id)
-                .param("fields", FILE_FIELDS)
-                .add_scope(scopes::DRIVE_FILE);
-            attempt!(self.policy, call, doit_without_upload()).map(|(_, file)| file)
-        })
+        with_retry(
+            &self.policy,
+            &self.gate,
+            "drive.files.update",
+            || async move {
+                let patch = File {
+                    app_properties: Some(props.clone()),
+                    ..Default::default()
+                };
+                let call = self
+                    .hub
+                    .files()
+                    .update(patch, file_id)
+                    .param("fields", FILE_FIELDS)
+                    .add_scope(scopes::DRIVE_FILE);
+                attempt!(self.policy, call, doit_without_upload()).map(|(_, file)| file)
+            },
+        )
         .await
     }
 
@@ -158,22 +165,27 @@ impl DriveApi {
         role: Role,
         notify: bool,
     ) -> Result<Permission, GoogleError> {
-        with_retry(&self.policy, "drive.permissions.create", || async move {
-            let permission = Permission {
-                type_: Some("user".into()),
-                role: Some(role.as_str().into()),
-                email_address: Some(email.into()),
-                ..Default::default()
-            };
-            let call = self
-                .hub
-                .permissions()
-                .create(permission, file_id)
-                .send_notification_email(notify)
-                .param("fields", "id,type,role,emailAddress")
-                .add_scope(scopes::DRIVE_FILE);
-            attempt!(self.policy, call, doit()).map(|(_, p)| p)
-        })
+        with_retry(
+            &self.policy,
+            &self.gate,
+            "drive.permissions.create",
+            || async move {
+                let permission = Permission {
+                    type_: Some("user".into()),
+                    role: Some(role.as_str().into()),
+                    email_address: Some(email.into()),
+                    ..Default::default()
+                };
+                let call = self
+                    .hub
+                    .permissions()
+                    .create(permission, file_id)
+                    .send_notification_email(notify)
+                    .param("fields", "id,type,role,emailAddress")
+                    .add_scope(scopes::DRIVE_FILE);
+                attempt!(self.policy, call, doit()).map(|(_, p)| p)
+            },
+        )
         .await
     }
 
@@ -181,21 +193,26 @@ impl DriveApi {
     pub async fn list_permissions(&self, file_id: &str) -> Result<Vec<Permission>, GoogleError> {
         all_pages("permissions.list", |page_token| async move {
             let token = page_token.as_deref();
-            let list = with_retry(&self.policy, "drive.permissions.list", || async move {
-                let mut call = self
-                    .hub
-                    .permissions()
-                    .list(file_id)
-                    .param(
-                        "fields",
-                        "permissions(id,type,role,emailAddress,domain,deleted),nextPageToken",
-                    )
-                    .add_scope(scopes::DRIVE_FILE);
-                if let Some(t) = token {
-                    call = call.page_token(t);
-                }
-                attempt!(self.policy, call, doit()).map(|(_, l)| l)
-            })
+            let list = with_retry(
+                &self.policy,
+                &self.gate,
+                "drive.permissions.list",
+                || async move {
+                    let mut call = self
+                        .hub
+                        .permissions()
+                        .list(file_id)
+                        .param(
+                            "fields",
+                            "permissions(id,type,role,emailAddress,domain,deleted),nextPageToken",
+                        )
+                        .add_scope(scopes::DRIVE_FILE);
+                    if let Some(t) = token {
+                        call = call.page_token(t);
+                    }
+                    attempt!(self.policy, call, doit()).map(|(_, l)| l)
+                },
+            )
             .await?;
             Ok((list.permissions.unwrap_or_default(), list.next_page_token))
         })
@@ -206,6 +223,7 @@ impl DriveApi {
     pub async fn changes_start_token(&self) -> Result<String, GoogleError> {
         let token = with_retry(
             &self.policy,
+            &self.gate,
             "drive.changes.getStartPageToken",
             || async move {
                 let call = self
@@ -228,20 +246,25 @@ impl DriveApi {
         let mut page = token.to_string();
         loop {
             let current = page.as_str();
-            let list = with_retry(&self.policy, "drive.changes.list", || async move {
-                let call = self
-                    .hub
-                    .changes()
-                    .list(current)
-                    .page_size(1000)
-                    .spaces("drive")
-                    .param(
-                        "fields",
-                        "changes(fileId,removed,time),nextPageToken,newStartPageToken",
-                    )
-                    .add_scope(scopes::DRIVE_FILE);
-                attempt!(self.policy, call, doit()).map(|(_, l)| l)
-            })
+            let list = with_retry(
+                &self.policy,
+                &self.gate,
+                "drive.changes.list",
+                || async move {
+                    let call = self
+                        .hub
+                        .changes()
+                        .list(current)
+                        .page_size(1000)
+                        .spaces("drive")
+                        .param(
+                            "fields",
+                            "changes(fileId,removed,time),nextPageToken,newStartPageToken",
+                        )
+                        .add_scope(scopes::DRIVE_FILE);
+                    attempt!(self.policy, call, doit()).map(|(_, l)| l)
+                },
+            )
             .await?;
             for id in list
                 .changes
@@ -285,6 +308,7 @@ impl DriveApi {
         let metadata = &metadata;
         retry_if(
             &self.policy,
+            &self.gate,
             "drive.files.create",
             GoogleError::is_refusal,
             || async move {
@@ -309,22 +333,27 @@ impl DriveApi {
         let fields = fields.as_str();
         all_pages("files.list", |page_token| async move {
             let token = page_token.as_deref();
-            let list = with_retry(&self.policy, "drive.files.list", || async move {
-                let mut call = self
-                    .hub
-                    .files()
-                    .list()
-                    .q(query)
-                    .spaces("drive")
-                    .order_by("createdTime")
-                    .page_size(PAGE_SIZE)
-                    .param("fields", fields)
-                    .add_scope(scopes::DRIVE_FILE);
-                if let Some(t) = token {
-                    call = call.page_token(t);
-                }
-                attempt!(self.policy, call, doit()).map(|(_, l)| l)
-            })
+            let list = with_retry(
+                &self.policy,
+                &self.gate,
+                "drive.files.list",
+                || async move {
+                    let mut call = self
+                        .hub
+                        .files()
+                        .list()
+                        .q(query)
+                        .spaces("drive")
+                        .order_by("createdTime")
+                        .page_size(PAGE_SIZE)
+                        .param("fields", fields)
+                        .add_scope(scopes::DRIVE_FILE);
+                    if let Some(t) = token {
+                        call = call.page_token(t);
+                    }
+                    attempt!(self.policy, call, doit()).map(|(_, l)| l)
+                },
+            )
             .await?;
             Ok((list.files.unwrap_or_default(), list.next_page_token))
         })

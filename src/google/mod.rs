@@ -22,6 +22,7 @@ pub(crate) mod drive;
 pub(crate) mod errors;
 pub mod login;
 mod paging;
+pub mod quota;
 pub(crate) mod retry;
 mod wire;
 
@@ -32,7 +33,8 @@ pub use docs::DocsApi;
 pub use drive::{DriveApi, DriveChanges, Role};
 pub use errors::GoogleError;
 pub use login::{login, LoginMethod};
-pub use retry::{with_retry, RetryPolicy};
+use quota::Api;
+pub use retry::RetryPolicy;
 
 use google_calendar3::CalendarHub;
 use google_docs1::Docs;
@@ -79,6 +81,8 @@ impl Clients {
         A: google_calendar3::common::GetToken + Clone + 'static,
     {
         let urls = &transport.urls;
+        let quotas = transport.quotas.for_user();
+        let gate = |api| transport.quotas.gate(&quotas, api);
 
         let mut calendar = CalendarHub::new(transport.hub_client.clone(), auth.clone());
         calendar.base_url(urls.calendar_base.clone());
@@ -94,9 +98,14 @@ impl Clients {
 
         Clients {
             user: user.to_string(),
-            calendar: CalendarApi::new(calendar, transport.policy),
-            docs: DocsApi::new(docs, transport.policy),
-            drive: DriveApi::new(drive, transport.policy),
+            calendar: CalendarApi::new(calendar, transport.policy, gate(Api::Calendar)),
+            docs: DocsApi::new(
+                docs,
+                transport.policy,
+                gate(Api::DocsRead),
+                gate(Api::DocsWrite),
+            ),
+            drive: DriveApi::new(drive, transport.policy, gate(Api::Drive)),
         }
     }
 

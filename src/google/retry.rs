@@ -13,6 +13,7 @@ use std::time::Duration;
 use backon::{ExponentialBuilder, Retryable};
 
 use super::errors::GoogleError;
+use super::quota::Gate;
 use crate::config::GoogleConfig;
 
 /// How hard to try one call.
@@ -78,6 +79,7 @@ impl RetryPolicy {
 /// last error then. `op_name` (e.g. `"calendar.events.list"`) labels the log lines.
 pub async fn with_retry<T, F, Fut>(
     policy: &RetryPolicy,
+    gate: &Gate,
     op_name: &str,
     f: F,
 ) -> Result<T, GoogleError>
@@ -85,22 +87,32 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, GoogleError>>,
 {
-    retry_if(policy, op_name, GoogleError::is_retryable, f).await
+    retry_if(policy, gate, op_name, GoogleError::is_retryable, f).await
 }
 
 /// [`with_retry`] for calls that are not idempotent: only errors for which `retryable` holds
 /// are repeated (e.g. [`GoogleError::is_refusal`], where Google certainly did nothing).
 pub async fn retry_if<T, F, Fut>(
     policy: &RetryPolicy,
+    gate: &Gate,
     op_name: &str,
     retryable: fn(&GoogleError) -> bool,
-    f: F,
+    mut f: F,
 ) -> Result<T, GoogleError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, GoogleError>>,
 {
-    f.retry(policy.backoff())
+    // Every attempt is a request Google counts, so each one passes the quota gate.
+    let attempt = || {
+        let call = f();
+        async move {
+            gate.pass().await;
+            call.await
+        }
+    };
+    attempt
+        .retry(policy.backoff())
         .sleep(tokio::time::sleep)
         .when(|e| retryable(e) && e.is_retryable())
         .adjust(|err, backoff| policy.next_delay(err, backoff))
@@ -142,7 +154,7 @@ mod tests {
     /// and the number of calls made.
     async fn run(policy: RetryPolicy, errors: Vec<GoogleError>) -> (Result<u32, GoogleError>, u32) {
         let calls = AtomicU32::new(0);
-        let result = with_retry(&policy, "test.op", || {
+        let result = with_retry(&policy, &Gate::open(), "test.op", || {
             let n = calls.fetch_add(1, Ordering::SeqCst);
             let outcome = match errors.get(n as usize) {
                 Some(e) => Err(e.clone()),
@@ -212,29 +224,40 @@ mod tests {
     #[tokio::test]
     async fn retry_if_narrows_what_is_repeated() {
         let calls = AtomicU32::new(0);
-        let result: Result<(), _> =
-            retry_if(&fast(5), "test.write", GoogleError::is_refusal, || {
+        let result: Result<(), _> = retry_if(
+            &fast(5),
+            &Gate::open(),
+            "test.write",
+            GoogleError::is_refusal,
+            || {
                 calls.fetch_add(1, Ordering::SeqCst);
                 async { Err(transient()) }
-            })
-            .await;
+            },
+        )
+        .await;
         assert_eq!(result, Err(transient()));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
 
         let calls = AtomicU32::new(0);
-        let result = retry_if(&fast(5), "test.write", GoogleError::is_refusal, || {
-            let n = calls.fetch_add(1, Ordering::SeqCst);
-            async move {
-                if n == 0 {
-                    Err(GoogleError::RateLimited {
-                        retry_after: None,
-                        message: "slow".into(),
-                    })
-                } else {
-                    Ok(n)
+        let result = retry_if(
+            &fast(5),
+            &Gate::open(),
+            "test.write",
+            GoogleError::is_refusal,
+            || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n == 0 {
+                        Err(GoogleError::RateLimited {
+                            retry_after: None,
+                            message: "slow".into(),
+                        })
+                    } else {
+                        Ok(n)
+                    }
                 }
-            }
-        })
+            },
+        )
         .await;
         assert_eq!(result, Ok(1));
     }

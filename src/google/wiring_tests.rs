@@ -117,6 +117,7 @@ async fn start(answers: Vec<Answer>) -> (Arc<Script>, GoogleConfig) {
         endpoint: Some(url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("url")),
         max_attempts: 3,
         request_timeout: Duration::from_secs(5),
+        quota: Default::default(),
     };
     (script, google)
 }

@@ -94,6 +94,20 @@ impl Step {
         )
     }
 
+    /// Work a person is about to need — the doc itself, its sharing and attachment, the next
+    /// section — which may use the whole quota budget (`google::quota`); harvests and
+    /// bookkeeping are background work.
+    pub fn is_due_work(&self) -> bool {
+        matches!(
+            self,
+            Step::CreateDoc { .. }
+                | Step::AdoptDoc
+                | Step::Share { .. }
+                | Step::Attach { .. }
+                | Step::WriteSection { .. }
+        )
+    }
+
     /// A step the rest of the series depends on (the doc must exist and be recorded): when it
     /// fails, the series' later steps wait for the next pass. Sharing and attaching are not
     /// setup: a doc Google will not share or attach still gets its sections and harvests

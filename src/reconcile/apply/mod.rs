@@ -15,7 +15,7 @@ use super::plan::{Departure, ObservedSeries, Planned, SeriesPlan, Step, Why};
 use super::series::{timings, SeriesView};
 use super::{ReconcileError, Reconciler, UserOutcome};
 use crate::domain::occurrences::{Occurrence, OccurrenceKey};
-use crate::google::Clients;
+use crate::google::{quota, Clients};
 use crate::store::SeriesState;
 use chrono::{DateTime, Utc};
 
@@ -62,7 +62,13 @@ pub(super) async fn series(
         out,
     };
     for planned in &plan.steps {
-        if let Err(e) = a.step(planned).await {
+        let step = a.step(planned);
+        let done = if planned.step.is_due_work() {
+            quota::as_due(step).await
+        } else {
+            step.await
+        };
+        if let Err(e) = done {
             settle(a.out, user, e)?;
             if planned.step.is_setup() {
                 break;
