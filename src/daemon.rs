@@ -179,7 +179,9 @@ impl Daemon {
         let reconciler = &reconciler;
         let mut summary = PassSummary::default();
         let mut finished: Vec<(usize, UserPass)> = stream::iter(self.clients.iter().enumerate())
-            .map(|(i, clients)| async move { (i, self.user_pass(reconciler, clients, stop).await) })
+            .map(|(i, clients)| async move {
+                (i, Box::pin(self.user_pass(reconciler, clients, stop)).await)
+            })
             .buffer_unordered(self.config.daemon.concurrency.max(1))
             .map(|(i, done)| done.map(|d| (i, d)))
             .collect::<Vec<_>>()
@@ -224,7 +226,10 @@ impl Daemon {
             tracing::info!(user, until = %b.next_attempt, reason = %b.reason, "backing off: no call for this user until then");
             return Ok(UserPass::BackingOff(BackingOff::of(user, b)));
         }
-        let user_pass = isolated(reconciler.reconcile(clients, now));
+        // Boxed: the pass is a deep state machine (tens of kB), and moving it by value through
+        // `select!` and the stream combinators put copies of it on the stack of every frame in
+        // debug builds, enough to overflow a 2 MiB test thread.
+        let user_pass = Box::pin(isolated(reconciler.reconcile(clients, now)));
         let result = match stop {
             None => user_pass.await,
             Some(stop) => {

@@ -223,6 +223,20 @@ pub struct DocConfig {
     pub allowed_domains: Vec<String>,
     /// Which section template: `doc.template`.
     pub template: TemplateChoice,
+    /// What one doc belongs to: `doc.per`.
+    pub per: DocPer,
+}
+
+/// `doc.per`: what one doc belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocPer {
+    /// The two people: a recreated or split series, or a second series between them (a monthly
+    /// career chat beside the weekly 1-1), continues the pair's doc.
+    #[default]
+    Pair,
+    /// One series: every new series gets its own doc (the behaviour before pairs).
+    Series,
 }
 
 /// `doc.template`: one of the shipped templates by name, or the operator's own file.

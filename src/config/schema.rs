@@ -118,6 +118,8 @@ pub(crate) struct RawDoc {
     #[serde(default)]
     pub allowed_domains: Vec<String>,
     pub template: Option<PathBuf>,
+    #[serde(default)]
+    pub per: super::DocPer,
 }
 
 /// `[actions]`.

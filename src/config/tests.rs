@@ -649,3 +649,19 @@ fn google_quota_has_googles_defaults_bounds_and_is_off_on_simulated_time() {
         "simulated time is not paced by the wall clock"
     );
 }
+
+/// Issue 11: `doc.per` is "pair" by default, takes "series", and names the accepted values when
+/// misspelt.
+#[test]
+fn doc_per_defaults_to_pair_and_names_its_values() {
+    let f = Fixture::new();
+    assert_eq!(f.load(SA).expect("valid").doc.per, DocPer::Pair);
+    let c = f
+        .load(&format!("{SA}[doc]\nper = \"series\"\n"))
+        .expect("valid");
+    assert_eq!(c.doc.per, DocPer::Series);
+    assert_contains(
+        &f.error(&format!("{SA}[doc]\nper = \"relationship\"\n")),
+        &["relationship", "pair", "series"],
+    );
+}

@@ -210,6 +210,7 @@ fn doc(c: &Checker, d: RawDoc) -> Result<DocConfig, ConfigError> {
         growth: d.growth,
         allowed_domains,
         template,
+        per: d.per,
     })
 }
 

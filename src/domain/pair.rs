@@ -12,9 +12,61 @@ pub fn pair_key(a: &str, b: &str) -> String {
     format!("pair:{first}|{second}")
 }
 
+/// What a section heading calls a meeting of one series: "1:1", or the series' own title when
+/// the pair has another live series with a different title in the same doc (a weekly 1-1 and a
+/// monthly career chat), so each section says which meeting it was. A series split "this and
+/// following" keeps its title and stays "1:1"; a deleted one is not live.
+///
+/// `series` is every live series of the served user as (other person's e-mail, title); the
+/// answer is one label per entry, in order.
+pub fn meeting_labels(series: &[(&str, &str)]) -> Vec<String> {
+    series
+        .iter()
+        .map(|&(other, title)| {
+            let title = title.trim();
+            let shared = series
+                .iter()
+                .any(|&(o, t)| o.trim().eq_ignore_ascii_case(other.trim()) && t.trim() != title);
+            if shared && !title.is_empty() {
+                title.to_string()
+            } else {
+                "1:1".to_string()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn meetings_are_named_only_when_a_pair_has_two_different_ones() {
+        let labels = meeting_labels(&[
+            ("bob@x.com", "Alice / Bob"),
+            ("Bob@X.com", " Career chat "),
+            ("carol@x.com", "Alice / Carol"),
+            // A split: two masters of the same meeting, same title.
+            ("dan@x.com", "Alice / Dan"),
+            ("dan@x.com", "Alice / Dan"),
+            // A pair whose second series has no title: the titled one is named, the other is not.
+            ("erin@x.com", "Weekly"),
+            ("erin@x.com", ""),
+        ]);
+        assert_eq!(
+            labels,
+            [
+                "Alice / Bob",
+                "Career chat",
+                "1:1",
+                "1:1",
+                "1:1",
+                "Weekly",
+                "1:1"
+            ]
+        );
+        assert!(meeting_labels(&[]).is_empty());
+    }
 
     #[test]
     fn pair_keys_ignore_order_and_case() {

@@ -43,6 +43,10 @@ pub struct TemplateContext {
     pub date_label: String,
     /// The occurrence's date; rendered as ISO 8601 ("2026-11-24").
     pub date: chrono::NaiveDate,
+    /// What the heading calls the meeting: "1:1", or the event's title when the doc is shared by
+    /// two different meetings of the pair (a weekly 1-1 and a monthly career chat), so each
+    /// section says which one it was.
+    pub meeting: String,
     pub organizer_name: String,
     pub other_name: String,
     pub organizer_email: String,
@@ -62,7 +66,7 @@ pub enum TemplateError {
         line: Option<usize>,
         message: String,
     },
-    #[error("{path}{}: template cannot be rendered: {message}; the available names are date_label, date, organizer_name, other_name, organizer_email, other_email, growth, open_items", line_suffix(*line))]
+    #[error("{path}{}: template cannot be rendered: {message}; the available names are date_label, date, meeting, organizer_name, other_name, organizer_email, other_email, growth, open_items", line_suffix(*line))]
     Render {
         path: String,
         line: Option<usize>,
@@ -102,6 +106,7 @@ impl Template {
             let blocks = template.render(&TemplateContext {
                 date_label: "Tue 24 Nov 2026".into(),
                 date: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default(),
+                meeting: "1:1".into(),
                 organizer_name: "Alice".into(),
                 other_name: "Bob".into(),
                 organizer_email: "alice@example.com".into(),

@@ -72,6 +72,7 @@ pub(crate) fn prompts_of(template: &Template) -> HashSet<String> {
         let ctx = TemplateContext {
             date_label: String::new(),
             date: NaiveDate::default(),
+            meeting: "1:1".into(),
             organizer_name: String::new(),
             other_name: String::new(),
             organizer_email: String::new(),

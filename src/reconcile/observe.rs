@@ -9,7 +9,8 @@ use super::plan::{
 use super::series::{self, SeriesView};
 use super::series_doc::{attached_doc, lacking, SeriesDoc, PAIR_MARKER, SERIES_MARKER};
 use super::{doc_reads, ReconcileError, Reconciler};
-use crate::domain::pair::pair_key;
+use crate::config::DocPer;
+use crate::domain::pair::{meeting_labels, pair_key};
 use crate::domain::schedule::{DocChange, SectionState};
 use crate::google::calendar::doc_url;
 use crate::google::Clients;
@@ -26,7 +27,17 @@ pub(super) struct ObservedUser {
 /// Reads the user's series from the store's event cache (after [`super::sync`]).
 pub(super) fn user(r: &Reconciler<'_>, clients: &Clients) -> Result<ObservedUser, ReconcileError> {
     let user = clients.user.as_str();
-    let views = series::load(r, user)?;
+    let mut views = series::load(r, user)?;
+    if r.config.doc.per == DocPer::Pair {
+        let titles: Vec<(&str, &str)> = views
+            .iter()
+            .map(|v| (v.other_email.as_str(), v.title.as_str()))
+            .collect();
+        let labels = meeting_labels(&titles);
+        for (view, label) in views.iter_mut().zip(labels) {
+            view.meeting = label;
+        }
+    }
     let known = r
         .store(|s| s.series_list(user, Some(SeriesState::Active)))
         .map_err(ReconcileError::store(user))?;
@@ -76,13 +87,17 @@ pub(super) async fn series(
         (Some((id, url)), _) => DocSource::Remembered(SeriesDoc { id, url }),
         (None, Some(attached)) => DocSource::Attached(attached),
         (None, None) => {
-            let known = r
-                .store(|s| s.pair_doc(user, &view.other_email))
-                .map_err(|e| fail(key, "read the pair's doc from the store", e))?;
+            let per_pair = r.config.doc.per == DocPer::Pair;
+            let known = if per_pair {
+                r.store(|s| s.pair_doc(user, &view.other_email))
+                    .map_err(|e| fail(key, "read the pair's doc from the store", e))?
+            } else {
+                None
+            };
             match known {
                 // An earlier series of the same two people (recreated, split): continue its doc.
                 Some((id, url)) => DocSource::Marked(SeriesDoc { id, url }),
-                None => marked_doc(clients, view).await?,
+                None => marked_doc(clients, view, per_pair).await?,
             }
         }
     };
@@ -175,17 +190,22 @@ pub(super) async fn series(
 }
 
 /// The doc carrying our Drive marker for this series (we created it, then crashed before
-/// recording it) or, failing that, for its pair (a doc of an earlier series of the same two
-/// people, when the store does not know it). Several docs of one pair (made before pair
-/// markers): the smallest id wins, so every pass picks the same one.
-async fn marked_doc(clients: &Clients, view: &SeriesView) -> Result<DocSource, SeriesError> {
+/// recording it) or, failing that and when docs belong to pairs (`doc.per = "pair"`), for its
+/// pair (a doc of an earlier series of the same two people, when the store does not know it).
+/// Several docs of one pair (made before pair markers): the smallest id wins, so every pass
+/// picks the same one.
+async fn marked_doc(
+    clients: &Clients,
+    view: &SeriesView,
+    per_pair: bool,
+) -> Result<DocSource, SeriesError> {
     let key = &view.key;
     let drive = &clients.drive;
     let mut found = drive
         .find_by_app_property(SERIES_MARKER, key.as_str())
         .await
         .map_err(|e| fail(key, "find the series doc by its Drive marker", e))?;
-    if !found.iter().any(|f| f.id.is_some()) {
+    if per_pair && !found.iter().any(|f| f.id.is_some()) {
         found = drive
             .find_by_app_property(PAIR_MARKER, &pair_key(&view.user, &view.other_email))
             .await

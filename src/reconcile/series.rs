@@ -29,6 +29,8 @@ pub(crate) struct SeriesView {
     pub other_email: String,
     pub other_name: String,
     pub time_zone: String,
+    /// What the section headings call this series' meetings ([`crate::domain::pair::meeting_labels`]).
+    pub meeting: String,
 }
 
 impl SeriesView {
@@ -149,6 +151,7 @@ pub(super) fn load(r: &Reconciler<'_>, user: &str) -> Result<Vec<SeriesView>, Re
             other_email,
             other_name,
             time_zone,
+            meeting: "1:1".to_string(),
         });
         view.exceptions.extend(exceptions);
         view.masters.push(event);

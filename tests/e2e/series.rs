@@ -276,6 +276,20 @@ async fn a_third_person_added_later_leaves_the_series_and_its_doc_alone() {
 
 #[tokio::test]
 async fn a_series_split_by_this_and_following_keeps_its_doc() {
+    split_this_and_following(true).await;
+}
+
+/// Issue 11: a split made through the API as a new user would make it — UNTIL on the old
+/// master, a new master from the split date, same two people, *no attachments copied* — finds
+/// the pair's doc instead of creating a second one, and carries the open items.
+#[tokio::test]
+async fn an_api_split_without_attachments_keeps_the_doc() {
+    split_this_and_following(false).await;
+}
+
+/// Ends Alice and Bob's weekly series on Mon 14 Dec and starts a new one on Tue 15 Dec at
+/// 14:00, copying the attachments as Calendar's own split does or not as an API client may.
+async fn split_this_and_following(copy_attachments: bool) {
     let (co, alice, old, daemon) = alice_and_bob("").await;
     co.run_until(&daemon, utc(2026, 12, 8, 9, 10)).await;
     let doc_id = alice.attached_doc(&old).await.expect("event").expect("doc");
@@ -326,7 +340,11 @@ async fn a_series_split_by_this_and_following_keeps_its_doc() {
                 end: Some(at(start + chrono::Duration::minutes(30))),
                 recurrence: Some(vec!["RRULE:FREQ=WEEKLY;BYDAY=TU".into()]),
                 attendees: old_event.attendees.clone(),
-                attachments: old_event.attachments.clone(),
+                attachments: if copy_attachments {
+                    old_event.attachments.clone()
+                } else {
+                    None
+                },
                 ..Default::default()
             },
             "primary",
@@ -452,4 +470,134 @@ async fn a_series_deleted_and_recreated_continues_the_pairs_doc() {
         2,
         "one new section above the old: {text}"
     );
+}
+
+/// Issue 11: the recreated series carries the open items of the deleted one: the ledger follows
+/// the doc, not the series id.
+#[tokio::test]
+async fn a_recreated_series_carries_the_open_items_of_the_deleted_one() {
+    let (co, alice, series, daemon) = alice_and_bob("").await;
+    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    let bob = co.person(BOB).await;
+    assert!(bob
+        .type_under_heading(
+            &doc_id,
+            "Action items",
+            &["Bob to book the offsite venue by 18 Dec"]
+        )
+        .await
+        .expect("type"));
+    let report = co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
+    assert!(report.items_harvested >= 1, "{report}");
+    alice.delete_event(&series).await.expect("delete");
+    co.run_until(&daemon, utc(2026, 12, 2, 9, 0)).await;
+    let again = alice
+        .create_recurring(
+            "Alice & Bob weekly",
+            &[BOB],
+            utc(2026, 12, 4, 9, 0),
+            30,
+            TZ,
+            &["RRULE:FREQ=WEEKLY;BYDAY=FR"],
+        )
+        .await
+        .expect("recreate")
+        .id
+        .expect("id");
+    let report = co.run_until(&daemon, utc(2026, 12, 3, 12, 0)).await;
+    assert_eq!(report.docs_created, 0, "{report}");
+    assert_eq!(
+        alice.attached_doc(&again).await.expect("event").as_deref(),
+        Some(doc_id.as_str())
+    );
+    let text = text_of(&alice, &doc_id).await;
+    let newest = &text[..text.find("Tue 1 Dec 2026").expect("old section")];
+    assert!(newest.contains("Fri 4 Dec 2026 · 1:1"), "{text}");
+    assert!(
+        newest.contains("book the offsite venue"),
+        "the open item carried into the recreated series' section: {newest}"
+    );
+}
+
+/// Issue 11: a weekly 1-1 and a monthly career chat of the same two people share one doc, and
+/// each section's heading names its meeting.
+#[tokio::test]
+async fn two_series_of_one_pair_share_one_doc_and_name_their_meetings() {
+    let (co, alice, weekly, daemon) = alice_and_bob("").await;
+    let monthly = alice
+        .create_recurring(
+            "Career chat",
+            &[BOB],
+            utc(2026, 12, 2, 15, 0),
+            45,
+            TZ,
+            &["RRULE:FREQ=MONTHLY;BYDAY=1WE"],
+        )
+        .await
+        .expect("monthly")
+        .id
+        .expect("id");
+    let report = co.run_until(&daemon, utc(2026, 12, 2, 12, 0)).await;
+    assert_eq!(report.docs_created, 1, "one doc for the pair: {report}");
+    let doc_id = alice
+        .attached_doc(&weekly)
+        .await
+        .expect("event")
+        .expect("doc");
+    assert_eq!(
+        alice
+            .attached_doc(&monthly)
+            .await
+            .expect("event")
+            .as_deref(),
+        Some(doc_id.as_str()),
+        "the career chat shares the pair's doc"
+    );
+    assert_eq!(docs_in_drive(&alice).await, 1);
+    let text = text_of(&alice, &doc_id).await;
+    assert_eq!(count(&text, "Wed 2 Dec 2026 · Career chat"), 1, "{text}");
+    assert_eq!(count(&text, "Tue 1 Dec 2026 · Alice / Bob"), 1, "{text}");
+    assert_eq!(count(&text, "· 1:1"), 0, "{text}");
+}
+
+/// Issue 11: `doc.per = "series"` keeps the old behaviour: a recreated series gets a doc of its
+/// own.
+#[tokio::test]
+async fn doc_per_series_gives_a_recreated_series_its_own_doc() {
+    let (co, alice, series, daemon) = alice_and_bob("[doc]\nper = \"series\"\n").await;
+    co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
+    let first = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    alice.delete_event(&series).await.expect("delete");
+    co.run_until(&daemon, utc(2026, 12, 2, 9, 0)).await;
+    let again = alice
+        .create_recurring(
+            "Alice / Bob",
+            &[BOB],
+            utc(2026, 12, 4, 9, 0),
+            30,
+            TZ,
+            &["RRULE:FREQ=WEEKLY;BYDAY=FR"],
+        )
+        .await
+        .expect("recreate")
+        .id
+        .expect("id");
+    let report = co.run_until(&daemon, utc(2026, 12, 3, 12, 0)).await;
+    assert_eq!(report.docs_created, 1, "{report}");
+    let second = alice
+        .attached_doc(&again)
+        .await
+        .expect("event")
+        .expect("doc");
+    assert_ne!(first, second);
+    assert_eq!(docs_in_drive(&alice).await, 2);
 }

@@ -268,6 +268,7 @@ fn default_blocks() -> Vec<Block> {
     let ctx = crate::domain::template::TemplateContext {
         date_label: "Tue 24 Nov 2026".into(),
         date: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        meeting: "1:1".into(),
         organizer_name: "Alice".into(),
         other_name: "Bob".into(),
         organizer_email: "a@x".into(),

@@ -7,6 +7,7 @@ fn ctx(growth: bool, open_items: &[&str]) -> TemplateContext {
     TemplateContext {
         date_label: "Tue 24 Nov 2026".into(),
         date: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        meeting: "1:1".into(),
         organizer_name: "Alice".into(),
         other_name: "Bob".into(),
         organizer_email: "alice@example.com".into(),

@@ -12,6 +12,7 @@ fn section(date: NaiveDate, growth: bool, open: &[&str], typed: &[(&str, &str)])
     let ctx = TemplateContext {
         date_label: date.format("%a %-d %b %Y").to_string(),
         date,
+        meeting: "1:1".into(),
         organizer_name: "Alice".into(),
         other_name: "Bob".into(),
         organizer_email: "alice@example.com".into(),

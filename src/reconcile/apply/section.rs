@@ -54,6 +54,7 @@ impl Apply<'_> {
         let ctx = TemplateContext {
             date_label: heading_date_label(occ),
             date,
+            meeting: view.meeting.clone(),
             organizer_name: view.organizer_name.clone(),
             other_name: view.other_name.clone(),
             organizer_email: view.user.clone(),

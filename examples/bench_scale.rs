@@ -1,0 +1,352 @@
+//! Benchmark at company scale: many managers, each with weekly 1-1s, served by one daemon
+//! process against a sandbox as slow as Google (issue 12's targets).
+//!
+//! `cargo run --release --example bench_scale -- --managers 1000 --reports 6 --latency-ms 100
+//! [--steady-passes 20] [--setup-latency-ms 0]`
+//!
+//! The first pass (a doc per 1-1, shared, attached, the first sections) runs with
+//! `--setup-latency-ms` (default 0, so a 10,000-manager first pass fits on a small machine);
+//! then the sandbox's latency is set to `--latency-ms` for every Google call and the daemon runs
+//! `--steady-passes` steady passes one simulated minute apart (the default 60 s poll), crossing
+//! Drive's 10-minute change-list debounce. Printed: steady-pass wall time and its ratio to
+//! requests × latency (1.0 would be every call waiting for the one before), API calls per user
+//! per day by method (extrapolated from the steady passes), the peak request rate per API against
+//! Google's default project quotas, daemon CPU per manager-pass (every thread but the
+//! sandbox's), peak RSS of the whole process (sandbox included), and the time from a new 1-1
+//! appearing to its doc being attached (the wall time of the pass that attached it; with polling
+//! add up to one poll interval of waiting before that pass starts).
+//!
+//! Only poll mode is measured here: push notifications are not in this build.
+
+mod common;
+
+use anyhow::Context;
+use chrono::{Duration as ChronoDuration, TimeZone, Utc};
+use common::{CpuSplit, Memory};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use oneonone::config::Config;
+use oneonone::daemon::Daemon;
+use oneonone_sandbox::people::Person;
+use oneonone_sandbox::SandboxClient;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+const TZ: &str = "Europe/Berlin";
+
+#[derive(Debug, Clone, Copy, clap::Parser)]
+struct Sizes {
+    /// Managers served by the daemon.
+    #[arg(long, default_value_t = 1000, value_parser = common::at_least::<1>)]
+    managers: usize,
+    /// Reports (weekly 1:1s) per manager.
+    #[arg(long, default_value_t = 6, value_parser = common::at_least::<1>)]
+    reports: usize,
+    /// Latency of every Google call during the steady passes, in milliseconds.
+    #[arg(long, default_value_t = 100)]
+    latency_ms: u64,
+    /// Latency during the first pass (docs created for every 1-1).
+    #[arg(long, default_value_t = 0)]
+    setup_latency_ms: u64,
+    /// Steady passes, one simulated minute apart.
+    #[arg(long, default_value_t = 20, value_parser = common::at_least::<1>)]
+    steady_passes: usize,
+}
+
+type Calls = BTreeMap<String, u64>;
+
+fn calls_of(stats: &Value) -> Calls {
+    stats
+        .get("calls")
+        .and_then(Value::as_object)
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn total(calls: &Calls) -> u64 {
+    calls.values().sum()
+}
+
+/// Calls of one API family (`calendar.`, `docs.`, `drive.`), without token requests.
+fn family(calls: &Calls, prefix: &str) -> u64 {
+    calls
+        .iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .map(|(_, n)| n)
+        .sum()
+}
+
+fn manager_email(m: usize) -> String {
+    format!("mgr{m:05}@example.com")
+}
+
+fn report_email(m: usize, r: usize) -> String {
+    format!("rep{m:05}x{r}@example.com")
+}
+
+fn main() -> anyhow::Result<()> {
+    let sizes = <Sizes as clap::Parser>::parse();
+    let sandbox_rt = common::sandbox_runtime(2)?;
+    let sandbox = common::start_sandbox(&sandbox_rt)?;
+    // The daemon on its own multi-thread runtime, as `oneonone run` has it.
+    let main_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let result = main_rt.block_on(run(sandbox.url.clone(), sizes));
+    sandbox_rt.block_on(sandbox.stop());
+    result
+}
+
+async fn set_latency(control: &SandboxClient, ms: u64) -> anyhow::Result<()> {
+    if ms == 0 {
+        control.delete("_sandbox/latency").await?;
+    } else {
+        control
+            .post("_sandbox/latency", json!({ "ms": ms }))
+            .await?;
+    }
+    Ok(())
+}
+
+async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
+    println!("bench_scale — {}", common::machine_line());
+    println!("sizes: {sizes:?}\n");
+    let setup_clock = Instant::now();
+    let control = SandboxClient::new(&url);
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 30, 6, 0, 0)
+        .single()
+        .context("start date")?;
+    control.set_now(start).await?;
+    set_latency(&control, 0).await?;
+    for m in 0..sizes.managers {
+        control
+            .add_user(&manager_email(m), &format!("Max{m:05} Boss"), TZ)
+            .await?;
+        for r in 0..sizes.reports {
+            control
+                .add_user(&report_email(m, r), &format!("Rae{m:05}x{r} Lee"), TZ)
+                .await?;
+        }
+    }
+    let days = ["MO", "TU", "WE", "TH", "FR"];
+    let sizes_ref = &sizes;
+    let control_ref = &control;
+    stream::iter(0..sizes.managers)
+        .map(|m| async move {
+            let manager = Person::sign_in(control_ref, &manager_email(m)).await?;
+            for r in 0..sizes_ref.reports {
+                let weekday = (m + r) % 5;
+                let slot = (m / 5 + r) % 17;
+                let first = start
+                    + ChronoDuration::days(weekday as i64 + 1)
+                    + ChronoDuration::hours(2)
+                    + ChronoDuration::minutes(30 * slot as i64);
+                manager
+                    .create_recurring(
+                        &format!("Rae{m:05}x{r} / Max{m:05} 1:1"),
+                        &[&report_email(m, r)],
+                        first,
+                        30,
+                        TZ,
+                        &[&format!("RRULE:FREQ=WEEKLY;BYDAY={}", days[weekday])],
+                    )
+                    .await?;
+            }
+            anyhow::Ok(())
+        })
+        .buffer_unordered(16)
+        .try_collect::<Vec<()>>()
+        .await?;
+
+    let dir = tempfile::tempdir()?;
+    let key = control.service_account_key().await?;
+    std::fs::write(dir.path().join("key.json"), key.to_string())?;
+    let users = (0..sizes.managers)
+        .map(|m| format!("\"{}\"", manager_email(m)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let config = format!(
+        "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n\
+         users = [{users}]\nendpoint = \"{url}\"\n\n[daemon]\n\
+         state_dir = \"state\"\nclock = \"sandbox\"\n"
+    );
+    let config_path = dir.path().join("oneonone.toml");
+    std::fs::write(&config_path, config)?;
+    let config = Config::load(&config_path)?;
+    let concurrency = config.daemon.concurrency;
+    let quota = config.google.quota;
+    let daemon = Daemon::start(config).await?;
+    println!(
+        "setup: {} managers, {} weekly 1-1s, in {:.1}s; daemon.concurrency = {concurrency}",
+        sizes.managers,
+        sizes.managers * sizes.reports,
+        setup_clock.elapsed().as_secs_f64()
+    );
+
+    // First pass: every 1-1 gets its doc.
+    set_latency(&control, sizes.setup_latency_ms).await?;
+    control.reset_stats().await?;
+    let t = Instant::now();
+    let cpu0 = CpuSplit::now();
+    let first = daemon.pass(None).await?;
+    let first_wall = t.elapsed();
+    let first_cpu = CpuSplit::now().since(cpu0);
+    let first_calls = calls_of(&control.stats().await?);
+    println!(
+        "\nfirst pass ({} ms latency): {:.1}s wall, {} calls, {} docs created, {} attached, {} \
+         sections, {} failures, daemon CPU {:.1}s",
+        sizes.setup_latency_ms,
+        first_wall.as_secs_f64(),
+        total(&first_calls),
+        first.report.docs_created,
+        first.report.docs_attached,
+        first.report.sections_written,
+        first.failures.len(),
+        first_cpu.rest.as_secs_f64()
+    );
+    if let Some(f) = first.failures.first() {
+        println!("  first failure: {f}");
+    }
+
+    // Steady passes at Google's latency, one simulated minute apart.
+    set_latency(&control, sizes.latency_ms).await?;
+    control.advance(ChronoDuration::minutes(1)).await?;
+    control.reset_stats().await?;
+    let mut walls = Vec::new();
+    let mut ratios = Vec::new();
+    let mut peak_rate: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut cpu = Duration::ZERO;
+    let mut steady_calls = Calls::new();
+    let mut failures = 0;
+    for _ in 0..sizes.steady_passes {
+        let before = calls_of(&control.stats().await?);
+        let cpu0 = CpuSplit::now();
+        let t = Instant::now();
+        let summary = daemon.pass(None).await?;
+        let wall = t.elapsed();
+        cpu += CpuSplit::now().since(cpu0).rest;
+        failures += summary.failures.len();
+        let after = calls_of(&control.stats().await?);
+        let mut pass_calls = Calls::new();
+        for (k, n) in &after {
+            let d = n.saturating_sub(before.get(k).copied().unwrap_or(0));
+            if d > 0 && k != "oauth2.token" {
+                pass_calls.insert(k.clone(), d);
+                *steady_calls.entry(k.clone()).or_default() += d;
+            }
+        }
+        let requests = total(&pass_calls);
+        walls.push(wall);
+        if requests > 0 && sizes.latency_ms > 0 {
+            let serial = Duration::from_millis(sizes.latency_ms) * requests as u32;
+            ratios.push(wall.as_secs_f64() / serial.as_secs_f64());
+        }
+        // Requests in Google's one-minute window: one pass per 60 s poll, or back to back when
+        // a pass takes longer than the poll.
+        let minutes = wall.as_secs_f64().max(60.0) / 60.0;
+        for api in ["calendar.", "docs.", "drive."] {
+            let rate = family(&pass_calls, api) as f64 / minutes;
+            let peak = peak_rate.entry(api).or_insert(0.0);
+            *peak = peak.max(rate);
+        }
+        control.advance(ChronoDuration::minutes(1)).await?;
+    }
+    walls.sort();
+    let mean = walls.iter().sum::<Duration>() / walls.len() as u32;
+    let p90 = common::percentile(&walls, 90.0);
+    println!(
+        "\nsteady passes ({} ms latency, {} passes, 1 simulated minute apart): wall mean {:.2}s, \
+         p90 {:.2}s, max {:.2}s; {} failures",
+        sizes.latency_ms,
+        walls.len(),
+        mean.as_secs_f64(),
+        p90.as_secs_f64(),
+        walls.last().copied().unwrap_or_default().as_secs_f64(),
+        failures
+    );
+    if !ratios.is_empty() {
+        let r = ratios.iter().sum::<f64>() / ratios.len() as f64;
+        println!(
+            "  wall / (requests × latency): {r:.3} (1.0 = every call waits for the one before)"
+        );
+    }
+    let manager_passes = (sizes.managers * sizes.steady_passes) as f64;
+    println!(
+        "  daemon CPU per manager-pass: {:.3} ms",
+        cpu.as_secs_f64() * 1000.0 / manager_passes
+    );
+    let per_day = 24.0 * 60.0 / sizes.steady_passes as f64;
+    println!("  API calls per user per day (idle, polling every 60 s), by method:");
+    for (method, n) in &steady_calls {
+        println!(
+            "    {method:<32} {:>8.1}",
+            *n as f64 * per_day / sizes.managers as f64
+        );
+    }
+    println!(
+        "    {:<32} {:>8.1}",
+        "all",
+        total(&steady_calls) as f64 * per_day / sizes.managers as f64
+    );
+    println!("  peak requests per minute per API (one pass per 60 s poll) vs the project quota:");
+    let quotas = [
+        ("calendar.", quota.calendar.per_minute),
+        (
+            "docs.",
+            quota.docs_reads.per_minute + quota.docs_writes.per_minute,
+        ),
+        ("drive.", quota.drive.per_minute),
+    ];
+    for (api, limit) in quotas {
+        let rate = peak_rate.get(api).copied().unwrap_or(0.0);
+        println!(
+            "    {api:<10} {rate:>9.0}/min of {limit}/min ({:.1} %)",
+            rate * 100.0 / f64::from(limit)
+        );
+    }
+
+    // A new 1-1 appears: the pass after it attaches its doc.
+    let manager = Person::sign_in(&control, &manager_email(0)).await?;
+    let newcomer = "newcomer@example.com";
+    control.add_user(newcomer, "Nia Newcomer", TZ).await?;
+    let when = control.now().await? + ChronoDuration::days(2);
+    let created = manager
+        .create_recurring(
+            "Nia / Max00000 1:1",
+            &[newcomer],
+            when,
+            30,
+            TZ,
+            &["RRULE:FREQ=WEEKLY"],
+        )
+        .await;
+    match created {
+        Ok(event) => {
+            let id = event.id.unwrap_or_default();
+            let t = Instant::now();
+            let summary = daemon.pass(None).await?;
+            let wall = t.elapsed();
+            let attached = manager.attached_doc(&id).await?.is_some();
+            println!(
+                "\nnew 1-1 → doc attached: {} in the next pass, {:.2}s of pass wall time \
+                 (+ up to the 60 s poll interval before that pass; {} docs created)",
+                if attached { "attached" } else { "NOT attached" },
+                wall.as_secs_f64(),
+                summary.report.docs_created
+            );
+        }
+        Err(e) => println!("\nnew 1-1: could not be created ({e})"),
+    }
+    let memory = Memory::now();
+    println!(
+        "\npeak RSS (daemon + sandbox in one process): {:.0} MiB",
+        common::mib(memory.hwm_kb)
+    );
+    Ok(())
+}
