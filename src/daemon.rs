@@ -158,6 +158,19 @@ impl Daemon {
         f(&self.store.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
+    /// Whether the daemon is doing its job ([`crate::http::ready`]): the store answers and some
+    /// user synced within a few poll intervals.
+    pub fn readiness(&self) -> Result<crate::http::ready::Ready, crate::http::ready::NotReady> {
+        let store = self
+            .read_store(|s| s.schema_version().map(|_| ()))
+            .map_err(|e| e.to_string());
+        crate::http::ready::judge(
+            store,
+            crate::metrics::global().pass.newest_sync_age(),
+            self.config.daemon.poll_interval,
+        )
+    }
+
     /// One pass over every served user (a dry run when started with
     /// [`Daemon::start_dry_run`]). A failing user is reported and does not stop the others.
     ///
@@ -177,6 +190,7 @@ impl Daemon {
             &self.quiet,
         );
         let reconciler = &reconciler;
+        let started = std::time::Instant::now();
         let mut summary = PassSummary::default();
         let mut finished: Vec<(usize, UserPass)> = stream::iter(self.clients.iter().enumerate())
             .map(|(i, clients)| async move { (i, self.user_pass(reconciler, clients, stop).await) })
@@ -192,6 +206,7 @@ impl Daemon {
             match done {
                 UserPass::Stopped => {}
                 UserPass::BackingOff(b) => {
+                    crate::metrics::global().pass.user_pass("backing_off");
                     summary.due_by(b.until);
                     summary.backing_off.push(b);
                 }
@@ -203,6 +218,12 @@ impl Daemon {
                 } => self.absorb(&user, previous, now, result, &mut summary),
             }
         }
+        crate::metrics::global().pass.pass_done(
+            started.elapsed(),
+            self.clients.len(),
+            summary.backing_off.len(),
+            &summary.report,
+        );
         Ok(summary)
     }
 
@@ -224,6 +245,7 @@ impl Daemon {
             tracing::info!(user, until = %b.next_attempt, reason = %b.reason, "backing off: no call for this user until then");
             return Ok(UserPass::BackingOff(BackingOff::of(user, b)));
         }
+        let started = std::time::Instant::now();
         let user_pass = isolated(reconciler.reconcile(clients, now));
         let result = match stop {
             None => user_pass.await,
@@ -242,6 +264,9 @@ impl Daemon {
                 }
             }
         };
+        crate::metrics::global()
+            .pass
+            .step("user", started.elapsed());
         Ok(UserPass::Ran {
             user: user.to_string(),
             previous,
@@ -259,6 +284,15 @@ impl Daemon {
         result: UserResult,
         summary: &mut PassSummary,
     ) {
+        let metrics = &crate::metrics::global().pass;
+        metrics.user_pass(if matches!(result, Ok(Ok(_))) {
+            "ok"
+        } else {
+            "failed"
+        });
+        if matches!(result, Ok(Ok(_))) && self.mode == Mode::Apply {
+            metrics.synced(user);
+        }
         match result {
             Err(panic) => {
                 tracing::error!(user, "pass crashed for this user ({panic}); the others go on, and this user is retried later");

@@ -9,6 +9,7 @@
 
 mod checker;
 mod google_section;
+mod http_section;
 mod schema;
 mod settings;
 mod validate;
@@ -75,6 +76,16 @@ pub struct Config {
     pub detection: DetectionConfig,
     pub doc: DocConfig,
     pub actions: ActionsConfig,
+    pub http: HttpConfig,
+}
+
+/// `[http]`: the listener of `oneonone run` (`/healthz`, `/readyz`, `/metrics`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    /// Whether `run` serves it at all (`once`, `demo` and the other commands never do).
+    pub enabled: bool,
+    /// The address to bind; loopback by default, so exposing it is a decision.
+    pub listen: std::net::SocketAddr,
 }
 
 /// `[google]`: how to reach and sign in to Google (or the sandbox).

@@ -25,6 +25,8 @@ pub(crate) struct RawConfig {
     pub doc: RawDoc,
     #[serde(default)]
     pub actions: RawActions,
+    #[serde(default)]
+    pub http: RawHttp,
 }
 
 /// How oneonone signs in to Google.
@@ -101,6 +103,14 @@ pub(crate) struct RawDoc {
     #[serde(default)]
     pub allowed_domains: Vec<String>,
     pub template: Option<PathBuf>,
+}
+
+/// `[http]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHttp {
+    pub enabled: Option<bool>,
+    pub listen: Option<String>,
 }
 
 /// `[actions]`.

@@ -582,3 +582,31 @@ fn daemon_concurrency_is_validated() {
         &["concurrency"],
     );
 }
+
+/// Issue 12: `[http]` is on and on loopback by default; `listen` takes an IP and a port and
+/// names the key and the accepted forms otherwise.
+#[test]
+fn http_listener_defaults_to_loopback_and_validates_its_address() {
+    let f = Fixture::new();
+    let c = f.load(SA).expect("valid");
+    assert!(c.http.enabled);
+    assert_eq!(c.http.listen.to_string(), "127.0.0.1:9464");
+    assert!(c.http.listen.ip().is_loopback());
+    let c = f
+        .load(&format!(
+            "{SA}[http]\nenabled = false\nlisten = \"[::1]:9100\"\n"
+        ))
+        .expect("valid");
+    assert!(!c.http.enabled);
+    assert_eq!(c.http.listen.to_string(), "[::1]:9100");
+    for bad in ["localhost:9464", "127.0.0.1", "127.0.0.1:99999"] {
+        assert_contains(
+            &f.error(&format!("{SA}[http]\nlisten = \"{bad}\"\n")),
+            &["http.listen", bad, "127.0.0.1:9464", "host name"],
+        );
+    }
+    assert_contains(
+        &f.error(&format!("{SA}[http]\nlisten_on = \"127.0.0.1:1\"\n")),
+        &["listen_on"],
+    );
+}

@@ -11,6 +11,7 @@ use regex::{Regex, RegexBuilder};
 
 use super::checker::{check_email, within, Checker};
 use super::google_section;
+use super::http_section;
 use super::schema::{RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc};
 use super::{
     ActionsConfig, ClockKind, Config, ConfigError, DaemonConfig, DetectionConfig, DocConfig,
@@ -50,6 +51,7 @@ pub(crate) fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigErro
         detection: detection(&c, raw.detection)?,
         doc: doc(&c, raw.doc)?,
         actions: actions(&c, raw.actions)?,
+        http: http_section::http(&c, raw.http)?,
     })
 }
 

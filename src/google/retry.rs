@@ -100,11 +100,27 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, GoogleError>>,
 {
-    f.retry(policy.backoff())
+    let mut f = f;
+    // Every attempt is counted here, the one place every Google call goes through, so the
+    // metrics see each HTTP request Google's quota sees, retries included.
+    let attempt = || {
+        let call = f();
+        let started = std::time::Instant::now();
+        async move {
+            let outcome = call.await;
+            crate::metrics::global()
+                .google
+                .attempt(op_name, &outcome, started.elapsed());
+            outcome
+        }
+    };
+    attempt
+        .retry(policy.backoff())
         .sleep(tokio::time::sleep)
         .when(|e| retryable(e) && e.is_retryable())
         .adjust(|err, backoff| policy.next_delay(err, backoff))
         .notify(|err, delay| {
+            crate::metrics::global().google.retry_wait(op_name, delay);
             tracing::warn!(
                 op = op_name,
                 error = %err,

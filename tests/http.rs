@@ -1,0 +1,201 @@
+//! `oneonone run`'s HTTP listener (issue 12), through the real binary against the sandbox:
+//! `/healthz`, `/readyz` (503 before the first sync, 200 after), and `/metrics`, which must parse
+//! as Prometheus (OpenMetrics) text and count what the passes did.
+
+#[allow(dead_code)] // shared with tests/cli.rs, which uses all of it
+mod cli_support;
+#[path = "support/openmetrics.rs"]
+mod openmetrics;
+#[path = "support/running.rs"]
+mod running;
+
+use cli_support::*;
+use oneonone_sandbox::company::{ALICE, BOB};
+use running::Running;
+
+fn monday_after_prepare() -> chrono::DateTime<chrono::Utc> {
+    utc(2026, 11, 30, 10, 0)
+}
+
+/// The first pass fails (both attempts of Alice's calendar sync answer 503), so nobody has
+/// synced: `/healthz` is 200 and `/readyz` 503 with the reason. After the back-off the next pass
+/// syncs and attaches the doc: `/readyz` is 200 and `/metrics` counts the failed and the good
+/// calls by method and status, the passes, the doc created and the user's sync age. SIGTERM
+/// stops the listener with the loop.
+#[tokio::test]
+async fn run_serves_health_readiness_and_metrics_that_count_the_passes() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "poll_interval = \"1s\"").await;
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    w.control
+        .post(
+            "_sandbox/faults",
+            serde_json::json!({"method": "calendar.events.list", "status": 503, "times": 2}),
+        )
+        .await
+        .expect("fault");
+    let mut run = Running::start(&w).await;
+    let base = run.http_base().await;
+    let http = reqwest::Client::new();
+
+    let health = http
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.expect("body"), "ok\n");
+
+    run.wait_for_line(|l| l.contains("pass done") && l.contains("failures=1"))
+        .await;
+    let ready = http
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), 503, "no user has synced yet");
+    let body: serde_json::Value = ready.json().await.expect("JSON reason");
+    assert_eq!(body["status"], "not ready");
+    assert!(
+        body["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("no user has synced yet")),
+        "{body}"
+    );
+
+    // Past Alice's back-off on the sandbox clock: the next pass serves her.
+    w.control
+        .set_now(monday_after_prepare() + chrono::Duration::minutes(5))
+        .await
+        .expect("clock");
+    run.wait_for_line(|l| l.contains("pass done") && l.contains("failures=0"))
+        .await;
+    assert!(alice.attached_doc(&series).await.expect("event").is_some());
+    let ready = http
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), 200);
+    let body: serde_json::Value = ready.json().await.expect("JSON");
+    assert_eq!(body["status"], "ready");
+    assert!(body["last_sync_age_seconds"].as_f64().is_some(), "{body}");
+
+    let scrape = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(scrape.status(), 200);
+    let content_type = scrape.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(
+        content_type.starts_with("application/openmetrics-text"),
+        "{content_type}"
+    );
+    let text = scrape.text().await.expect("body");
+    let m = openmetrics::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let events_list = "method=\"calendar.events.list\"";
+    assert_eq!(
+        m.value(&format!(
+            "oneonone_google_requests_total{{{events_list},status=\"503\"}}"
+        )),
+        Some(2.0),
+        "both failed attempts"
+    );
+    assert!(
+        m.value(&format!(
+            "oneonone_google_requests_total{{{events_list},status=\"200\"}}"
+        ))
+        .is_some_and(|n| n >= 1.0),
+        "{text}"
+    );
+    assert_eq!(
+        m.value(&format!(
+            "oneonone_google_errors_total{{{events_list},kind=\"transient\"}}"
+        )),
+        Some(2.0)
+    );
+    assert!(
+        m.value(&format!(
+            "oneonone_google_retry_wait_seconds_total{{{events_list}}}"
+        ))
+        .is_some_and(|s| s > 0.0),
+        "the retry waited: {text}"
+    );
+    assert!(
+        m.value("oneonone_google_requests_total{method=\"drive.files.create\",status=\"200\"}")
+            .is_some_and(|n| n >= 1.0),
+        "the doc (and its folder) created: {text}"
+    );
+    assert!(m.value("oneonone_passes_total").is_some_and(|n| n >= 2.0));
+    assert!(m
+        .value("oneonone_pass_duration_seconds_count")
+        .is_some_and(|n| n >= 2.0));
+    assert_eq!(m.value("oneonone_docs_created_total"), Some(1.0));
+    assert_eq!(m.value("oneonone_docs_attached_total"), Some(1.0));
+    assert_eq!(
+        m.value("oneonone_user_passes_total{outcome=\"failed\"}"),
+        Some(1.0)
+    );
+    assert_eq!(m.value("oneonone_users_served"), Some(1.0));
+    let age = m
+        .value("oneonone_user_last_sync_age_seconds{user=\"alice@example.com\"}")
+        .expect("Alice's sync age");
+    assert!(age >= 0.0, "{age}");
+    assert!(m
+        .value("oneonone_step_duration_seconds_count{step=\"calendar_sync\"}")
+        .is_some_and(|n| n >= 1.0));
+    assert_eq!(
+        m.family_type("oneonone_google_request_duration_seconds"),
+        Some("histogram")
+    );
+
+    let stderr = run.stop().await;
+    assert!(
+        stderr.iter().any(|l| l.contains("stopped cleanly")),
+        "{stderr:#?}"
+    );
+    assert!(
+        http.get(format!("{base}/healthz")).send().await.is_err(),
+        "the listener stopped with the loop"
+    );
+}
+
+/// `http.enabled = false`: `run` binds nothing and says nothing about listening; a taken port
+/// fails the start naming `http.listen`.
+#[tokio::test]
+async fn run_without_the_listener_and_with_a_taken_port() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    // The test config's own `[http]` comes first; a second table would be a TOML error, so the
+    // config is rewritten with the keys replaced.
+    let config = std::fs::read_to_string(&w.config_path).expect("config");
+    let with_port = config.replace(
+        "listen = \"127.0.0.1:0\"",
+        &format!("listen = \"127.0.0.1:{port}\""),
+    );
+    assert_ne!(config, with_port, "the test config has an [http] listen");
+    std::fs::write(&w.config_path, &with_port).expect("write");
+    let out = w.cli(&["run"]).await;
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("http.listen") && out.stderr.contains(&port.to_string()),
+        "{}",
+        out.stderr
+    );
+    drop(taken);
+
+    let off = config.replace("listen = \"127.0.0.1:0\"", "enabled = false");
+    std::fs::write(&w.config_path, off).expect("write");
+    let mut run = Running::start(&w).await;
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    let stderr = run.stop().await;
+    assert!(
+        !stderr.iter().any(|l| l.contains("http listening")),
+        "{stderr:#?}"
+    );
+}
