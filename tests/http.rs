@@ -199,3 +199,206 @@ async fn run_without_the_listener_and_with_a_taken_port() {
         "{stderr:#?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// push
+
+/// A world whose `run` listens on a fixed free loopback port and asks Google (the sandbox) to
+/// push to it; `daemon_keys` go into `[daemon]`. Returns the world and the listener's base URL.
+async fn push_world(daemon_keys: &str, fallback_poll: &str) -> (World, String) {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        probe.local_addr().expect("addr").port()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let extra = format!(
+        "{daemon_keys}\n[push]\naddress = \"{base}\"\nfallback_poll = \"{fallback_poll}\"\n"
+    );
+    let w = World::new(&[ALICE], monday_after_prepare(), &extra).await;
+    let config = std::fs::read_to_string(&w.config_path).expect("config");
+    let fixed = config.replace(
+        "listen = \"127.0.0.1:0\"",
+        &format!("listen = \"127.0.0.1:{port}\""),
+    );
+    std::fs::write(&w.config_path, fixed).expect("write");
+    (w, base)
+}
+
+/// The push channels the daemon keeps in its store, read beside the running daemon.
+fn stored_channels(w: &World) -> Vec<oneonone::store::PushChannel> {
+    oneonone::store::Store::open_reader_in_state_dir(&w.state_dir())
+        .expect("open the store")
+        .push_channels()
+        .expect("channels")
+}
+
+/// One scrape of `/metrics`, parsed.
+async fn scrape(base: &str) -> openmetrics::Exposition {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("body");
+    openmetrics::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// Waits (bounded) until `alice`'s series has a doc attached.
+async fn attached_soon(alice: &oneonone_sandbox::people::Person, series: &str) -> bool {
+    for _ in 0..300 {
+        if alice.attached_doc(series).await.expect("event").is_some() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// Push end to end: `run` opens one `events.watch` channel for Alice; a 1-1 created after the
+/// first pass gets its doc attached although the loop sleeps for the 30-minute fallback poll,
+/// because the sandbox's notification woke it. Forged notifications (wrong token, no token,
+/// unknown channel) are refused with 403/401 and change nothing.
+#[tokio::test]
+async fn a_push_notification_syncs_the_user_without_waiting_for_a_poll() {
+    let (w, base) = push_world("", "30m").await;
+    let alice = w.person(ALICE).await;
+    let mut run = Running::start(&w).await;
+    run.wait_for_line(|l| l.contains("push channel open")).await;
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    // The channel's first message (`sync`) asks for a sync of Alice: a second pass.
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    assert_eq!(w.calls("calendar.events.watch").await, 1);
+    let channels = stored_channels(&w);
+    assert_eq!(channels.len(), 1, "{channels:?}");
+    let channel = &channels[0];
+    assert_eq!(channel.user, ALICE);
+    assert_eq!(channel.token.len(), 64, "a long random secret");
+
+    // Forged notifications: refused, and nothing is synced.
+    let http = reqwest::Client::new();
+    let m = scrape(&base).await;
+    let passes = m.value("oneonone_passes_total");
+    let lists = w.calls("calendar.events.list").await;
+    let forge = |id: &str, token: Option<&str>| {
+        let mut req = http
+            .post(format!("{base}/notify"))
+            .header("X-Goog-Channel-ID", id)
+            .header("X-Goog-Resource-State", "exists")
+            .header("X-Goog-Resource-ID", &channel.resource_id)
+            .header("X-Goog-Message-Number", "99");
+        if let Some(t) = token {
+            req = req.header("X-Goog-Channel-Token", t);
+        }
+        req.send()
+    };
+    let wrong = "0".repeat(64);
+    assert_eq!(
+        forge(&channel.channel_id, Some(&wrong))
+            .await
+            .expect("post")
+            .status(),
+        403
+    );
+    assert_eq!(
+        forge(&channel.channel_id, None)
+            .await
+            .expect("post")
+            .status(),
+        401
+    );
+    assert_eq!(
+        forge("no-such-channel", Some(&channel.token))
+            .await
+            .expect("post")
+            .status(),
+        403
+    );
+    // A grace for a wrongly woken loop to show itself; the assertions are on counts.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let m = scrape(&base).await;
+    assert_eq!(
+        m.value("oneonone_passes_total"),
+        passes,
+        "no pass after forged notifications"
+    );
+    assert_eq!(w.calls("calendar.events.list").await, lists, "no sync");
+    assert_eq!(
+        m.value("oneonone_push_notifications_total{outcome=\"bad_token\"}"),
+        Some(2.0)
+    );
+    assert_eq!(
+        m.value("oneonone_push_notifications_total{outcome=\"unknown_channel\"}"),
+        Some(1.0)
+    );
+    assert!(m
+        .value("oneonone_push_channel_expiry_timestamp_seconds{user=\"alice@example.com\",resource=\"calendar\"}")
+        .is_some_and(|t| t > 0.0));
+
+    // A new 1-1: the sandbox notifies, the daemon syncs Alice and attaches the doc.
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    assert!(
+        attached_soon(&alice, &series).await,
+        "the doc is attached without waiting 30 minutes: {:#?}",
+        run.seen
+    );
+    let m = scrape(&base).await;
+    assert!(
+        m.value("oneonone_push_notifications_total{outcome=\"accepted\"}")
+            .is_some_and(|n| n >= 2.0),
+        "the sync message and the change"
+    );
+    run.stop().await;
+}
+
+/// A channel is renewed before its expiration (the sandbox clock moved to an hour before it):
+/// a new channel is opened, then the old one stopped, and the old one's notifications are
+/// refused from then on. On SIGTERM every channel is stopped and the store keeps none.
+#[tokio::test]
+async fn channels_are_renewed_before_expiry_and_stopped_on_shutdown() {
+    let (w, base) = push_world("poll_interval = \"1s\"", "2s").await;
+    let mut run = Running::start(&w).await;
+    run.wait_for_line(|l| l.contains("push channel open")).await;
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    let first = stored_channels(&w);
+    assert_eq!(first.len(), 1, "{first:?}");
+    let old = first[0].clone();
+    assert!(old.expires_at > monday_after_prepare() + chrono::Duration::days(6));
+
+    w.control
+        .set_now(old.expires_at - chrono::Duration::hours(1))
+        .await
+        .expect("clock");
+    run.wait_for_line(|l| l.contains("push channel open")).await;
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    let renewed = stored_channels(&w);
+    assert_eq!(renewed.len(), 1, "the old one is gone: {renewed:?}");
+    assert_ne!(renewed[0].channel_id, old.channel_id);
+    assert!(renewed[0].expires_at > old.expires_at);
+    assert_eq!(w.calls("calendar.events.watch").await, 2);
+    assert_eq!(
+        w.calls("calendar.channels.stop").await,
+        1,
+        "the old channel stopped"
+    );
+    let stale = reqwest::Client::new()
+        .post(format!("{base}/notify"))
+        .header("X-Goog-Channel-ID", &old.channel_id)
+        .header("X-Goog-Channel-Token", &old.token)
+        .header("X-Goog-Resource-State", "exists")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(stale.status(), 403, "a stopped channel is unknown");
+
+    let stderr = run.stop().await;
+    assert!(
+        stderr.iter().any(|l| l.contains("push channels stopped")),
+        "{stderr:#?}"
+    );
+    assert_eq!(
+        w.calls("calendar.channels.stop").await,
+        2,
+        "stopped on shutdown"
+    );
+    assert!(stored_channels(&w).is_empty());
+}

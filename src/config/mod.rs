@@ -10,6 +10,7 @@
 mod checker;
 mod google_section;
 mod http_section;
+mod push_section;
 mod schema;
 mod settings;
 mod validate;
@@ -77,6 +78,17 @@ pub struct Config {
     pub doc: DocConfig,
     pub actions: ActionsConfig,
     pub http: HttpConfig,
+    /// `[push]`; `None` polls as before.
+    pub push: Option<PushConfig>,
+}
+
+/// `[push]`: Calendar push notifications to `run`'s listener.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushConfig {
+    /// Where Google POSTs notifications: `push.address` with `notify` appended.
+    pub notify_url: Url,
+    /// The slow poll while every user's channel is open (`push.fallback_poll`).
+    pub fallback_poll: Duration,
 }
 
 /// `[http]`: the listener of `oneonone run` (`/healthz`, `/readyz`, `/metrics`).

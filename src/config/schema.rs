@@ -27,6 +27,7 @@ pub(crate) struct RawConfig {
     pub actions: RawActions,
     #[serde(default)]
     pub http: RawHttp,
+    pub push: Option<RawPush>,
 }
 
 /// How oneonone signs in to Google.
@@ -111,6 +112,15 @@ pub(crate) struct RawDoc {
 pub(crate) struct RawHttp {
     pub enabled: Option<bool>,
     pub listen: Option<String>,
+}
+
+/// `[push]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPush {
+    pub address: Option<String>,
+    #[serde(default, deserialize_with = "duration")]
+    pub fallback_poll: Option<Duration>,
 }
 
 /// `[actions]`.

@@ -1,6 +1,7 @@
 //! The HTTP listener `oneonone run` serves beside its loop, for the operator's probes and
 //! scraper: `GET /healthz` (the process is up), `GET /readyz` (it is doing its job, see
-//! [`ready`]) and `GET /metrics` (Prometheus text, see [`crate::metrics`]).
+//! [`ready`]), `GET /metrics` (Prometheus text, see [`crate::metrics`]) and `POST /notify`
+//! (push notifications, see [`crate::push`]).
 //!
 //! It binds before the first pass so a bad `http.listen` fails the start, not a later scrape,
 //! and it stops with the loop: it is given the same stop signal and finishes the requests in
@@ -10,11 +11,13 @@ pub mod ready;
 
 use crate::config::HttpConfig;
 use crate::daemon::Daemon;
+use crate::push::{Notification, Refusal};
 use anyhow::Context;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -59,6 +62,7 @@ fn router(daemon: Arc<Daemon>) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/notify", post(notify))
         .with_state(daemon)
 }
 
@@ -72,6 +76,37 @@ async fn readyz(State(daemon): State<Arc<Daemon>>) -> Response {
     match daemon.readiness() {
         Ok(ready) => (StatusCode::OK, Json(ready)).into_response(),
         Err(not) => (StatusCode::SERVICE_UNAVAILABLE, Json(not)).into_response(),
+    }
+}
+
+/// A push notification (Calendar's push guide: an empty POST whose `X-Goog-*` headers say which
+/// channel and what happened). 200 when accepted — Google retries anything else with backoff;
+/// 401 without a token, 403 for an unknown channel or a wrong token, 400 when it is not a
+/// notification at all. A refusal changes nothing.
+async fn notify(State(daemon): State<Arc<Daemon>>, headers: HeaderMap) -> Response {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let n = Notification {
+        channel_id: header("x-goog-channel-id"),
+        token: header("x-goog-channel-token"),
+        resource_state: header("x-goog-resource-state"),
+    };
+    match daemon.receive_notification(&n) {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(refusal) => {
+            // The channel id is ours and random, safe to log; the token never is.
+            tracing::warn!(channel = n.channel_id.as_deref().unwrap_or("-"), %refusal, "push notification refused");
+            let status = match refusal {
+                Refusal::Malformed => StatusCode::BAD_REQUEST,
+                Refusal::MissingToken => StatusCode::UNAUTHORIZED,
+                Refusal::UnknownChannel | Refusal::BadToken => StatusCode::FORBIDDEN,
+            };
+            (status, format!("{refusal}\n")).into_response()
+        }
     }
 }
 
