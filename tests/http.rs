@@ -10,7 +10,7 @@ mod openmetrics;
 mod running;
 
 use cli_support::*;
-use oneonone_sandbox::company::{ALICE, BOB};
+use oneonone_sandbox::company::{ALICE, BOB, CAROL};
 use running::Running;
 
 fn monday_after_prepare() -> chrono::DateTime<chrono::Utc> {
@@ -206,6 +206,15 @@ async fn run_without_the_listener_and_with_a_taken_port() {
 /// A world whose `run` listens on a fixed free loopback port and asks Google (the sandbox) to
 /// push to it; `daemon_keys` go into `[daemon]`. Returns the world and the listener's base URL.
 async fn push_world(daemon_keys: &str, fallback_poll: &str) -> (World, String) {
+    push_world_for(&[ALICE], daemon_keys, fallback_poll).await
+}
+
+/// [`push_world`] serving `served`.
+async fn push_world_for(
+    served: &[&str],
+    daemon_keys: &str,
+    fallback_poll: &str,
+) -> (World, String) {
     let port = {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         probe.local_addr().expect("addr").port()
@@ -214,14 +223,19 @@ async fn push_world(daemon_keys: &str, fallback_poll: &str) -> (World, String) {
     let extra = format!(
         "{daemon_keys}\n[push]\naddress = \"{base}\"\nfallback_poll = \"{fallback_poll}\"\n"
     );
-    let w = World::new(&[ALICE], monday_after_prepare(), &extra).await;
+    let w = World::new(served, monday_after_prepare(), &extra).await;
+    point_at_port(&w, port);
+    (w, base)
+}
+
+/// Rewrites the world's config so the listener binds `port`.
+fn point_at_port(w: &World, port: u16) {
     let config = std::fs::read_to_string(&w.config_path).expect("config");
     let fixed = config.replace(
         "listen = \"127.0.0.1:0\"",
         &format!("listen = \"127.0.0.1:{port}\""),
     );
     std::fs::write(&w.config_path, fixed).expect("write");
-    (w, base)
 }
 
 /// The push channels the daemon keeps in its store, read beside the running daemon.
@@ -401,4 +415,43 @@ async fn channels_are_renewed_before_expiry_and_stopped_on_shutdown() {
         "stopped on shutdown"
     );
     assert!(stored_channels(&w).is_empty());
+}
+
+/// Channels outlive the process: after a crash (SIGKILL, no stop) the next `run` reuses
+/// Alice's channel instead of opening a second one, and stops Carol's, whom the configuration
+/// no longer serves.
+#[tokio::test]
+async fn a_restart_reuses_channels_and_stops_those_of_users_who_left() {
+    let (w, base) = push_world_for(&[ALICE, CAROL], "", "30m").await;
+    let mut run = Running::start(&w).await;
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    assert_eq!(w.calls("calendar.events.watch").await, 2);
+    let before = stored_channels(&w);
+    assert_eq!(before.len(), 2, "{before:?}");
+    run.kill().await;
+
+    let port: u16 = base
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let extra = format!("\n[push]\naddress = \"{base}\"\nfallback_poll = \"30m\"\n");
+    w.write_config(&[ALICE], &extra);
+    point_at_port(&w, port);
+    let mut run = Running::start(&w).await;
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    assert_eq!(
+        w.calls("calendar.events.watch").await,
+        2,
+        "Alice's channel reused"
+    );
+    assert_eq!(
+        w.calls("calendar.channels.stop").await,
+        1,
+        "Carol's stopped"
+    );
+    let after = stored_channels(&w);
+    let alice: Vec<_> = before.iter().filter(|c| c.user == ALICE).cloned().collect();
+    assert_eq!(after, alice);
+    run.stop().await;
 }

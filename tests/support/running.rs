@@ -68,6 +68,11 @@ impl Running {
         format!("http://{address}")
     }
 
+    /// SIGKILL: no clean-up at all, as after a crash.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("kill");
+    }
+
     /// SIGTERM, then the rest of stderr once the process exited with 0.
     pub async fn stop(mut self) -> Vec<String> {
         sigterm(&self.child);
