@@ -15,11 +15,13 @@ use crate::clock::Clock;
 use crate::config::{ClockKind, Config, Settings, TemplateChoice};
 use crate::domain::template::Template;
 use crate::google::Clients;
+use crate::push::{Notification, Push, Refusal};
 use crate::reconcile::backoff;
 use crate::reconcile::{Mode, PassReport, QuietUsers, ReconcileError, Reconciler, UserOutcome};
 use crate::store::{Store, UserBackoff};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -39,6 +41,8 @@ pub struct Daemon {
     /// Users with nothing to do until an input moves ([`QuietUsers`]): an idle pass for them is
     /// one Calendar call.
     quiet: QuietUsers,
+    /// Push notifications (`[push]`), for `run` only: `once` and dry runs open no channel.
+    push: Option<Push>,
     /// A dry run's scratch copy of the store, removed when the daemon is dropped.
     _scratch: Option<ScratchDir>,
 }
@@ -140,6 +144,10 @@ impl Daemon {
             .await
             .context("cannot set up the Google clients (see `oneonone check`)")?;
         let clock = clock_for(&config);
+        let push = match mode {
+            Mode::Apply => config.push.clone().map(Push::new),
+            Mode::DryRun => None,
+        };
         Ok(Daemon {
             config,
             settings,
@@ -149,6 +157,7 @@ impl Daemon {
             clock,
             mode,
             quiet: QuietUsers::default(),
+            push,
             _scratch: scratch,
         })
     }
@@ -156,6 +165,41 @@ impl Daemon {
     /// Reads the store (the scratch copy for a dry run), e.g. for a report after the passes.
     pub fn read_store<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
         f(&self.store.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Whether the daemon is doing its job ([`crate::http::ready`]): the store answers and some
+    /// user synced within a few poll intervals.
+    pub fn readiness(&self) -> Result<crate::http::ready::Ready, crate::http::ready::NotReady> {
+        let store = self
+            .read_store(|s| s.schema_version().map(|_| ()))
+            .map_err(|e| e.to_string());
+        crate::http::ready::judge(
+            store,
+            crate::metrics::global().pass.newest_sync_age(),
+            self.slowest_poll(),
+        )
+    }
+
+    /// The longest the loop may sleep between passes: the fallback poll under push.
+    fn slowest_poll(&self) -> Duration {
+        match &self.push {
+            Some(p) => p.config.fallback_poll,
+            None => self.config.daemon.poll_interval,
+        }
+    }
+
+    /// A push notification arrived on `POST /notify` ([`Push::receive`]). Without `[push]`
+    /// every channel is unknown.
+    pub fn receive_notification(&self, n: &Notification) -> Result<(), Refusal> {
+        let outcome = match &self.push {
+            Some(push) => push.receive(n, &self.quiet),
+            None => Err(Refusal::UnknownChannel),
+        };
+        let label = outcome
+            .as_ref()
+            .map_or_else(Refusal::label, |()| "accepted");
+        crate::metrics::global().push.notification(label);
+        outcome
     }
 
     /// One pass over every served user (a dry run when started with
@@ -167,6 +211,16 @@ impl Daemon {
     /// task (no spawn), so the store mutex is only ever taken for short synchronous calls
     /// between awaits and never serialises the pass.
     pub async fn pass(&self, stop: Option<&watch::Receiver<bool>>) -> anyhow::Result<PassSummary> {
+        self.pass_users(None, stop).await
+    }
+
+    /// [`Daemon::pass`] over the users in `only` (all when `None`): a pass woken by push
+    /// notifications serves just the users notified.
+    async fn pass_users(
+        &self,
+        only: Option<&BTreeSet<String>>,
+        stop: Option<&watch::Receiver<bool>>,
+    ) -> anyhow::Result<PassSummary> {
         use futures_util::stream::{self, StreamExt};
         let reconciler = Reconciler::new(
             &self.config,
@@ -177,8 +231,14 @@ impl Daemon {
             &self.quiet,
         );
         let reconciler = &reconciler;
+        let started = std::time::Instant::now();
         let mut summary = PassSummary::default();
-        let mut finished: Vec<(usize, UserPass)> = stream::iter(self.clients.iter().enumerate())
+        let chosen = self
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| only.is_none_or(|users| users.contains(&c.user)));
+        let mut finished: Vec<(usize, UserPass)> = stream::iter(chosen)
             .map(|(i, clients)| async move {
                 (i, Box::pin(self.user_pass(reconciler, clients, stop)).await)
             })
@@ -194,6 +254,7 @@ impl Daemon {
             match done {
                 UserPass::Stopped => {}
                 UserPass::BackingOff(b) => {
+                    crate::metrics::global().pass.user_pass("backing_off");
                     summary.due_by(b.until);
                     summary.backing_off.push(b);
                 }
@@ -205,6 +266,12 @@ impl Daemon {
                 } => self.absorb(&user, previous, now, result, &mut summary),
             }
         }
+        crate::metrics::global().pass.pass_done(
+            started.elapsed(),
+            self.clients.len(),
+            summary.backing_off.len(),
+            &summary.report,
+        );
         Ok(summary)
     }
 
@@ -226,6 +293,7 @@ impl Daemon {
             tracing::info!(user, until = %b.next_attempt, reason = %b.reason, "backing off: no call for this user until then");
             return Ok(UserPass::BackingOff(BackingOff::of(user, b)));
         }
+        let started = std::time::Instant::now();
         // Boxed: the pass is a deep state machine (tens of kB), and moving it by value through
         // `select!` and the stream combinators put copies of it on the stack of every frame in
         // debug builds, enough to overflow a 2 MiB test thread.
@@ -247,6 +315,9 @@ impl Daemon {
                 }
             }
         };
+        crate::metrics::global()
+            .pass
+            .step("user", started.elapsed());
         Ok(UserPass::Ran {
             user: user.to_string(),
             previous,
@@ -264,6 +335,15 @@ impl Daemon {
         result: UserResult,
         summary: &mut PassSummary,
     ) {
+        let metrics = &crate::metrics::global().pass;
+        metrics.user_pass(if matches!(result, Ok(Ok(_))) {
+            "ok"
+        } else {
+            "failed"
+        });
+        if matches!(result, Ok(Ok(_))) && self.mode == Mode::Apply {
+            metrics.synced(user);
+        }
         match result {
             Err(panic) => {
                 tracing::error!(user, "pass crashed for this user ({panic}); the others go on, and this user is retried later");
@@ -343,28 +423,54 @@ impl Daemon {
         }
     }
 
-    /// Runs passes until `stop` turns true.
+    /// Runs passes until `stop` turns true. Under `[push]` each pass starts with the channel
+    /// upkeep, a notification wakes the loop for a pass over the notified users only, the
+    /// sleep is the slow fallback poll while every user has a channel, and the channels are
+    /// stopped on the way out.
     pub async fn run(&self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
-        let poll = self.config.daemon.poll_interval;
+        if let Some(push) = &self.push {
+            push.load(&self.store)?;
+        }
+        let mut only: Option<BTreeSet<String>> = None;
         loop {
-            let summary = self.pass(Some(&stop)).await?;
-            tracing::info!(report = %summary.report, failures = summary.failures.len(), backing_off = summary.backing_off.len(), next_due = ?summary.next_due, "pass done");
+            let now = self.clock.now().await?;
+            if let Some(push) = &self.push {
+                push.upkeep(&self.config.google, &self.clients, &self.store, now)
+                    .await;
+            }
+            let summary = self.pass_users(only.as_ref(), Some(&stop)).await?;
+            tracing::info!(report = %summary.report, failures = summary.failures.len(), backing_off = summary.backing_off.len(), next_due = ?summary.next_due, users = only.as_ref().map_or(self.clients.len(), BTreeSet::len), "pass done");
             if *stop.borrow() {
                 break;
             }
+            let poll = match &self.push {
+                Some(push) if push.healthy() => push.config.fallback_poll,
+                _ => self.config.daemon.poll_interval,
+            };
             let now = self.clock.now().await?;
             let until_due = summary
                 .next_due
                 .and_then(|due| (due - now).to_std().ok())
                 .unwrap_or(poll);
             let sleep = jitter(until_due.min(poll));
-            tokio::select! {
-                _ = tokio::time::sleep(sleep) => {}
-                _ = stop.changed() => {}
-            }
+            let notified = async {
+                match &self.push {
+                    Some(push) => push.notified().await,
+                    None => std::future::pending().await,
+                }
+            };
+            only = tokio::select! {
+                _ = tokio::time::sleep(sleep) => None,
+                _ = stop.changed() => None,
+                _ = notified => self.push.as_ref().map(Push::take_pending),
+            };
             if *stop.borrow() {
                 break;
             }
+        }
+        if let Some(push) = &self.push {
+            push.stop_all(&self.clients, &self.store).await;
+            tracing::info!("push channels stopped");
         }
         tracing::info!("stopped cleanly");
         Ok(())

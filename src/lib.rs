@@ -12,6 +12,9 @@
 //! * [`reconcile`] — one user's reconcile step: observe, plan with `domain`, apply the smallest
 //!   step.
 //! * [`daemon`] — the loop that syncs, schedules and runs due work until shutdown.
+//! * [`http`] — the listener beside the loop: `/healthz`, `/readyz`, `/metrics`.
+//! * [`metrics`] — the counters and gauges `/metrics` serves.
+//! * [`push`] — Calendar push channels and what `POST /notify` does with their messages.
 //! * [`config`] and [`clock`] — the TOML configuration and the (system or simulated) clock.
 //!
 //! The command line lives in the binary (`src/cli/`), and the sandbox — an independent,
@@ -24,5 +27,8 @@ pub mod daemon;
 pub mod domain;
 pub mod export;
 pub mod google;
+pub mod http;
+pub mod metrics;
+pub mod push;
 pub mod reconcile;
 pub mod store;

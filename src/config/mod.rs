@@ -9,6 +9,8 @@
 
 mod checker;
 mod google_section;
+mod http_section;
+mod push_section;
 mod schema;
 mod settings;
 mod validate;
@@ -75,6 +77,27 @@ pub struct Config {
     pub detection: DetectionConfig,
     pub doc: DocConfig,
     pub actions: ActionsConfig,
+    pub http: HttpConfig,
+    /// `[push]`; `None` polls as before.
+    pub push: Option<PushConfig>,
+}
+
+/// `[push]`: Calendar push notifications to `run`'s listener.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushConfig {
+    /// Where Google POSTs notifications: `push.address` with `notify` appended.
+    pub notify_url: Url,
+    /// The slow poll while every user's channel is open (`push.fallback_poll`).
+    pub fallback_poll: Duration,
+}
+
+/// `[http]`: the listener of `oneonone run` (`/healthz`, `/readyz`, `/metrics`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    /// Whether `run` serves it at all (`once`, `demo` and the other commands never do).
+    pub enabled: bool,
+    /// The address to bind; loopback by default, so exposing it is a decision.
+    pub listen: std::net::SocketAddr,
 }
 
 /// `[google]`: how to reach and sign in to Google (or the sandbox).

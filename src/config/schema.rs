@@ -25,6 +25,9 @@ pub(crate) struct RawConfig {
     pub doc: RawDoc,
     #[serde(default)]
     pub actions: RawActions,
+    #[serde(default)]
+    pub http: RawHttp,
+    pub push: Option<RawPush>,
 }
 
 /// How oneonone signs in to Google.
@@ -120,6 +123,23 @@ pub(crate) struct RawDoc {
     pub template: Option<PathBuf>,
     #[serde(default)]
     pub per: super::DocPer,
+}
+
+/// `[http]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHttp {
+    pub enabled: Option<bool>,
+    pub listen: Option<String>,
+}
+
+/// `[push]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPush {
+    pub address: Option<String>,
+    #[serde(default, deserialize_with = "duration")]
+    pub fallback_poll: Option<Duration>,
 }
 
 /// `[actions]`.

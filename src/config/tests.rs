@@ -665,3 +665,79 @@ fn doc_per_defaults_to_pair_and_names_its_values() {
         &["relationship", "pair", "series"],
     );
 }
+
+/// Issue 12: `[http]` is on and on loopback by default; `listen` takes an IP and a port and
+/// names the key and the accepted forms otherwise.
+#[test]
+fn http_listener_defaults_to_loopback_and_validates_its_address() {
+    let f = Fixture::new();
+    let c = f.load(SA).expect("valid");
+    assert!(c.http.enabled);
+    assert_eq!(c.http.listen.to_string(), "127.0.0.1:9464");
+    assert!(c.http.listen.ip().is_loopback());
+    let c = f
+        .load(&format!(
+            "{SA}[http]\nenabled = false\nlisten = \"[::1]:9100\"\n"
+        ))
+        .expect("valid");
+    assert!(!c.http.enabled);
+    assert_eq!(c.http.listen.to_string(), "[::1]:9100");
+    for bad in ["localhost:9464", "127.0.0.1", "127.0.0.1:99999"] {
+        assert_contains(
+            &f.error(&format!("{SA}[http]\nlisten = \"{bad}\"\n")),
+            &["http.listen", bad, "127.0.0.1:9464", "host name"],
+        );
+    }
+    assert_contains(
+        &f.error(&format!("{SA}[http]\nlisten_on = \"127.0.0.1:1\"\n")),
+        &["listen_on"],
+    );
+}
+
+/// Issue 12: `[push]` needs an https address (plain http only on loopback, for the sandbox),
+/// appends `notify`, and defaults the fallback poll to 30 minutes, never below the poll.
+#[test]
+fn push_address_is_https_or_loopback_and_the_fallback_poll_is_checked() {
+    let f = Fixture::new();
+    assert!(f.load(SA).expect("valid").push.is_none(), "no [push]: poll");
+    let c = f
+        .load(&format!(
+            "{SA}[push]\naddress = \"https://o.example.com/hooks\"\n"
+        ))
+        .expect("valid");
+    let push = c.push.expect("push");
+    assert_eq!(
+        push.notify_url.as_str(),
+        "https://o.example.com/hooks/notify"
+    );
+    assert_eq!(push.fallback_poll, Duration::from_secs(1800));
+    let c = f
+        .load(&format!(
+            "{SA}[push]\naddress = \"http://127.0.0.1:9464\"\nfallback_poll = \"2m\"\n"
+        ))
+        .expect("loopback http is the sandbox's");
+    let push = c.push.expect("push");
+    assert_eq!(push.notify_url.as_str(), "http://127.0.0.1:9464/notify");
+    assert_eq!(push.fallback_poll, Duration::from_secs(120));
+    for bad in ["http://o.example.com", "ftp://127.0.0.1/x"] {
+        assert_contains(
+            &f.error(&format!("{SA}[push]\naddress = \"{bad}\"\n")),
+            &["push.address", bad, "https://", "loopback"],
+        );
+    }
+    assert_contains(
+        &f.error(&format!("{SA}[push]\naddress = \"o.example.com\"\n")),
+        &["push.address", "absolute URL"],
+    );
+    assert_contains(
+        &f.error(&format!("{SA}[push]\nfallback_poll = \"1h\"\n")),
+        &["push.address", "missing"],
+    );
+    assert_contains(
+        &f.error(&format!(
+            "{SA}[daemon]\npoll_interval = \"5m\"\n[push]\naddress = \"https://o.example.com\"\n\
+             fallback_poll = \"1m\"\n"
+        )),
+        &["push.fallback_poll", "shorter than daemon.poll_interval"],
+    );
+}

@@ -11,6 +11,8 @@ use regex::{Regex, RegexBuilder};
 
 use super::checker::{check_email, within, Checker};
 use super::google_section;
+use super::http_section;
+use super::push_section;
 use super::schema::{RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc};
 use super::{
     ActionsConfig, ClockKind, Config, ConfigError, DaemonConfig, DetectionConfig, DocConfig,
@@ -49,10 +51,12 @@ pub(crate) fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigErro
     Ok(Config {
         source: path.to_path_buf(),
         google,
-        daemon,
         detection: detection(&c, raw.detection)?,
         doc: doc(&c, raw.doc)?,
         actions: actions(&c, raw.actions)?,
+        http: http_section::http(&c, raw.http)?,
+        push: push_section::push(&c, raw.push, daemon.poll_interval)?,
+        daemon,
     })
 }
 

@@ -14,7 +14,7 @@
 //! address into every request URL (proxy and access logs). A hash would fix the length but not
 //! the uselessness, so it is dropped.
 
-use google_calendar3::api::{Event, EventAttachment};
+use google_calendar3::api::{Channel, Event, EventAttachment};
 use google_calendar3::CalendarHub;
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ use super::drive::DOC_MIME;
 use super::errors::GoogleError;
 use super::paging::next_page;
 use super::quota::Gate;
-use super::retry::{with_retry, RetryPolicy};
+use super::retry::{retry_if, with_retry, RetryPolicy};
 use super::scopes;
 use super::wire::body_json;
 
@@ -220,6 +220,98 @@ impl CalendarApi {
         )
         .await
     }
+
+    /// Opens a push channel on the calendar's events (`events.watch`): Google POSTs to
+    /// `address` with `X-Goog-Channel-Token: token` whenever an event changes, and once (`sync`)
+    /// right away. No `expiration` is asked, so Google applies its own (and maximum) lifetime;
+    /// the answer says when it ends. Not idempotent (a channel id is unique), so only a refusal
+    /// is retried.
+    pub async fn watch_events(
+        &self,
+        calendar_id: &str,
+        channel_id: &str,
+        address: &str,
+        token: &str,
+    ) -> Result<OpenedChannel, GoogleError> {
+        let channel = Channel {
+            id: Some(channel_id.to_string()),
+            type_: Some("web_hook".to_string()),
+            address: Some(address.to_string()),
+            token: Some(token.to_string()),
+            ..Default::default()
+        };
+        let channel = &channel;
+        let opened = retry_if(
+            &self.policy,
+            &self.gate,
+            "calendar.events.watch",
+            GoogleError::is_refusal,
+            || async move {
+                let call = self
+                    .hub
+                    .events()
+                    .watch(channel.clone(), calendar_id)
+                    .add_scope(scopes::CALENDAR_EVENTS);
+                attempt!(self.policy, call, doit()).map(|(_, c)| c)
+            },
+        )
+        .await?;
+        let resource_id = opened.resource_id.ok_or_else(|| GoogleError::Permanent {
+            code: None,
+            reason: None,
+            message: "events.watch answered without a resourceId".into(),
+        })?;
+        let expires_at = opened
+            .expiration
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .ok_or_else(|| GoogleError::Permanent {
+                code: None,
+                reason: None,
+                message: "events.watch answered without an expiration".into(),
+            })?;
+        Ok(OpenedChannel {
+            resource_id,
+            expires_at,
+        })
+    }
+
+    /// Stops a push channel (`channels.stop`). Idempotent in effect: a channel already gone is
+    /// a 404, which the caller treats as stopped.
+    pub async fn stop_channel(
+        &self,
+        channel_id: &str,
+        resource_id: &str,
+    ) -> Result<(), GoogleError> {
+        let channel = Channel {
+            id: Some(channel_id.to_string()),
+            resource_id: Some(resource_id.to_string()),
+            ..Default::default()
+        };
+        let channel = &channel;
+        with_retry(
+            &self.policy,
+            &self.gate,
+            "calendar.channels.stop",
+            || async move {
+                let call = self
+                    .hub
+                    .channels()
+                    .stop(channel.clone())
+                    .add_scope(scopes::CALENDAR_EVENTS);
+                attempt!(self.policy, call, doit()).map(drop)
+            },
+        )
+        .await
+    }
+}
+
+/// What `events.watch` opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedChannel {
+    /// Google's id of the watched resource, needed by `channels.stop`.
+    pub resource_id: String,
+    /// When Google stops notifying.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The attachment that links a Google Doc to an event. `url` is Drive's `webViewLink` of the

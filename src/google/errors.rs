@@ -95,6 +95,44 @@ fn retry_label(retry_after: Option<Duration>) -> String {
 }
 
 impl GoogleError {
+    /// The decision this error stands for, as a metric label (`google_errors_total{kind}`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            GoogleError::FullSyncRequired { .. } => "full_sync_required",
+            GoogleError::NotFound { .. } => "not_found",
+            GoogleError::RateLimited { .. } => "rate_limited",
+            GoogleError::QuotaExhausted { .. } => "quota_exhausted",
+            GoogleError::RevisionConflict { .. } => "revision_conflict",
+            GoogleError::Forbidden { .. } => "forbidden",
+            GoogleError::Unauthorized { .. } => "unauthorized",
+            GoogleError::Transient { .. } => "transient",
+            GoogleError::Setup { .. } => "setup",
+            GoogleError::Permanent { .. } => "permanent",
+        }
+    }
+
+    /// The HTTP status as a metric label (`google_requests_total{status}`): the code when the
+    /// variant implies or carries one (a rate limit is counted as `429`, though Google also
+    /// says it with 403), else what failed instead of an answer: `transport` (timeout or
+    /// connection), `setup` (no request made) or `undecodable`.
+    pub fn metric_status(&self) -> String {
+        let code = match self {
+            GoogleError::FullSyncRequired { .. } => Some(410),
+            GoogleError::NotFound { .. } => Some(404),
+            GoogleError::RateLimited { .. } => Some(429),
+            GoogleError::QuotaExhausted { .. } | GoogleError::Forbidden { .. } => Some(403),
+            GoogleError::RevisionConflict { .. } => Some(400),
+            GoogleError::Unauthorized { .. } => Some(401),
+            GoogleError::Transient { code, .. } | GoogleError::Permanent { code, .. } => *code,
+            GoogleError::Setup { .. } => return "setup".to_string(),
+        };
+        match (code, self) {
+            (Some(c), _) => c.to_string(),
+            (None, GoogleError::Transient { .. }) => "transport".to_string(),
+            (None, _) => "undecodable".to_string(),
+        }
+    }
+
     /// Whether repeating the identical request later may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(

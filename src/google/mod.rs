@@ -27,7 +27,7 @@ pub(crate) mod retry;
 mod wire;
 
 pub use auth::Authenticator;
-pub use calendar::{CalendarApi, EventsPage, EventsSync, SyncMode};
+pub use calendar::{CalendarApi, EventsPage, EventsSync, OpenedChannel, SyncMode};
 pub use connector::{ApiUrls, Transport};
 pub use docs::DocsApi;
 pub use drive::{DriveApi, DriveChanges, Role};

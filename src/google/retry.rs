@@ -103,12 +103,19 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, GoogleError>>,
 {
-    // Every attempt is a request Google counts, so each one passes the quota gate.
+    // Every attempt is a request Google counts: each one passes the quota gate, then is counted
+    // here, the one place every Google call goes through, so the metrics see each HTTP request
+    // Google's quota sees, retries included (its latency without the wait for the quota).
     let attempt = || {
         let call = f();
         async move {
             gate.pass().await;
-            call.await
+            let started = std::time::Instant::now();
+            let outcome = call.await;
+            crate::metrics::global()
+                .google
+                .attempt(op_name, &outcome, started.elapsed());
+            outcome
         }
     };
     attempt
@@ -117,6 +124,7 @@ where
         .when(|e| retryable(e) && e.is_retryable())
         .adjust(|err, backoff| policy.next_delay(err, backoff))
         .notify(|err, delay| {
+            crate::metrics::global().google.retry_wait(op_name, delay);
             tracing::warn!(
                 op = op_name,
                 error = %err,

@@ -109,7 +109,11 @@ impl<'a> Reconciler<'a> {
     ) -> Result<UserOutcome, ReconcileError> {
         let user = clients.user.as_str();
         let mut out = UserOutcome::default();
+        let started = std::time::Instant::now();
         let synced = sync::sync_calendar(self, clients, now, &mut out.report).await?;
+        crate::metrics::global()
+            .pass
+            .step("calendar_sync", started.elapsed());
         let still = match self.mode {
             Mode::Apply if synced == 0 => self.quiet.still(user, now),
             _ => None,
@@ -149,6 +153,7 @@ impl<'a> Reconciler<'a> {
         self.apply_user_steps(user, &departures, now, out)?;
         let mut changes = changes::ChangedDocs::default();
         for view in &observed.series {
+            let started = std::time::Instant::now();
             let seen = match observe::series(self, clients, view, &mut changes, now).await {
                 Ok(seen) => seen,
                 Err(e) => {
@@ -166,6 +171,9 @@ impl<'a> Reconciler<'a> {
                 Mode::DryRun => out.report.planned.extend(planned.lines()),
                 Mode::Apply => apply::series(self, clients, view, seen, &planned, now, out).await?,
             }
+            crate::metrics::global()
+                .pass
+                .step("series", started.elapsed());
         }
         out.report.problems.extend(changes.problem.take());
         still.acted |= !out.report.problems.is_empty();

@@ -164,8 +164,31 @@ CREATE TABLE user_backoff (
 ) STRICT;
 "#;
 
+/// Version 5: open push channels (issue 12): Calendar `events.watch` channels are Google-side
+/// state that outlives the process, so a restart reuses them (no second channel, no missed
+/// notification) and stops those of users who left the configuration. The token is the secret
+/// Google echoes in `X-Goog-Channel-Token`; the store is the daemon's private state already.
+const V5_PUSH_CHANNELS: &str = r#"
+CREATE TABLE push_channels (
+    channel_id  TEXT NOT NULL PRIMARY KEY,
+    user        TEXT NOT NULL,
+    resource    TEXT NOT NULL CHECK (resource IN ('calendar', 'drive')),
+    resource_id TEXT NOT NULL,
+    token       TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX push_channels_by_user ON push_channels (user, resource);
+"#;
+
 /// Every migration, oldest first. The index + 1 is the schema version it produces.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3_DOC_TABS), M::up(V4_BACKOFF)];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(V1),
+    M::up(V2),
+    M::up(V3_DOC_TABS),
+    M::up(V4_BACKOFF),
+    M::up(V5_PUSH_CHANNELS),
+];
 
 /// The migration set, ready to apply.
 pub(crate) fn migrations() -> Migrations<'static> {

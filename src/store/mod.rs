@@ -44,6 +44,7 @@ pub(crate) mod ledger;
 mod lock;
 mod migrations;
 pub(crate) mod occurrences;
+pub(crate) mod push;
 pub(crate) mod series;
 pub(crate) mod sync;
 
@@ -60,6 +61,7 @@ pub use ledger::{
 };
 pub use lock::LOCK_FILE_NAME;
 pub use occurrences::{Occurrence, OccurrenceTiming, SectionState};
+pub use push::PushChannel;
 pub use series::{SeriesRecord, SeriesState};
 
 /// The database file's name inside the state directory.

@@ -69,6 +69,7 @@ fn migrations_apply_from_empty_in_memory() {
             "drive_sync",
             "held_steps",
             "occurrences",
+            "push_channels",
             "series",
             "user_backoff"
         ]

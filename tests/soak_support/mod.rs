@@ -71,7 +71,7 @@ impl World {
         let config = format!(
             "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n\
              users = [{users}]\nendpoint = \"{}\"\nmax_attempts = 2\nrequest_timeout = \"3s\"\n\n\
-             [daemon]\nstate_dir = \"state\"\nclock = \"sandbox\"\n",
+             [http]\nlisten = \"127.0.0.1:0\"\n\n[daemon]\nstate_dir = \"state\"\nclock = \"sandbox\"\n",
             control.base_url()
         );
         std::fs::write(&config_path, config).expect("write config");

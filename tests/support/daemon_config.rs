@@ -16,7 +16,8 @@ pub fn write_key(company: &TestCompany, dir: &Path) {
 }
 
 /// `oneonone.toml` text: the service account acting for `served`, the sandbox as endpoint and
-/// clock, two attempts per call (tests should fail fast), the store in `state/`, and
+/// clock, two attempts per call (tests should fail fast), the HTTP listener on a free loopback
+/// port (tests run `run` side by side; the bound address is logged), the store in `state/`, and
 /// `extra_config` appended (more keys of `[daemon]`, or whole sections).
 pub fn daemon_toml(company: &TestCompany, served: &[&str], extra_config: &str) -> String {
     let users = served
@@ -26,7 +27,8 @@ pub fn daemon_toml(company: &TestCompany, served: &[&str], extra_config: &str) -
         .join(", ");
     format!(
         "[google]\nauth = \"service_account\"\nservice_account_key = \"{KEY_FILE}\"\n\
-         users = [{users}]\nendpoint = \"{}\"\nmax_attempts = 2\n\n[daemon]\n\
+         users = [{users}]\nendpoint = \"{}\"\nmax_attempts = 2\n\n\
+         [http]\nlisten = \"127.0.0.1:0\"\n\n[daemon]\n\
          state_dir = \"state\"\nclock = \"sandbox\"\n{extra_config}\n",
         company.endpoint()
     )

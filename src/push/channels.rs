@@ -1,0 +1,194 @@
+//! Keeping one live `events.watch` channel per served calendar: opened when missing, renewed
+//! before Google's `expiration`, stopped (`channels.stop`) on shutdown and when a user leaves
+//! the configuration. Channels are kept in the store (`push_channels`), so a restart reuses
+//! the live ones instead of opening a second channel per calendar.
+//!
+//! Renewal overlaps: the new channel is opened first and the old one stopped after, so no
+//! change falls between them. A channel is renewed when less than [`renew_margin`] is left:
+//! the upkeep runs once per pass, and passes are at most a fallback poll apart.
+
+use super::{new_token, Push};
+use crate::config::GoogleConfig;
+use crate::google::{Clients, GoogleError, Transport};
+use crate::store::{PushChannel, Store};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The only resource watched so far: the user's calendar.
+const CALENDAR: &str = "calendar";
+
+/// Renew this long before expiry: two fallback polls plus an hour, so at least one upkeep
+/// falls inside the margin even when a pass runs long.
+pub fn renew_margin(fallback_poll: Duration) -> chrono::Duration {
+    let margin = fallback_poll.saturating_mul(2) + Duration::from_secs(3600);
+    chrono::Duration::from_std(margin).unwrap_or(chrono::Duration::days(1))
+}
+
+impl Push {
+    /// Loads the stored channels into what `/notify` knows (at start).
+    pub fn load(&self, store: &Mutex<Store>) -> anyhow::Result<()> {
+        let channels = super::lock(store).push_channels()?;
+        for c in &channels {
+            self.know(&c.channel_id, &c.user, &c.token);
+        }
+        Ok(())
+    }
+
+    /// One upkeep: stops channels of users no longer served, forgets expired ones, opens a
+    /// channel for every served user without one that lives past the renew margin and stops
+    /// the channel it replaces. A failing user is logged and polled normally meanwhile.
+    pub async fn upkeep(
+        &self,
+        google: &GoogleConfig,
+        clients: &[Clients],
+        store: &Mutex<Store>,
+        now: DateTime<Utc>,
+    ) {
+        let stored = match super::lock(store).push_channels() {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the push channels; polling meanwhile");
+                self.set_healthy(false);
+                return;
+            }
+        };
+        let served: BTreeSet<&str> = clients.iter().map(|c| c.user.as_str()).collect();
+        for c in stored.iter().filter(|c| !served.contains(c.user.as_str())) {
+            tracing::info!(user = %c.user, "user left the configuration: stopping their push channel");
+            self.stop_departed(google, c, store).await;
+        }
+        let margin = renew_margin(self.config.fallback_poll);
+        let mut healthy = true;
+        for clients in clients {
+            let user = clients.user.as_str();
+            let mine: Vec<&PushChannel> = stored
+                .iter()
+                .filter(|c| c.user == user && c.resource == CALENDAR)
+                .collect();
+            for expired in mine.iter().filter(|c| c.expires_at <= now) {
+                self.drop_channel(expired, store);
+            }
+            if mine.iter().any(|c| c.expires_at - now > margin) {
+                continue;
+            }
+            match self.open(clients, store, now).await {
+                Ok(()) => {
+                    for old in mine.iter().filter(|c| c.expires_at > now) {
+                        self.stop(clients, old, store).await;
+                    }
+                }
+                Err(e) => {
+                    // A channel not yet expired still notifies: only a user with none makes
+                    // the loop fall back to the normal poll.
+                    let live = mine.iter().any(|c| c.expires_at > now);
+                    healthy &= live;
+                    tracing::warn!(user, error = %e, live, "cannot open a push channel; retried next pass (the normal poll applies while no channel is live)");
+                }
+            }
+        }
+        self.set_healthy(healthy);
+    }
+
+    /// Opens a channel on `clients`' calendar and records it.
+    async fn open(
+        &self,
+        clients: &Clients,
+        store: &Mutex<Store>,
+        now: DateTime<Utc>,
+    ) -> Result<(), anyhow::Error> {
+        let user = clients.user.as_str();
+        let channel_id = uuid::Uuid::new_v4().to_string();
+        let token = new_token();
+        // Known before Google is asked: its first message (`sync`) may arrive before the
+        // answer does.
+        self.know(&channel_id, user, &token);
+        let opened = clients
+            .calendar
+            .watch_events(user, &channel_id, self.config.notify_url.as_str(), &token)
+            .await;
+        let opened = match opened {
+            Ok(o) => o,
+            Err(e) => {
+                self.forget_channel(&channel_id);
+                return Err(e.into());
+            }
+        };
+        let channel = PushChannel {
+            channel_id,
+            user: user.to_string(),
+            resource: CALENDAR.to_string(),
+            resource_id: opened.resource_id,
+            token,
+            expires_at: opened.expires_at,
+        };
+        super::lock(store).add_push_channel(&channel, now)?;
+        crate::metrics::global().push.channel_open(
+            user,
+            CALENDAR,
+            opened.expires_at.timestamp_millis() as f64 / 1000.0,
+        );
+        tracing::info!(user, expires = %opened.expires_at, "push channel open");
+        Ok(())
+    }
+
+    /// Stops one channel at Google and forgets it; a channel Google no longer knows is
+    /// forgotten too.
+    async fn stop(&self, clients: &Clients, c: &PushChannel, store: &Mutex<Store>) {
+        match clients
+            .calendar
+            .stop_channel(&c.channel_id, &c.resource_id)
+            .await
+        {
+            Ok(()) | Err(GoogleError::NotFound { .. }) => self.drop_channel(c, store),
+            Err(e) => {
+                tracing::warn!(user = %c.user, error = %e, "cannot stop a push channel; it ends at its expiration");
+                self.drop_channel(c, store);
+            }
+        }
+    }
+
+    /// Stops the channel of a user the configuration no longer serves, signed in as them
+    /// (`channels.stop` is the opener's to call). A service account can still act for them;
+    /// an installed-app sign-in cannot, and then the channel is only forgotten (Google ends
+    /// it at its expiration, and its notifications are refused as unknown meanwhile).
+    async fn stop_departed(&self, google: &GoogleConfig, c: &PushChannel, store: &Mutex<Store>) {
+        let transport = Transport::new(google);
+        match Clients::connect(&transport, google, &c.user).await {
+            Ok(clients) => self.stop(&clients, c, store).await,
+            Err(e) => {
+                tracing::warn!(user = %c.user, error = %e, "cannot act for a departed user to stop their push channel; it ends at its expiration");
+                self.drop_channel(c, store);
+            }
+        }
+    }
+
+    /// Forgets a channel here and in the store.
+    fn drop_channel(&self, c: &PushChannel, store: &Mutex<Store>) {
+        self.forget_channel(&c.channel_id);
+        crate::metrics::global()
+            .push
+            .channel_closed(&c.user, CALENDAR);
+        if let Err(e) = super::lock(store).remove_push_channel(&c.channel_id) {
+            tracing::warn!(user = %c.user, error = %e, "cannot forget a push channel");
+        }
+    }
+
+    /// Stops every channel of the served users (on shutdown).
+    pub async fn stop_all(&self, clients: &[Clients], store: &Mutex<Store>) {
+        let stored = match super::lock(store).push_channels() {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the push channels to stop them");
+                return;
+            }
+        };
+        for c in &stored {
+            if let Some(clients) = clients.iter().find(|cl| cl.user == c.user) {
+                self.stop(clients, c, store).await;
+            }
+        }
+        self.set_healthy(false);
+    }
+}
