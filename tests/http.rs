@@ -152,6 +152,16 @@ async fn run_serves_health_readiness_and_metrics_that_count_the_passes() {
         m.family_type("oneonone_google_request_duration_seconds"),
         Some("histogram")
     );
+    // Quota headroom: the configured budget and what the project used of it in the last minute.
+    assert_eq!(
+        m.value("oneonone_google_quota_limit_per_minute{api=\"calendar\"}"),
+        Some(10_000.0)
+    );
+    assert!(
+        m.value("oneonone_google_quota_requests_last_minute{api=\"calendar\"}")
+            .is_some_and(|n| n >= 2.0),
+        "the syncs are counted against the budget: {text}"
+    );
 
     let stderr = run.stop().await;
     assert!(

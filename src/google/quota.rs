@@ -124,6 +124,41 @@ pub struct Quotas {
     /// `None` when pacing is off.
     project: Option<[Lane; 4]>,
     waits: [Waits; 4],
+    /// The project's requests of the last minute per budget, for the headroom metric.
+    windows: [Window; 4],
+}
+
+/// Requests of the last 60 s in one-second buckets: the count Google's sliding window sees.
+struct Window(std::sync::Mutex<[(u64, u64); 60]>);
+
+impl Default for Window {
+    fn default() -> Self {
+        Window(std::sync::Mutex::new([(0, 0); 60]))
+    }
+}
+
+impl Window {
+    /// Counts one request at `second` (seconds since the process's epoch) and answers how many
+    /// the last 60 s hold.
+    fn record(&self, second: u64) -> u64 {
+        let mut buckets = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = &mut buckets[(second % 60) as usize];
+        if slot.0 != second {
+            *slot = (second, 0);
+        }
+        slot.1 += 1;
+        buckets
+            .iter()
+            .filter(|(at, _)| second.saturating_sub(*at) < 60)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+/// Seconds since the first call of this process, for [`Window`].
+fn process_second() -> u64 {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed().as_secs()
 }
 
 /// How often and how long calls of one API waited for their budget.
@@ -150,10 +185,16 @@ impl Quotas {
                 Lane::per_minute(api.limits(config).per_minute, config.background_percent)
             })
         });
+        for api in Api::ALL {
+            crate::metrics::global()
+                .google
+                .quota_limit(api.name(), api.limits(config).per_minute);
+        }
         Arc::new(Quotas {
             config: *config,
             project,
             waits: Default::default(),
+            windows: Default::default(),
         })
     }
 
@@ -241,6 +282,15 @@ impl Gate {
             lanes[self.api.index()].pass(priority).await;
         }
         let waited = started.elapsed();
+        let last_minute = self.project.windows[self.api.index()].record(process_second());
+        let noticed = if waited >= NOTICEABLE {
+            waited
+        } else {
+            Duration::ZERO
+        };
+        crate::metrics::global()
+            .google
+            .quota_pass(self.api.name(), noticed, last_minute);
         if waited >= NOTICEABLE {
             let w = &self.project.waits[self.api.index()];
             w.count.fetch_add(1, Ordering::Relaxed);
@@ -329,6 +379,26 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_window_counts_the_last_sixty_seconds() {
+        let w = Window::default();
+        assert_eq!(w.record(100), 1);
+        assert_eq!(w.record(100), 2);
+        assert_eq!(w.record(130), 3);
+        assert_eq!(
+            w.record(159),
+            4,
+            "100 is 59 s before 159: still in the window"
+        );
+        assert_eq!(w.record(160), 3, "100 left the window at 160");
+        assert_eq!(
+            w.record(200),
+            3,
+            "130 left the window; 159, 160 and 200 are in it"
+        );
+        assert_eq!(w.record(1000), 1, "everything older is gone");
+    }
+
     #[tokio::test]
     async fn unpaced_quotas_never_wait() {
         let mut c = config(1, 1, 1);
@@ -341,7 +411,6 @@ mod tests {
 
     #[tokio::test]
     async fn a_wait_for_the_budget_is_counted() {
-        // 6,000/min refills one call every 10 ms: the second call waits about that long.
         let quotas = Quotas::new(&config(6000, 1, 100));
         let user = quotas.for_user();
         let gate = quotas.gate(&user, Api::Drive);
@@ -350,16 +419,17 @@ mod tests {
         // The per-user lane allows 1 per minute: the second pass cannot finish in 5 ms.
         let t = quotas.throttled();
         assert_eq!(t[3].waits, 0, "an abandoned wait is not a finished one");
-        let fast = Quotas::new(&config(6000, 6000, 100));
+        // 120/min: after the burst of 120 the next call waits for the refill, half a second.
+        let fast = Quotas::new(&config(120, 120, 100));
         let user = fast.for_user();
         let gate = fast.gate(&user, Api::Drive);
-        for _ in 0..6000 {
+        for _ in 0..120 {
             gate.pass().await;
         }
         gate.pass().await;
         let t = fast.throttled();
         assert_eq!(t[3].api, Api::Drive);
         assert_eq!(t[3].waits, 1, "{t:?}");
-        assert!(t[3].waited >= Duration::from_millis(5), "{t:?}");
+        assert!(t[3].waited >= Duration::from_millis(100), "{t:?}");
     }
 }

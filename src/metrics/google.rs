@@ -5,6 +5,7 @@ use crate::google::GoogleError;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
 use std::sync::atomic::AtomicU64;
@@ -33,12 +34,21 @@ struct MethodLabels {
 
 type Histograms = Family<MethodLabels, Histogram, fn() -> Histogram>;
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ApiLabels {
+    /// One of Google's budgets: `calendar`, `docs_read`, `docs_write`, `drive`.
+    api: String,
+}
+
 /// Every HTTP attempt at Google (a retried call counts once per attempt, as Google's quota does).
 pub struct GoogleMetrics {
     requests: Family<CallLabels, Counter>,
     errors: Family<ErrorLabels, Counter>,
     duration: Histograms,
     retry_wait: Family<MethodLabels, Counter<f64, AtomicU64>>,
+    quota_wait: Family<ApiLabels, Counter<f64, AtomicU64>>,
+    quota_used: Family<ApiLabels, Gauge>,
+    quota_limit: Family<ApiLabels, Gauge>,
 }
 
 impl GoogleMetrics {
@@ -48,6 +58,9 @@ impl GoogleMetrics {
             errors: Family::default(),
             duration: Family::new_with_constructor(|| Histogram::new(latency_buckets())),
             retry_wait: Family::default(),
+            quota_wait: Family::default(),
+            quota_used: Family::default(),
+            quota_limit: Family::default(),
         };
         registry.register(
             "google_requests",
@@ -71,7 +84,48 @@ impl GoogleMetrics {
             Unit::Seconds,
             m.retry_wait.clone(),
         );
+        registry.register_with_unit(
+            "google_quota_wait",
+            "Time calls waited for the project's or a user's per-minute budget (google::quota)",
+            Unit::Seconds,
+            m.quota_wait.clone(),
+        );
+        registry.register(
+            "google_quota_requests_last_minute",
+            "Requests of the whole project in the last 60 s, per budget (as Google's sliding window counts them)",
+            m.quota_used.clone(),
+        );
+        registry.register(
+            "google_quota_limit_per_minute",
+            "The project's per-minute budget ([google.quota]); headroom is this minus requests_last_minute",
+            m.quota_limit.clone(),
+        );
         m
+    }
+
+    /// The project's budget for `api` is `per_minute`.
+    pub fn quota_limit(&self, api: &str, per_minute: u32) {
+        self.quota_limit
+            .get_or_create(&ApiLabels {
+                api: api.to_string(),
+            })
+            .set(i64::from(per_minute));
+    }
+
+    /// A call of `api` passed its budget after waiting `waited`; the project made `last_minute`
+    /// requests of that budget in the last 60 s.
+    pub fn quota_pass(&self, api: &str, waited: Duration, last_minute: u64) {
+        let labels = ApiLabels {
+            api: api.to_string(),
+        };
+        if !waited.is_zero() {
+            self.quota_wait
+                .get_or_create(&labels)
+                .inc_by(seconds(waited));
+        }
+        self.quota_used
+            .get_or_create(&labels)
+            .set(i64::try_from(last_minute).unwrap_or(i64::MAX));
     }
 
     /// One attempt at `method` ended with `outcome` after `took`.
