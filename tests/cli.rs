@@ -5,7 +5,7 @@
 mod cli_support;
 
 use cli_support::*;
-use oneonone_sandbox::company::{ALICE, BOB, CAROL};
+use oneonone_sandbox::company::{ALICE, BOB, CAROL, ERIN};
 use oneonone_sandbox::SandboxClient;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -379,6 +379,57 @@ async fn check_names_a_missing_or_garbled_key_file_and_the_fix() {
 
 // ---------------------------------------------------------------------------------------------
 // explain
+
+/// Issue 11: a 1-1 someone else organises says as whom the doc is attached; one the daemon
+/// cannot attach says why, with the link, after the pass reported it; and with both people
+/// served, the pass that does not act says so.
+#[tokio::test]
+async fn explain_says_who_attaches_a_one_on_one_the_other_person_organises() {
+    let w = World::new(
+        &[ALICE],
+        monday_after_prepare(),
+        "[doc]\nallowed_domains = [\"example.com\", \"partner.org\"]\n",
+    )
+    .await;
+    let bob = w.person(BOB).await;
+    let erin = w.person(ERIN).await;
+    weekly(&bob, &[ALICE], "Bob and Alice").await;
+    weekly(&erin, &[ALICE], "Erin and Alice").await;
+
+    let out = w.cli(&["explain", "bob and alice"]).await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("a 1-1 series"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("attach the doc: as its organizer bob@example.com"),
+        "{}",
+        out.stdout
+    );
+
+    w.cli(&["once"]).await.expect_code(0);
+    let out = w.cli(&["explain", "erin and alice"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("attach the doc: not possible"),
+        "{}",
+        out.stdout
+    );
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("not attached (next try after"))
+        .unwrap_or_else(|| panic!("the reported reason: {}", out.stdout));
+    assert!(line.contains("docs.google.com/document/d/"), "{line}");
+
+    w.write_config(&[ALICE, BOB], "");
+    let out = w.cli(&["explain", "bob and alice"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("served by bob@example.com's pass"),
+        "{}",
+        out.stdout
+    );
+}
 
 #[tokio::test]
 async fn explain_shows_each_rule_by_title_and_by_event_id() {

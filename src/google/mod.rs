@@ -38,7 +38,7 @@ use google_calendar3::CalendarHub;
 use google_docs1::Docs;
 use google_drive3::DriveHub;
 
-use crate::config::GoogleConfig;
+use crate::config::{GoogleAuth, GoogleConfig};
 
 /// The OAuth scopes oneonone uses, and nothing broader.
 pub mod scopes {
@@ -59,6 +59,17 @@ pub struct Clients {
     pub calendar: CalendarApi,
     pub docs: DocsApi,
     pub drive: DriveApi,
+    /// How to act as another user of the domain (the organizer of a 1-1 the served user only
+    /// attends), when the auth mode allows it: only a service account with domain-wide
+    /// delegation can; an installed-app sign-in is one person.
+    delegation: Option<Delegation>,
+}
+
+/// What [`Clients::calendar_as`] needs to sign in as someone else.
+#[derive(Clone)]
+struct Delegation {
+    transport: Transport,
+    auth: GoogleAuth,
 }
 
 impl Clients {
@@ -70,7 +81,35 @@ impl Clients {
         user: &str,
     ) -> Result<Clients, GoogleError> {
         let auth = auth::authenticator(transport, &google.auth, user).await?;
-        Ok(Clients::with_auth(transport, user, auth))
+        let mut clients = Clients::with_auth(transport, user, auth);
+        if matches!(google.auth, GoogleAuth::ServiceAccount { .. }) {
+            clients.delegation = Some(Delegation {
+                transport: transport.clone(),
+                auth: google.auth.clone(),
+            });
+        }
+        Ok(clients)
+    }
+
+    /// Whether [`Clients::calendar_as`] can act as other users of the domain.
+    pub fn can_delegate(&self) -> bool {
+        self.delegation.is_some()
+    }
+
+    /// A Calendar client acting as `email`, another user of the served user's domain, under
+    /// domain-wide delegation; used only to attach the doc to an event that user organises,
+    /// with the same `calendar.events` scope. Built on demand: it is needed once per series.
+    pub async fn calendar_as(&self, email: &str) -> Result<CalendarApi, GoogleError> {
+        let Some(d) = &self.delegation else {
+            return Err(GoogleError::Setup {
+                message: format!(
+                    "cannot act as {email}: only a service account with domain-wide \
+                     delegation can (google.auth = \"service_account\")"
+                ),
+            });
+        };
+        let auth = auth::authenticator(&d.transport, &d.auth, email).await?;
+        Ok(Clients::with_auth(&d.transport, email, auth).calendar)
     }
 
     /// The hubs pointed at the transport's URLs, all using `auth` for tokens.
@@ -97,6 +136,7 @@ impl Clients {
             calendar: CalendarApi::new(calendar, transport.policy),
             docs: DocsApi::new(docs, transport.policy),
             drive: DriveApi::new(drive, transport.policy),
+            delegation: None,
         }
     }
 

@@ -55,6 +55,7 @@ use rusqlite::{Connection, Transaction};
 pub use backoff::UserBackoff;
 pub use error::{Result, StoreError};
 pub use events::{CachedEvent, EventStatus};
+pub use held::HeldStep;
 pub use ledger::{
     DoneFilter, ItemKey, LedgerEntry, LedgerItem, LedgerOwner, LedgerQuery, ReplacedItems,
 };

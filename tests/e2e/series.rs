@@ -167,18 +167,34 @@ async fn meetings_that_are_not_one_on_ones_are_left_alone() {
         .create_recurring("One-off", &["bob@example.com"], start, 30, TZ, &[])
         .await
         .expect("single");
-    // Organised by someone else (Dan) with Alice.
+    // Organised by someone else (Dan) with Alice, who declined it: whoever organises a 1-1,
+    // the served user must not have declined (issue 11).
     let dan = co.person("dan@example.com").await;
-    dan.create_recurring(
-        "Dan / Alice",
-        &["alice@example.com"],
-        start,
-        30,
-        TZ,
-        &["RRULE:FREQ=WEEKLY"],
-    )
-    .await
-    .expect("dan's");
+    let dans = dan
+        .create_recurring(
+            "Dan / Alice",
+            &["alice@example.com"],
+            start,
+            30,
+            TZ,
+            &["RRULE:FREQ=WEEKLY"],
+        )
+        .await
+        .expect("dan's");
+    let mut attendees = dans.attendees.clone().unwrap_or_default();
+    for a in &mut attendees {
+        if a.email.as_deref() == Some("alice@example.com") {
+            a.response_status = Some("declined".into());
+        }
+    }
+    let decline = Event {
+        attendees: Some(attendees),
+        ..Default::default()
+    };
+    alice
+        .patch_event(dans.id.as_deref().expect("id"), decline)
+        .await
+        .expect("alice declines");
     let daemon = co.daemon().await;
     let report = co.pass(&daemon).await.report;
     assert_eq!(report.series_found, 0);
