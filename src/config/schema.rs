@@ -25,6 +25,8 @@ pub(crate) struct RawConfig {
     pub doc: RawDoc,
     #[serde(default)]
     pub actions: RawActions,
+    #[serde(default)]
+    pub names: RawNames,
 }
 
 /// How oneonone signs in to Google.
@@ -109,6 +111,15 @@ pub(crate) struct RawDoc {
 pub(crate) struct RawActions {
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+}
+
+/// `[names]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNames {
+    pub directory: Option<bool>,
+    #[serde(default, deserialize_with = "duration")]
+    pub refresh: Option<Duration>,
 }
 
 /// Reads an optional duration such as `"90s"`, `"30m"`, `"24h"`, `"35d"` (humantime syntax),

@@ -22,6 +22,7 @@ pub(crate) mod drive;
 pub(crate) mod errors;
 pub mod login;
 mod paging;
+pub(crate) mod people;
 pub(crate) mod retry;
 mod wire;
 
@@ -32,11 +33,13 @@ pub use docs::DocsApi;
 pub use drive::{DriveApi, DriveChanges, Role};
 pub use errors::GoogleError;
 pub use login::{login, LoginMethod};
+pub use people::PeopleApi;
 pub use retry::{with_retry, RetryPolicy};
 
 use google_calendar3::CalendarHub;
 use google_docs1::Docs;
 use google_drive3::DriveHub;
+use google_people1::PeopleService;
 
 use crate::config::{GoogleAuth, GoogleConfig};
 
@@ -50,6 +53,8 @@ pub mod scopes {
     pub const DRIVE_FILE: &str = "https://www.googleapis.com/auth/drive.file";
     /// All three, e.g. for the installed-app sign-in.
     pub const ALL: [&str; 3] = [CALENDAR_EVENTS, DOCUMENTS, DRIVE_FILE];
+    /// Read the Workspace directory (people's names), only when `names.directory` is on.
+    pub const DIRECTORY_READONLY: &str = "https://www.googleapis.com/auth/directory.readonly";
 }
 
 /// The three API clients acting as one served user.
@@ -59,6 +64,8 @@ pub struct Clients {
     pub calendar: CalendarApi,
     pub docs: DocsApi,
     pub drive: DriveApi,
+    /// The directory, for people's names (used only when `names.directory` is on).
+    pub people: PeopleApi,
     /// How to act as another user of the domain (the organizer of a 1-1 the served user only
     /// attends), when the auth mode allows it: only a service account with domain-wide
     /// delegation can; an installed-app sign-in is one person.
@@ -127,15 +134,20 @@ impl Clients {
         docs.base_url(urls.docs_base.clone());
         docs.root_url(urls.docs_root.clone());
 
-        let mut drive = DriveHub::new(transport.hub_client.clone(), auth);
+        let mut drive = DriveHub::new(transport.hub_client.clone(), auth.clone());
         drive.base_url(urls.drive_base.clone());
         drive.root_url(urls.drive_root.clone());
+
+        let mut people = PeopleService::new(transport.hub_client.clone(), auth);
+        people.base_url(urls.people_base.clone());
+        people.root_url(urls.people_root.clone());
 
         Clients {
             user: user.to_string(),
             calendar: CalendarApi::new(calendar, transport.policy),
             docs: DocsApi::new(docs, transport.policy),
             drive: DriveApi::new(drive, transport.policy),
+            people: PeopleApi::new(people, transport.policy),
             delegation: None,
         }
     }

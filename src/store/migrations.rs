@@ -164,8 +164,26 @@ CREATE TABLE user_backoff (
 ) STRICT;
 "#;
 
+/// Version 5: names from the Workspace directory (issue 11), cached so a person's name is asked
+/// of the People API once per `names.refresh`, not on every pass. `name` is NULL when the
+/// directory has no profile for the address (kept too, so a partner's address is not searched
+/// again every pass).
+const V5_DIRECTORY_NAMES: &str = r#"
+CREATE TABLE directory_names (
+    email      TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    name       TEXT,
+    fetched_at TEXT NOT NULL
+) STRICT;
+"#;
+
 /// Every migration, oldest first. The index + 1 is the schema version it produces.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3_DOC_TABS), M::up(V4_BACKOFF)];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(V1),
+    M::up(V2),
+    M::up(V3_DOC_TABS),
+    M::up(V4_BACKOFF),
+    M::up(V5_DIRECTORY_NAMES),
+];
 
 /// The migration set, ready to apply.
 pub(crate) fn migrations() -> Migrations<'static> {

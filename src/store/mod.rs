@@ -43,6 +43,7 @@ pub(crate) mod held;
 pub(crate) mod ledger;
 mod lock;
 mod migrations;
+mod names;
 pub(crate) mod occurrences;
 pub(crate) mod series;
 pub(crate) mod sync;
@@ -60,6 +61,7 @@ pub use ledger::{
     DoneFilter, ItemKey, LedgerEntry, LedgerItem, LedgerOwner, LedgerQuery, ReplacedItems,
 };
 pub use lock::LOCK_FILE_NAME;
+pub use names::DirectoryName;
 pub use occurrences::{Occurrence, OccurrenceTiming, SectionState};
 pub use series::{SeriesRecord, SeriesState};
 

@@ -50,7 +50,10 @@ async fn a_one_on_one_the_report_organises_is_served_for_the_manager_as_the_orga
     // The doc lives in the served manager's Drive and is written on the organizer's copy
     // (Bob's), which Google copies to Alice's.
     let (doc_id, name) = only_doc(&alice).await;
-    assert_eq!(name, "Alice / Bob · 1:1 notes");
+    assert_eq!(
+        name, "Alice Moreau / Bob Okafor · 1:1 notes",
+        "directory names"
+    );
     let on_bobs = bob.attached_doc(&series).await.expect("event");
     assert_eq!(
         on_bobs.as_deref(),

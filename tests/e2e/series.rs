@@ -32,8 +32,12 @@ async fn new_series_gets_one_shared_doc_attached_and_a_dated_section() {
         .doit()
         .await
         .expect("alice sees the file");
-    // Calendar gives the organizer's name but only Bob's address: his name falls back to it.
-    assert_eq!(file.name.as_deref(), Some("Alice Moreau / Bob · 1:1 notes"));
+    // Calendar gives only Bob's address; the directory (names.directory, on by default with
+    // a service account) knows his name.
+    assert_eq!(
+        file.name.as_deref(),
+        Some("Alice Moreau / Bob Okafor · 1:1 notes")
+    );
     assert_eq!(
         file.mime_type.as_deref(),
         Some("application/vnd.google-apps.document")
