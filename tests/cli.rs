@@ -229,6 +229,7 @@ async fn check_passes_against_a_good_sandbox_config() {
         "ok   alice@example.com: calendar (https://www.googleapis.com/auth/calendar.events)",
         "ok   alice@example.com: drive (https://www.googleapis.com/auth/drive.file)",
         "ok   alice@example.com: documents (https://www.googleapis.com/auth/documents)",
+        "ok   alice@example.com: directory (https://www.googleapis.com/auth/directory.readonly)",
         "all checks passed",
     ] {
         assert!(out.stdout.contains(line), "{line:?} in:\n{}", out.stdout);
@@ -282,6 +283,54 @@ async fn check_tests_every_scope_and_names_the_one_delegation_lacks() {
         "{}",
         out.stdout
     );
+}
+
+/// Issue 11: with `names.directory` on (the default with a service account) `check` proves
+/// `directory.readonly`; a delegation without it fails that line with both fixes, and
+/// `names.directory = false` needs no such scope.
+#[tokio::test]
+async fn check_proves_the_directory_scope_when_names_are_on() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let three = w
+        .control
+        .post(
+            "_sandbox/service-accounts",
+            serde_json::json!({"name": "no-directory", "scopes": [
+                "https://www.googleapis.com/auth/calendar.events",
+                "https://www.googleapis.com/auth/drive.file",
+                "https://www.googleapis.com/auth/documents",
+            ]}),
+        )
+        .await
+        .expect("a key without the directory scope");
+    std::fs::write(
+        w.dir.path().join("key.json"),
+        serde_json::to_string_pretty(&three).expect("key JSON"),
+    )
+    .expect("write key");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(2);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("FAIL alice@example.com: directory"))
+        .unwrap_or_else(|| panic!("a directory FAIL line in:\n{}", out.stdout));
+    assert!(line.contains("directory.readonly"), "{line}");
+    assert!(
+        out.stdout.contains("names.directory = false"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("ok   alice@example.com: documents"),
+        "{}",
+        out.stdout
+    );
+
+    w.write_config(&[ALICE], "[names]\ndirectory = false\n");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(0);
+    assert!(!out.stdout.contains("directory ("), "{}", out.stdout);
 }
 
 fn daemon_config_key(w: &World) {
