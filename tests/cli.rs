@@ -5,7 +5,7 @@
 mod cli_support;
 
 use cli_support::*;
-use oneonone_sandbox::company::{ALICE, BOB, CAROL};
+use oneonone_sandbox::company::{ALICE, BOB, CAROL, ERIN};
 use oneonone_sandbox::SandboxClient;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -229,6 +229,7 @@ async fn check_passes_against_a_good_sandbox_config() {
         "ok   alice@example.com: calendar (https://www.googleapis.com/auth/calendar.events)",
         "ok   alice@example.com: drive (https://www.googleapis.com/auth/drive.file)",
         "ok   alice@example.com: documents (https://www.googleapis.com/auth/documents)",
+        "ok   alice@example.com: directory (https://www.googleapis.com/auth/directory.readonly)",
         "all checks passed",
     ] {
         assert!(out.stdout.contains(line), "{line:?} in:\n{}", out.stdout);
@@ -282,6 +283,54 @@ async fn check_tests_every_scope_and_names_the_one_delegation_lacks() {
         "{}",
         out.stdout
     );
+}
+
+/// Issue 11: with `names.directory` on (the default with a service account) `check` proves
+/// `directory.readonly`; a delegation without it fails that line with both fixes, and
+/// `names.directory = false` needs no such scope.
+#[tokio::test]
+async fn check_proves_the_directory_scope_when_names_are_on() {
+    let w = World::new(&[ALICE], monday_after_prepare(), "").await;
+    let three = w
+        .control
+        .post(
+            "_sandbox/service-accounts",
+            serde_json::json!({"name": "no-directory", "scopes": [
+                "https://www.googleapis.com/auth/calendar.events",
+                "https://www.googleapis.com/auth/drive.file",
+                "https://www.googleapis.com/auth/documents",
+            ]}),
+        )
+        .await
+        .expect("a key without the directory scope");
+    std::fs::write(
+        w.dir.path().join("key.json"),
+        serde_json::to_string_pretty(&three).expect("key JSON"),
+    )
+    .expect("write key");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(2);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("FAIL alice@example.com: directory"))
+        .unwrap_or_else(|| panic!("a directory FAIL line in:\n{}", out.stdout));
+    assert!(line.contains("directory.readonly"), "{line}");
+    assert!(
+        out.stdout.contains("names.directory = false"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("ok   alice@example.com: documents"),
+        "{}",
+        out.stdout
+    );
+
+    w.write_config(&[ALICE], "[names]\ndirectory = false\n");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(0);
+    assert!(!out.stdout.contains("directory ("), "{}", out.stdout);
 }
 
 fn daemon_config_key(w: &World) {
@@ -379,6 +428,57 @@ async fn check_names_a_missing_or_garbled_key_file_and_the_fix() {
 
 // ---------------------------------------------------------------------------------------------
 // explain
+
+/// Issue 11: a 1-1 someone else organises says as whom the doc is attached; one the daemon
+/// cannot attach says why, with the link, after the pass reported it; and with both people
+/// served, the pass that does not act says so.
+#[tokio::test]
+async fn explain_says_who_attaches_a_one_on_one_the_other_person_organises() {
+    let w = World::new(
+        &[ALICE],
+        monday_after_prepare(),
+        "[doc]\nallowed_domains = [\"example.com\", \"partner.org\"]\n",
+    )
+    .await;
+    let bob = w.person(BOB).await;
+    let erin = w.person(ERIN).await;
+    weekly(&bob, &[ALICE], "Bob and Alice").await;
+    weekly(&erin, &[ALICE], "Erin and Alice").await;
+
+    let out = w.cli(&["explain", "bob and alice"]).await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("a 1-1 series"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("attach the doc: as its organizer bob@example.com"),
+        "{}",
+        out.stdout
+    );
+
+    w.cli(&["once"]).await.expect_code(0);
+    let out = w.cli(&["explain", "erin and alice"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("attach the doc: not possible"),
+        "{}",
+        out.stdout
+    );
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("not attached (next try after"))
+        .unwrap_or_else(|| panic!("the reported reason: {}", out.stdout));
+    assert!(line.contains("docs.google.com/document/d/"), "{line}");
+
+    w.write_config(&[ALICE, BOB], "");
+    let out = w.cli(&["explain", "bob and alice"]).await;
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("served by bob@example.com's pass"),
+        "{}",
+        out.stdout
+    );
+}
 
 #[tokio::test]
 async fn explain_shows_each_rule_by_title_and_by_event_id() {

@@ -83,6 +83,8 @@ pub fn scopes_for(method: &str) -> Option<&'static [&'static str]> {
         "drive.files.update" => DRIVE_UPDATE,
         "drive.permissions.create" | "drive.permissions.delete" => DRIVE_SHARE,
         "drive.permissions.list" => DRIVE_PERMISSIONS_READ,
+        // People API: searchDirectoryPeople lists exactly this one scope.
+        "people.people.searchDirectoryPeople" => &["directory.readonly"],
         _ => return None,
     })
 }

@@ -14,7 +14,8 @@
 //!   [`clock`] — simulated time.
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
 //!   `/_sandbox/` test controls; [`faults`], [`latency`], [`stats`].
-//! * [`calendar`], [`docs`], [`drive`] — the three APIs.
+//! * [`calendar`], [`docs`], [`drive`] — the three APIs; [`directory`] — the People API's
+//!   directory search (names of the domain's people).
 //! * [`company`] — the one test company (people, clock, service-account key) that the demo,
 //!   the tests and the benchmarks stand up; [`people`] — acting as its humans.
 
@@ -26,6 +27,7 @@ pub mod caller;
 pub mod client;
 pub mod clock;
 pub mod company;
+pub mod directory;
 pub mod docs;
 pub mod drive;
 pub mod error;

@@ -127,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .merge(calendar::routes())
         .merge(docs::routes())
         .merge(drive::routes())
+        .merge(crate::directory::routes())
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

@@ -116,12 +116,19 @@ pub fn rows(store: &Store, args: &Args) -> anyhow::Result<Vec<ActionRow>> {
             Some(h) => format!("{}#heading={h}", e.item.source_doc_url),
             None => e.item.source_doc_url.clone(),
         };
+        // The directory's name, as the daemon cached it (issue 11); never looked up here.
+        let owner_name = match &e.item.owner {
+            // A store from before schema 5 (a reader does not migrate) has no names: none.
+            LedgerOwner::Email(m) => store.directory_name(m).ok().flatten().and_then(|d| d.name),
+            _ => None,
+        };
         out.push(ActionRow {
             series: e.key.series_key.clone(),
             series_title: title,
             meeting,
             owner_kind: owner_kind.to_string(),
             owner,
+            owner_name,
             task: e.item.task.clone(),
             due: e.item.due,
             done: e.item.done,

@@ -33,7 +33,13 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
         LoginMethod::Browser
     };
     let transport = Transport::new(&config.google);
-    login(&transport, &config.google.auth, method).await?;
+    login(
+        &transport,
+        &config.google.auth,
+        method,
+        config.names.directory,
+    )
+    .await?;
     println!("signed in; the token is stored. `oneonone check` verifies it.");
     Ok(ExitCode::SUCCESS)
 }

@@ -108,6 +108,23 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        // names.directory: the user's own directory entry proves directory.readonly.
+        if config.names.directory {
+            let scope = scopes::DIRECTORY_READONLY;
+            match c.people.directory_name(user).await {
+                Ok(_) => println!("ok   {user}: directory ({scope})"),
+                Err(e) => {
+                    failing.insert(user);
+                    println!(
+                        "FAIL {user}: directory ({scope}): {e}\n     fix: names.directory = \
+                         true reads people's names from the Workspace directory: {}; or set \
+                         names.directory = false (names then come from Calendar or the \
+                         address; the daemon runs either way)",
+                        directory_advice(&e)
+                    );
+                }
+            }
+        }
     }
     if failing.is_empty() {
         println!("all checks passed");
@@ -174,6 +191,22 @@ async fn documents_probe(c: &Clients) -> Result<(), GoogleError> {
 
 /// A document id no Google Doc has (ids are 44 base64url characters).
 const PROBE_DOCUMENT_ID: &str = "oneonone-check-scope-probe";
+
+/// How to grant the directory scope, by what refused it.
+fn directory_advice(e: &GoogleError) -> &'static str {
+    match e {
+        GoogleError::Unauthorized { .. } => {
+            "add https://www.googleapis.com/auth/directory.readonly to the service account's \
+             domain-wide delegation (Admin console → Security → API controls), or for \
+             `auth = \"installed\"` run `oneonone auth login` again"
+        }
+        GoogleError::Forbidden { .. } => {
+            "enable the People API in the Cloud project, and let the domain share its \
+             directory (Admin console → Directory → Directory settings → Sharing settings)"
+        }
+        _ => "see the message above",
+    }
+}
 
 fn advice(user: &str, e: &GoogleError, scope: &str) -> String {
     match e {

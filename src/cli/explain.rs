@@ -1,8 +1,9 @@
 //! `oneonone explain <event id or title>`: why a meeting was or wasn't picked up as a 1-1.
 
-use oneonone::config::{Config, Settings};
+use oneonone::config::{Config, GoogleAuth, Settings};
 use oneonone::domain::event::Event;
-use oneonone::domain::series::{detect, SeriesKey};
+use oneonone::domain::roles::{acting_user, attach_as};
+use oneonone::domain::series::{detect, organizer_email, other_attendee, SeriesKey};
 use oneonone::google::calendar::SyncMode;
 use oneonone::google::Clients;
 use oneonone::reconcile::{adoption_candidates, Verdict};
@@ -75,6 +76,16 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
             print!("{detection}");
             if detection.is_one_on_one {
                 println!("  series key: {}", SeriesKey::of(&event.id));
+                if let Some(other) = serving_pass(&config, user, &event) {
+                    println!(
+                        "  served by {other}'s pass: both people are served and one pass acts \
+                         on a 1-1 (the organizer's if served, else the smaller address); this \
+                         pass skips it"
+                    );
+                    println!();
+                    continue;
+                }
+                print_attach_route(&config, user, &event);
                 let exceptions: Vec<Event> = listed
                     .items
                     .iter()
@@ -103,6 +114,43 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The other served user whose pass acts on this 1-1, when it is not `user`'s.
+fn serving_pass(config: &Config, user: &str, event: &Event) -> Option<String> {
+    let organizer = organizer_email(event, user)?;
+    let other = other_attendee(event, user)?
+        .email
+        .clone()?
+        .to_ascii_lowercase();
+    let acting = acting_user(
+        &organizer,
+        [user, other.as_str()],
+        config.google.auth.users(),
+    )?;
+    (acting != user).then(|| acting.to_string())
+}
+
+/// As whom the doc is attached to the event, and, when it cannot be or a try was refused,
+/// what the pass reported (held back for a day, so it is not repeated every pass).
+fn print_attach_route(config: &Config, user: &str, event: &Event) {
+    let organizer = organizer_email(event, user).unwrap_or_else(|| user.to_string());
+    let delegation = matches!(config.google.auth, GoogleAuth::ServiceAccount { .. });
+    let how = attach_as(&organizer, user, delegation, event.guests_can_modify);
+    println!("  attach the doc: {how}");
+    let key = SeriesKey::of(&event.id);
+    let held = Store::open_reader_in_state_dir(&config.daemon.state_dir)
+        .ok()
+        .and_then(|s| s.held_steps(user, key.as_str()).ok())
+        .unwrap_or_default();
+    let step = format!("attach:{}", event.id);
+    for h in held.iter().filter(|h| h.step == step) {
+        println!(
+            "  not attached (next try after {}): {}",
+            h.not_before.to_rfc3339(),
+            h.error
+        );
+    }
 }
 
 /// Which doc the series has or would adopt, and why each attached Google Doc was or was not

@@ -80,6 +80,7 @@ pub struct Config {
     pub http: HttpConfig,
     /// `[push]`; `None` polls as before.
     pub push: Option<PushConfig>,
+    pub names: NamesConfig,
 }
 
 /// `[push]`: Calendar push notifications to `run`'s listener.
@@ -306,6 +307,17 @@ fn email_domain(email: &str) -> Option<String> {
 pub struct ActionsConfig {
     /// Names people write in docs ("Bobby") mapped to e-mail addresses.
     pub aliases: BTreeMap<String, String>,
+}
+
+/// `[names]`: where people's names come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamesConfig {
+    /// Look names up in the Workspace directory (People API, scope `directory.readonly`).
+    /// Default: on with service-account auth (the admin grants the scope with the others),
+    /// off with installed-app auth (a sign-in made without it would be refused).
+    pub directory: bool,
+    /// How long a name looked up in the directory is kept before it is asked again.
+    pub refresh: Duration,
 }
 
 impl Config {

@@ -28,6 +28,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub http: RawHttp,
     pub push: Option<RawPush>,
+    #[serde(default)]
+    pub names: RawNames,
 }
 
 /// How oneonone signs in to Google.
@@ -148,6 +150,15 @@ pub(crate) struct RawPush {
 pub(crate) struct RawActions {
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+}
+
+/// `[names]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNames {
+    pub directory: Option<bool>,
+    #[serde(default, deserialize_with = "duration")]
+    pub refresh: Option<Duration>,
 }
 
 /// Reads an optional duration such as `"90s"`, `"30m"`, `"24h"`, `"35d"` (humantime syntax),

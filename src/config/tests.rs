@@ -741,3 +741,35 @@ fn push_address_is_https_or_loopback_and_the_fallback_poll_is_checked() {
         &["push.fallback_poll", "shorter than daemon.poll_interval"],
     );
 }
+
+#[test]
+fn directory_names_default_on_with_a_service_account_and_off_when_installed() {
+    let f = Fixture::new();
+    let c = f.load(SA).expect("valid");
+    assert!(c.names.directory);
+    assert_eq!(c.names.refresh, Duration::from_secs(7 * 24 * 3600));
+    let off = f
+        .load(&format!(
+            "{SA}[names]\ndirectory = false\nrefresh = \"2d\"\n"
+        ))
+        .expect("valid");
+    assert!(!off.names.directory);
+    assert_eq!(off.names.refresh, Duration::from_secs(2 * 24 * 3600));
+    let installed = "[google]\nauth = \"installed\"\noauth_client = \"client.json\"\nuser = \"alice@example.com\"\n";
+    assert!(!f.load(installed).expect("valid").names.directory);
+    let on = f
+        .load(&format!("{installed}[names]\ndirectory = true\n"))
+        .expect("valid");
+    assert!(on.names.directory);
+}
+
+#[test]
+fn names_are_validated_with_the_key_and_the_fix() {
+    let f = Fixture::new();
+    let e = f.error(&format!("{SA}[names]\nrefresh = \"5m\"\n"));
+    assert_contains(&e, &["names.refresh", "5m"]);
+    let e = f.error(&format!("{SA}[names]\ndirectory = \"yes\"\n"));
+    assert_contains(&e, &["directory", "bool"]);
+    let e = f.error(&format!("{SA}[names]\ndirecotry = true\n"));
+    assert_contains(&e, &["direcotry"]);
+}

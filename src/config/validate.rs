@@ -13,10 +13,12 @@ use super::checker::{check_email, within, Checker};
 use super::google_section;
 use super::http_section;
 use super::push_section;
-use super::schema::{RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc};
+use super::schema::{
+    RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc, RawNames,
+};
 use super::{
     ActionsConfig, ClockKind, Config, ConfigError, DaemonConfig, DetectionConfig, DocConfig,
-    TemplateChoice,
+    GoogleAuth, NamesConfig, TemplateChoice,
 };
 
 const DEFAULT_STATE_DIR: &str = "./state";
@@ -50,14 +52,36 @@ pub(crate) fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigErro
     }
     Ok(Config {
         source: path.to_path_buf(),
-        google,
         detection: detection(&c, raw.detection)?,
         doc: doc(&c, raw.doc)?,
         actions: actions(&c, raw.actions)?,
         http: http_section::http(&c, raw.http)?,
         push: push_section::push(&c, raw.push, daemon.poll_interval)?,
+        names: names(&c, raw.names, &google.auth)?,
+        google,
         daemon,
     })
+}
+
+/// How long directory names are kept by default: names change rarely (a marriage, a typo
+/// fixed), and a week keeps the directory calls to one per person per week.
+const DEFAULT_NAMES_REFRESH: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// `[names]`: the directory is on by default only with a service account, whose delegation
+/// the admin grants with the other scopes; an installed-app sign-in made without the
+/// directory scope would have every lookup refused.
+fn names(c: &Checker, n: RawNames, auth: &GoogleAuth) -> Result<NamesConfig, ConfigError> {
+    let service_account = matches!(auth, GoogleAuth::ServiceAccount { .. });
+    let directory = n.directory.unwrap_or(service_account);
+    let refresh = n.refresh.unwrap_or(DEFAULT_NAMES_REFRESH);
+    within(
+        c,
+        "names.refresh",
+        refresh,
+        Duration::from_secs(3600),
+        Duration::from_secs(366 * 24 * 3600),
+    )?;
+    Ok(NamesConfig { directory, refresh })
 }
 
 fn daemon(c: &Checker, d: RawDaemon) -> Result<DaemonConfig, ConfigError> {

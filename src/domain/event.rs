@@ -49,6 +49,10 @@ pub struct Event {
     /// `extendedProperties.shared`: visible to all attendees.
     pub shared_properties: BTreeMap<String, String>,
     pub updated: Option<DateTime<Utc>>,
+    /// Google's `guestsCanModify` (default false): whether an attendee's change to the event
+    /// reaches the organizer's copy, which decides whether the served user may attach the doc
+    /// when they do not organise the event.
+    pub guests_can_modify: bool,
 }
 
 /// `status` of an event. Google documents exactly these three values.
@@ -235,6 +239,7 @@ impl Event {
             private_properties,
             shared_properties,
             updated,
+            guests_can_modify: r.opt_bool(value, "guestsCanModify")?,
             id,
         })
     }

@@ -7,7 +7,8 @@
 //! * [`sections`], [`block`], [`template`], [`edit`], [`date_text`] — where dated sections are, what a new
 //!   one says, and the edits that insert it;
 //! * [`actions`] — action items read from a section, and the carry-forward line format;
-//! * [`pair`] — the key of the two people a doc belongs to.
+//! * [`pair`] — the key of the two people a doc belongs to;
+//! * [`roles`] — which served user's pass acts on a 1-1 and as whom the doc is attached.
 
 pub mod actions;
 pub(crate) mod block;
@@ -22,6 +23,7 @@ pub mod event;
 pub(crate) mod occurrences;
 pub(crate) mod pair;
 pub(crate) mod recurrence;
+pub mod roles;
 pub mod schedule;
 pub(crate) mod sections;
 pub mod series;

@@ -59,7 +59,9 @@ impl DetectionRules {
 pub enum Rule {
     Recurring,
     NotCancelled,
-    OrganizedByServedUser,
+    /// The organizer is known (whoever it is: the served user, the other person, an
+    /// assistant); who acts on the event follows from it ([`super::roles`]).
+    OrganizerKnown,
     TwoPeople,
     NotAllDay,
     DefaultEventType,
@@ -73,7 +75,7 @@ impl fmt::Display for Rule {
         f.write_str(match self {
             Rule::Recurring => "recurring",
             Rule::NotCancelled => "not cancelled",
-            Rule::OrganizedByServedUser => "organized by served user",
+            Rule::OrganizerKnown => "organizer known",
             Rule::TwoPeople => "exactly two people",
             Rule::NotAllDay => "not all-day",
             Rule::DefaultEventType => "ordinary event type",
@@ -206,19 +208,33 @@ fn check_recurring(event: &Event) -> Check {
 fn check_organizer(event: &Event, served_user: &str) -> Check {
     // Google's `self` on the organizer means the calendar we read (the served user's) is the
     // organizer's; it also covers an organizer email that is an alias of the served user.
+    // A 1-1 counts whoever organised it (issue 11): the rule only needs to know who, because
+    // the doc is attached as the organizer when the daemon can act as them.
     let is_self = event.organizer.as_ref().is_some_and(|o| o.is_self);
     let organizer = event.organizer.as_ref().and_then(|o| o.email.as_deref());
-    let passed = is_self || same_email(organizer, served_user);
-    let detail = match organizer {
-        Some(o) if passed => format!("organizer is {o}"),
-        Some(o) => format!("organizer is {o}, not {served_user}"),
-        None => "the event has no organizer email".to_string(),
+    let (passed, detail) = match organizer {
+        Some(o) if is_self || same_email(Some(o), served_user) => {
+            (true, format!("organizer is {o}, the served user"))
+        }
+        Some(o) => (true, format!("organizer is {o}; {served_user} is a guest")),
+        None if is_self => (true, format!("organizer is {served_user}, the served user")),
+        None => (false, "the event has no organizer email".to_string()),
     };
     Check {
-        rule: Rule::OrganizedByServedUser,
+        rule: Rule::OrganizerKnown,
         passed,
         detail,
     }
+}
+
+/// The organizer's address as the daemon uses it: the served user when the organizer entry is
+/// marked `self` (their own copy, perhaps under an alias), else Google's `organizer.email`.
+pub fn organizer_email(event: &Event, served_user: &str) -> Option<String> {
+    let o = event.organizer.as_ref()?;
+    if o.is_self {
+        return Some(served_user.trim().to_ascii_lowercase());
+    }
+    o.email.as_deref().map(|e| e.trim().to_ascii_lowercase())
 }
 
 fn check_two_people(event: &Event, served_user: &str) -> Check {

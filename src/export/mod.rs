@@ -30,6 +30,10 @@ pub struct ActionRow {
     pub owner_kind: String,
     /// The owner's e-mail (kind `email`) or the name as written (kind `text`).
     pub owner: Option<String>,
+    /// The owner's display name from the Workspace directory (`names.directory`), when the
+    /// store has it cached; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
     pub task: String,
     pub due: Option<NaiveDate>,
     pub done: bool,
@@ -50,7 +54,10 @@ impl ActionRow {
         match (self.owner_kind.as_str(), &self.owner) {
             ("both", _) => "both".to_string(),
             ("unassigned", _) => "unassigned".to_string(),
-            (_, Some(o)) => o.clone(),
+            (_, Some(o)) => match &self.owner_name {
+                Some(name) => format!("{name} <{o}>"),
+                None => o.clone(),
+            },
             _ => "?".to_string(),
         }
     }
@@ -142,6 +149,7 @@ mod tests {
             meeting: meeting.parse().expect("test date"),
             owner_kind: "email".into(),
             owner: Some(owner.into()),
+            owner_name: None,
             task: task.into(),
             due: due.map(|d| d.parse().expect("test date")),
             done,
@@ -149,6 +157,18 @@ mod tests {
             source: "https://docs.google.com/document/d/x/edit".into(),
             key: task.to_lowercase(),
         }
+    }
+
+    #[test]
+    fn a_directory_name_labels_the_owner_and_is_in_the_json() {
+        let mut r = row("bob@example.com", "send", "2026-11-24", None, false);
+        assert_eq!(r.owner_label(), "bob@example.com");
+        assert!(to_json(std::slice::from_ref(&r))["items"][0]
+            .get("owner_name")
+            .is_none());
+        r.owner_name = Some("Bob Okafor".into());
+        assert_eq!(r.owner_label(), "Bob Okafor <bob@example.com>");
+        assert_eq!(to_json(&[r])["items"][0]["owner_name"], "Bob Okafor");
     }
 
     #[test]

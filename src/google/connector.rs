@@ -35,6 +35,9 @@ pub struct ApiUrls {
     pub(crate) drive_base: String,
     /// Drive uploads (`files.create`) go to `drive_root + "upload/drive/v3/files"`.
     pub(crate) drive_root: String,
+    /// People API (`v1/people:searchDirectoryPeople`), for directory names.
+    pub(crate) people_base: String,
+    pub(crate) people_root: String,
 }
 
 impl ApiUrls {
@@ -47,11 +50,13 @@ impl ApiUrls {
             docs_root: "https://docs.googleapis.com/".into(),
             drive_base: "https://www.googleapis.com/drive/v3/".into(),
             drive_root: "https://www.googleapis.com/".into(),
+            people_base: "https://people.googleapis.com/".into(),
+            people_root: "https://people.googleapis.com/".into(),
         }
     }
 
-    /// All three APIs under one base URL (the sandbox): Calendar at `<endpoint>calendar/v3/`,
-    /// Docs at `<endpoint>`, Drive at `<endpoint>drive/v3/`, roots at `<endpoint>`.
+    /// All APIs under one base URL (the sandbox): Calendar at `<endpoint>calendar/v3/`,
+    /// Docs and People at `<endpoint>`, Drive at `<endpoint>drive/v3/`, roots at `<endpoint>`.
     pub(crate) fn under(endpoint: &Url) -> ApiUrls {
         let root = with_trailing_slash(endpoint.as_str());
         ApiUrls {
@@ -60,7 +65,9 @@ impl ApiUrls {
             docs_base: root.clone(),
             docs_root: root.clone(),
             drive_base: format!("{root}drive/v3/"),
-            drive_root: root,
+            drive_root: root.clone(),
+            people_base: root.clone(),
+            people_root: root,
         }
     }
 

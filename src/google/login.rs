@@ -41,6 +41,7 @@ pub async fn login(
     transport: &Transport,
     auth: &GoogleAuth,
     method: LoginMethod,
+    directory: bool,
 ) -> Result<(), GoogleError> {
     let GoogleAuth::Installed {
         client_secret,
@@ -88,7 +89,13 @@ pub async fn login(
                 token_cache.display()
             ))
         })?;
-    auth.token(&scopes::ALL)
+    // The consent covers every scope the daemon will ask for: the three, plus the directory
+    // when `names.directory` is on (a later token for a scope not consented to is refused).
+    let mut wanted = scopes::ALL.to_vec();
+    if directory {
+        wanted.push(scopes::DIRECTORY_READONLY);
+    }
+    auth.token(&wanted)
         .await
         .map_err(|e| GoogleError::Unauthorized {
             message: format!("sign-in failed: {e}"),

@@ -22,6 +22,7 @@ pub(crate) mod drive;
 pub(crate) mod errors;
 pub mod login;
 mod paging;
+pub(crate) mod people;
 pub mod quota;
 pub(crate) mod retry;
 mod wire;
@@ -33,14 +34,16 @@ pub use docs::DocsApi;
 pub use drive::{DriveApi, DriveChanges, Role};
 pub use errors::GoogleError;
 pub use login::{login, LoginMethod};
+pub use people::PeopleApi;
 use quota::Api;
 pub use retry::RetryPolicy;
 
 use google_calendar3::CalendarHub;
 use google_docs1::Docs;
 use google_drive3::DriveHub;
+use google_people1::PeopleService;
 
-use crate::config::GoogleConfig;
+use crate::config::{GoogleAuth, GoogleConfig};
 
 /// The OAuth scopes oneonone uses, and nothing broader.
 pub mod scopes {
@@ -52,6 +55,8 @@ pub mod scopes {
     pub const DRIVE_FILE: &str = "https://www.googleapis.com/auth/drive.file";
     /// All three, e.g. for the installed-app sign-in.
     pub const ALL: [&str; 3] = [CALENDAR_EVENTS, DOCUMENTS, DRIVE_FILE];
+    /// Read the Workspace directory (people's names), only when `names.directory` is on.
+    pub const DIRECTORY_READONLY: &str = "https://www.googleapis.com/auth/directory.readonly";
 }
 
 /// The three API clients acting as one served user.
@@ -61,6 +66,19 @@ pub struct Clients {
     pub calendar: CalendarApi,
     pub docs: DocsApi,
     pub drive: DriveApi,
+    /// The directory, for people's names (used only when `names.directory` is on).
+    pub people: PeopleApi,
+    /// How to act as another user of the domain (the organizer of a 1-1 the served user only
+    /// attends), when the auth mode allows it: only a service account with domain-wide
+    /// delegation can; an installed-app sign-in is one person.
+    delegation: Option<Delegation>,
+}
+
+/// What [`Clients::calendar_as`] needs to sign in as someone else.
+#[derive(Clone)]
+struct Delegation {
+    transport: Transport,
+    auth: GoogleAuth,
 }
 
 impl Clients {
@@ -72,7 +90,35 @@ impl Clients {
         user: &str,
     ) -> Result<Clients, GoogleError> {
         let auth = auth::authenticator(transport, &google.auth, user).await?;
-        Ok(Clients::with_auth(transport, user, auth))
+        let mut clients = Clients::with_auth(transport, user, auth);
+        if matches!(google.auth, GoogleAuth::ServiceAccount { .. }) {
+            clients.delegation = Some(Delegation {
+                transport: transport.clone(),
+                auth: google.auth.clone(),
+            });
+        }
+        Ok(clients)
+    }
+
+    /// Whether [`Clients::calendar_as`] can act as other users of the domain.
+    pub fn can_delegate(&self) -> bool {
+        self.delegation.is_some()
+    }
+
+    /// A Calendar client acting as `email`, another user of the served user's domain, under
+    /// domain-wide delegation; used only to attach the doc to an event that user organises,
+    /// with the same `calendar.events` scope. Built on demand: it is needed once per series.
+    pub async fn calendar_as(&self, email: &str) -> Result<CalendarApi, GoogleError> {
+        let Some(d) = &self.delegation else {
+            return Err(GoogleError::Setup {
+                message: format!(
+                    "cannot act as {email}: only a service account with domain-wide \
+                     delegation can (google.auth = \"service_account\")"
+                ),
+            });
+        };
+        let auth = auth::authenticator(&d.transport, &d.auth, email).await?;
+        Ok(Clients::with_auth(&d.transport, email, auth).calendar)
     }
 
     /// The hubs pointed at the transport's URLs, all using `auth` for tokens.
@@ -92,9 +138,13 @@ impl Clients {
         docs.base_url(urls.docs_base.clone());
         docs.root_url(urls.docs_root.clone());
 
-        let mut drive = DriveHub::new(transport.hub_client.clone(), auth);
+        let mut drive = DriveHub::new(transport.hub_client.clone(), auth.clone());
         drive.base_url(urls.drive_base.clone());
         drive.root_url(urls.drive_root.clone());
+
+        let mut people = PeopleService::new(transport.hub_client.clone(), auth);
+        people.base_url(urls.people_base.clone());
+        people.root_url(urls.people_root.clone());
 
         Clients {
             user: user.to_string(),
@@ -106,6 +156,9 @@ impl Clients {
                 gate(Api::DocsWrite),
             ),
             drive: DriveApi::new(drive, transport.policy, gate(Api::Drive)),
+            // The directory is asked once per person per `names.refresh`: no budget to keep.
+            people: PeopleApi::new(people, transport.policy),
+            delegation: None,
         }
     }
 

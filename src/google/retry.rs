@@ -162,7 +162,7 @@ mod tests {
     /// and the number of calls made.
     async fn run(policy: RetryPolicy, errors: Vec<GoogleError>) -> (Result<u32, GoogleError>, u32) {
         let calls = AtomicU32::new(0);
-        let result = with_retry(&policy, &Gate::open(), "test.op", || {
+        let result = with_retry(&policy, &Gate::unmetered(), "test.op", || {
             let n = calls.fetch_add(1, Ordering::SeqCst);
             let outcome = match errors.get(n as usize) {
                 Some(e) => Err(e.clone()),
@@ -234,7 +234,7 @@ mod tests {
         let calls = AtomicU32::new(0);
         let result: Result<(), _> = retry_if(
             &fast(5),
-            &Gate::open(),
+            &Gate::unmetered(),
             "test.write",
             GoogleError::is_refusal,
             || {
@@ -249,7 +249,7 @@ mod tests {
         let calls = AtomicU32::new(0);
         let result = retry_if(
             &fast(5),
-            &Gate::open(),
+            &Gate::unmetered(),
             "test.write",
             GoogleError::is_refusal,
             || {

@@ -84,6 +84,17 @@ pub enum PlanError {
          show it yet; waiting before creating again"
     )]
     CreatePending { since: String },
+    /// The served user attends a 1-1 someone else organises, and the daemon may write to the
+    /// event neither as the organizer nor as a guest (issue 11).
+    #[error("the doc is not attached to the event: {why}; attach it by hand from the event's Attachments: {doc_url}")]
+    NotAttachable { doc_url: String, why: String },
+    /// Domain-wide delegation did not let the daemon act as the event's organizer.
+    #[error("the doc is not attached to the event: acting as its organizer {organizer} was refused ({message}); attach it by hand from the event's Attachments: {doc_url}")]
+    OrganizerRefused {
+        organizer: String,
+        doc_url: String,
+        message: String,
+    },
     #[error(
         "the section of {date} is no longer in doc {doc} (its dated heading was deleted or \
          renamed); its action items stay in the ledger as they were last read"
@@ -168,6 +179,11 @@ pub fn error_policy(failure: &Failure) -> Action {
                 PlanError::SectionMissing { .. } => {
                     "put the dated heading back (undo in Docs, or retype it as a Heading 2) to \
                      have the meeting's items read again"
+                }
+                PlanError::NotAttachable { .. } | PlanError::OrganizerRefused { .. } => {
+                    "the doc is created, shared and prepared as usual; the organizer (or anyone \
+                     allowed to edit the event) attaches it once by hand, or sets \"guests can \
+                     modify event\"; the daemon looks again in a day"
                 }
                 PlanError::Requests(_) | PlanError::NoFileId => {
                     "the same request will fail again; please report this line"

@@ -11,6 +11,7 @@
 //! * [`observe`] — Calendar sync ([`sync`]), the series ([`series`]), their docs
 //!   ([`series_doc`], which attached doc is adopted: [`adoption`]), whether a doc changed ([`changes`]), one read per doc ([`doc_reads`]);
 //! * [`quiet`] — users whose last pass found nothing to do are left alone until an input moves;
+//! * [`names`] — people's names from the Workspace directory, cached;
 //! * [`plan`] — pure: observed state in, typed [`steps`] with their reasons out;
 //! * [`apply`] — the steps, in order; the ledger they share is in [`ledger`];
 //! * [`error`] — `SeriesError` and the one error policy; [`report`] — what a pass did.
@@ -22,6 +23,7 @@ mod changes;
 mod doc_reads;
 mod error;
 mod ledger;
+mod names;
 mod observe;
 mod plan;
 mod quiet;
@@ -146,7 +148,8 @@ impl<'a> Reconciler<'a> {
     ) -> Result<Stillness, ReconcileError> {
         let user = clients.user.as_str();
         let mut still = Stillness::default();
-        let observed = observe::user(self, clients)?;
+        let mut observed = observe::user(self, clients)?;
+        names::apply(self, clients, &mut observed.series, now).await;
         out.report.series_found = observed.series.len();
         let departures = plan::departures(&observed.gone);
         still.acted |= !departures.is_empty();

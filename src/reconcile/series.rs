@@ -4,8 +4,9 @@
 use super::{ReconcileError, Reconciler};
 use crate::domain::event::Event;
 use crate::domain::occurrences::{occurrences, Occurrence, OccurrenceKey};
+use crate::domain::roles::acting_user;
 use crate::domain::schedule::SectionState as PlanState;
-use crate::domain::series::{detect, other_attendee, SeriesKey};
+use crate::domain::series::{detect, organizer_email, other_attendee, SeriesKey};
 use crate::store::{
     OccurrenceTiming, SectionState as StoredState, SeriesRecord, SeriesState, Store, StoreError,
 };
@@ -18,13 +19,16 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone)]
 pub(crate) struct SeriesView {
     pub key: SeriesKey,
-    /// The served user (organizer).
+    /// The served user whose pass acts on the series: the organizer, or a guest when the
+    /// organizer is not served ([`acting_user`]).
     pub user: String,
     /// Masters passing detection, oldest first.
     pub masters: Vec<Event>,
     /// Exceptions (moved, edited or cancelled instances) of those masters.
     pub exceptions: Vec<Event>,
     pub title: String,
+    /// The served user's display name (`{organizer}` in `doc.title`: the doc lives in their
+    /// Drive, whoever organises the meetings).
     pub organizer_name: String,
     pub other_email: String,
     pub other_name: String,
@@ -104,22 +108,34 @@ pub(super) fn load(r: &Reconciler<'_>, user: &str) -> Result<Vec<SeriesView>, Re
             continue;
         };
         let other_email = other.email.clone().unwrap_or_default().to_ascii_lowercase();
+        let Some(organizer) = organizer_email(&event, user) else {
+            continue;
+        };
+        // When both people are served, only one of the two passes acts (issue 11).
+        let served = r.config.google.auth.users();
+        if acting_user(&organizer, [user, other_email.as_str()], served) != Some(user) {
+            tracing::debug!(user, event = %event.id, other = %other_email, "the other person's pass serves this 1-1");
+            continue;
+        }
         let other_name = other
             .display_name
             .clone()
             .unwrap_or_else(|| name_from_email(&other_email));
+        let served_is_organizer = organizer.eq_ignore_ascii_case(user);
         let organizer_name = event
             .organizer
             .as_ref()
+            .filter(|_| served_is_organizer)
             .and_then(|o| o.display_name.clone())
             .or_else(|| {
                 event
                     .attendees
                     .iter()
                     .find(|a| {
-                        a.email
-                            .as_deref()
-                            .is_some_and(|e| e.eq_ignore_ascii_case(user))
+                        a.is_self
+                            || a.email
+                                .as_deref()
+                                .is_some_and(|e| e.eq_ignore_ascii_case(user))
                     })
                     .and_then(|a| a.display_name.clone())
             })

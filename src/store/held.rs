@@ -11,7 +11,7 @@ use super::{Result, Store};
 
 /// One held-back step of a series.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct HeldStep {
+pub struct HeldStep {
     /// `share`, or `attach:<event id>`.
     pub step: String,
     pub not_before: DateTime<Utc>,
@@ -52,8 +52,8 @@ impl Store {
         })
     }
 
-    /// Every held-back step of a series.
-    pub(crate) fn held_steps(&self, user: &str, series_key: &str) -> Result<Vec<HeldStep>> {
+    /// Every held-back step of a series (also for `oneonone explain`).
+    pub fn held_steps(&self, user: &str, series_key: &str) -> Result<Vec<HeldStep>> {
         let op = "read the held steps";
         let mut stmt = self
             .conn

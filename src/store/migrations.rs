@@ -181,6 +181,18 @@ CREATE TABLE push_channels (
 CREATE INDEX push_channels_by_user ON push_channels (user, resource);
 "#;
 
+/// Version 6: names from the Workspace directory (issue 11), cached so a person's name is asked
+/// of the People API once per `names.refresh`, not on every pass. `name` is NULL when the
+/// directory has no profile for the address (kept too, so a partner's address is not searched
+/// again every pass).
+const V6_DIRECTORY_NAMES: &str = r#"
+CREATE TABLE directory_names (
+    email      TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    name       TEXT,
+    fetched_at TEXT NOT NULL
+) STRICT;
+"#;
+
 /// Every migration, oldest first. The index + 1 is the schema version it produces.
 const MIGRATIONS: &[M<'static>] = &[
     M::up(V1),
@@ -188,6 +200,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(V3_DOC_TABS),
     M::up(V4_BACKOFF),
     M::up(V5_PUSH_CHANNELS),
+    M::up(V6_DIRECTORY_NAMES),
 ];
 
 /// The migration set, ready to apply.

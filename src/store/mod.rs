@@ -43,6 +43,7 @@ pub(crate) mod held;
 pub(crate) mod ledger;
 mod lock;
 mod migrations;
+mod names;
 pub(crate) mod occurrences;
 pub(crate) mod push;
 pub(crate) mod series;
@@ -56,10 +57,12 @@ use rusqlite::{Connection, Transaction};
 pub use backoff::UserBackoff;
 pub use error::{Result, StoreError};
 pub use events::{CachedEvent, EventStatus};
+pub use held::HeldStep;
 pub use ledger::{
     DoneFilter, ItemKey, LedgerEntry, LedgerItem, LedgerOwner, LedgerQuery, ReplacedItems,
 };
 pub use lock::LOCK_FILE_NAME;
+pub use names::DirectoryName;
 pub use occurrences::{Occurrence, OccurrenceTiming, SectionState};
 pub use push::PushChannel;
 pub use series::{SeriesRecord, SeriesState};

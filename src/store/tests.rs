@@ -63,6 +63,7 @@ fn migrations_apply_from_empty_in_memory() {
             "action_items",
             "calendar_events",
             "calendar_sync",
+            "directory_names",
             "doc_tabs",
             "drive_creates",
             "drive_folders",

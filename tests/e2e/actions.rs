@@ -10,7 +10,7 @@ use oneonone_sandbox::people::Person;
 use serde_json::{json, Value};
 
 /// Runs the real binary's `actions --format json` against the company's store.
-fn actions_json(co: &Company, extra: &[&str]) -> Vec<Value> {
+pub(super) fn actions_json(co: &Company, extra: &[&str]) -> Vec<Value> {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_oneonone"))
         .arg("--config")
         .arg(&co.config_path)

@@ -7,6 +7,8 @@ mod docs;
 mod faults;
 mod google_contract;
 mod incremental;
+mod names;
+mod organizers;
 mod real_google;
 mod scale;
 mod series;

@@ -32,8 +32,12 @@ async fn new_series_gets_one_shared_doc_attached_and_a_dated_section() {
         .doit()
         .await
         .expect("alice sees the file");
-    // Calendar gives the organizer's name but only Bob's address: his name falls back to it.
-    assert_eq!(file.name.as_deref(), Some("Alice Moreau / Bob · 1:1 notes"));
+    // Calendar gives only Bob's address; the directory (names.directory, on by default with
+    // a service account) knows his name.
+    assert_eq!(
+        file.name.as_deref(),
+        Some("Alice Moreau / Bob Okafor · 1:1 notes")
+    );
     assert_eq!(
         file.mime_type.as_deref(),
         Some("application/vnd.google-apps.document")
@@ -167,18 +171,34 @@ async fn meetings_that_are_not_one_on_ones_are_left_alone() {
         .create_recurring("One-off", &["bob@example.com"], start, 30, TZ, &[])
         .await
         .expect("single");
-    // Organised by someone else (Dan) with Alice.
+    // Organised by someone else (Dan) with Alice, who declined it: whoever organises a 1-1,
+    // the served user must not have declined (issue 11).
     let dan = co.person("dan@example.com").await;
-    dan.create_recurring(
-        "Dan / Alice",
-        &["alice@example.com"],
-        start,
-        30,
-        TZ,
-        &["RRULE:FREQ=WEEKLY"],
-    )
-    .await
-    .expect("dan's");
+    let dans = dan
+        .create_recurring(
+            "Dan / Alice",
+            &["alice@example.com"],
+            start,
+            30,
+            TZ,
+            &["RRULE:FREQ=WEEKLY"],
+        )
+        .await
+        .expect("dan's");
+    let mut attendees = dans.attendees.clone().unwrap_or_default();
+    for a in &mut attendees {
+        if a.email.as_deref() == Some("alice@example.com") {
+            a.response_status = Some("declined".into());
+        }
+    }
+    let decline = Event {
+        attendees: Some(attendees),
+        ..Default::default()
+    };
+    alice
+        .patch_event(dans.id.as_deref().expect("id"), decline)
+        .await
+        .expect("alice declines");
     let daemon = co.daemon().await;
     let report = co.pass(&daemon).await.report;
     assert_eq!(report.series_found, 0);

@@ -1,9 +1,10 @@
 //! Attendee copies. Each calendar holds its own copy of an event under the same id; the
 //! organizer's copy is authoritative. Its writes are copied to every attendee who is a sandbox
 //! user (keeping that copy's `extendedProperties.private` and recomputing the `self` flags);
-//! attendees who were removed get a cancelled copy. A non-organizer's write changes only their
-//! own copy (not propagated, a deliberate simplification), except their own `responseStatus`,
-//! which is carried back to the organizer's copy like Google does.
+//! attendees who were removed get a cancelled copy. A guest's write changes only their own copy
+//! unless the event has `guestsCanModify` (then it is made to the organizer's copy, see
+//! [`super::guests`]); their own `responseStatus` is carried back to the organizer's copy
+//! either way, like Google does.
 
 use std::collections::BTreeSet;
 

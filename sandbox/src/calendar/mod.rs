@@ -11,6 +11,7 @@
 //! * [`store`] — events per calendar: reads, writes, deletes, imports.
 //! * [`body`] — request bodies: patch/update merging and Google's validity checks.
 //! * [`copies`] — attendee copies of the organizer's events.
+//! * [`guests`] — what a guest's write may change, and whether it reaches the organizer.
 //! * [`list`] — `events.list` / `events.instances`: filters, ordering, paging.
 //! * [`sync`] — sync and page tokens.
 //! * [`watch`] — push channels and the notifications they queue.
@@ -22,6 +23,7 @@
 pub mod body;
 pub mod copies;
 pub mod error;
+mod guests;
 mod http;
 pub mod instances;
 pub mod list;

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::body::{apply_body, is_valid_event_id, validate, BASE32HEX};
 use super::copies::{eq_email, personalize};
 use super::error::CalError;
+use super::guests::{guest_write, GuestWrite};
 use super::instances::{split_instance_id, Master};
 use super::model::{Event, EventStatus, Person};
 use super::when::{parse_tz, stamp};
@@ -184,6 +185,21 @@ impl CalendarState {
         let Value::Object(body) = body else {
             return Err(CalError::bad_request("parseError", "Parse Error"));
         };
+        if organizer_cal != cal {
+            if let Some(org) = self.find_event(&organizer_cal, event_id) {
+                if let Some(split) = guest_write(&org, &body)? {
+                    return self.write_as_guest(
+                        env,
+                        &cal,
+                        &organizer_cal,
+                        &org,
+                        split,
+                        opts,
+                        replace,
+                    );
+                }
+            }
+        }
         let mut ev = apply_body(&current, body, opts, replace)?;
         if ev.recurring_event_id.is_some() && ev.recurrence.as_ref().is_some_and(|r| !r.is_empty())
         {
@@ -204,6 +220,38 @@ impl CalendarState {
         }
         self.notify(env, &touched);
         Ok(stored)
+    }
+
+    /// A guest's write to an event that lets guests modify it ([`super::guests`]): made to
+    /// the organizer's copy, copied to every attendee, answered with the guest's own copy.
+    #[allow(clippy::too_many_arguments)]
+    fn write_as_guest(
+        &mut self,
+        env: &mut Env<'_>,
+        cal: &str,
+        organizer_cal: &str,
+        org: &Event,
+        split: GuestWrite,
+        opts: WriteOptions,
+        replace: bool,
+    ) -> Result<Event, CalError> {
+        let mut ev = apply_body(org, split.shared, opts, replace)?;
+        validate(&ev)?;
+        if (&ev.start, &ev.end, &ev.recurrence) != (&org.start, &org.end, &org.recurrence) {
+            ev.sequence = org.sequence + 1;
+        }
+        let mut touched = BTreeSet::new();
+        let stored = self.commit(env, organizer_cal, ev, organizer_cal, &mut touched);
+        self.propagate(env, organizer_cal, &stored.id, &mut touched);
+        let mut mine = self
+            .find_event(cal, &stored.id)
+            .ok_or_else(CalError::not_found)?;
+        if !split.local.is_empty() {
+            mine = apply_body(&mine, split.local, opts, false)?;
+            mine = self.commit(env, cal, mine, organizer_cal, &mut touched);
+        }
+        self.notify(env, &touched);
+        Ok(mine)
     }
 
     /// `events.delete`: cancels the copy (and a master's exceptions); on an instance id, stores

@@ -167,8 +167,19 @@ fn add_person(entries: &mut Vec<(String, String)>, person: &Person) {
     }
     if let Some(name) = person.name.as_deref() {
         push(name);
-        for word in name.split_whitespace() {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        for word in &words {
             push(word);
+        }
+        // "B. Baker" / "B Baker" for "Bob Baker": how people abbreviate a full name (from the
+        // directory) in notes.
+        if let (Some(first), Some(last)) = (words.first(), words.last()) {
+            if words.len() >= 2 {
+                if let Some(initial) = first.chars().next() {
+                    push(&format!("{initial}. {last}"));
+                    push(&format!("{initial} {last}"));
+                }
+            }
         }
     }
 }

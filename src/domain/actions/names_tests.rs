@@ -32,6 +32,16 @@ fn names_first_names_local_parts_aliases() {
 }
 
 #[test]
+fn an_initial_and_the_family_name_mean_the_person() {
+    let d = Directory::new(&ctx());
+    assert_eq!(d.who("B. Smith"), email("bob@example.com"));
+    assert_eq!(d.who("b smith"), email("bob@example.com"));
+    assert_eq!(d.who("Smith"), email("bob@example.com"));
+    assert_eq!(d.who("A. Lee"), email("alice.lee@example.com"));
+    assert_eq!(d.who("C. Smith"), Who::Unknown);
+}
+
+#[test]
 fn non_latin_names() {
     let mut c = ctx();
     c.organizer.name = Some("Łukasz Nowak".into());

@@ -10,11 +10,13 @@
 //! is held back ([`crate::store::held`]) instead of being re-sent every poll.
 
 use super::Apply;
+use crate::domain::roles::{attach_as, AttachAs};
+use crate::domain::series::organizer_email;
 use crate::google::calendar::{attachments_of, doc_attachment};
 use crate::google::drive::Role;
 use crate::google::GoogleError;
 use crate::reconcile::doc_reads::DocReads;
-use crate::reconcile::error::{error_policy, fail, Action, PlanError, SeriesError};
+use crate::reconcile::error::{error_policy, fail, Action, Failure, PlanError, SeriesError};
 use crate::reconcile::series::record;
 use crate::reconcile::series_doc::{id_from_url, markers, SeriesDoc};
 use crate::store::drive::CreateTarget;
@@ -249,11 +251,53 @@ impl Apply<'_> {
         let Some(doc) = self.reads.as_ref().map(|r| r.doc.clone()) else {
             return Ok(());
         };
-        let calendar = &self.clients.calendar;
-        let event = calendar
-            .get_event(&view.user, event_id)
-            .await
-            .map_err(|e| fail(&view.key, "read the event before attaching", e))?;
+        let step = "attach the doc to the event";
+        let master = view.masters.iter().find(|m| m.id == event_id);
+        let organizer = master
+            .and_then(|m| organizer_email(m, &view.user))
+            .unwrap_or_else(|| view.user.clone());
+        let guests_can_modify = master.is_some_and(|m| m.guests_can_modify);
+        let how = attach_as(
+            &organizer,
+            &view.user,
+            self.clients.can_delegate(),
+            guests_can_modify,
+        );
+        // The organizer's copy is the one Google keeps; as whom it is written decides which
+        // calendar is read and patched (the event id is the same on both copies).
+        let delegated;
+        let (calendar, calendar_id) = match &how {
+            AttachAs::ServedOrganizer | AttachAs::Guest => {
+                (&self.clients.calendar, view.user.as_str())
+            }
+            AttachAs::Organizer(o) => {
+                delegated = match self.clients.calendar_as(o).await {
+                    Ok(c) => c,
+                    Err(e) => return Err(fail(&view.key, step, organizer_refused(o, &doc, e))),
+                };
+                (&delegated, o.as_str())
+            }
+            AttachAs::NotPossible(why) => {
+                let why = why.to_string();
+                let doc_url = doc.url.clone();
+                return Err(fail(
+                    &view.key,
+                    step,
+                    PlanError::NotAttachable { doc_url, why },
+                ));
+            }
+        };
+        let event = match calendar.get_event(calendar_id, event_id).await {
+            Ok(event) => event,
+            Err(e) if is_delegation_refusal(&how, &e) => {
+                return Err(fail(
+                    &view.key,
+                    step,
+                    organizer_refused(&organizer, &doc, e),
+                ))
+            }
+            Err(e) => return Err(fail(&view.key, "read the event before attaching", e)),
+        };
         let mut attachments = attachments_of(&event);
         let carries = attachments.iter().any(|a| {
             a.file_id.as_deref() == Some(doc.id.as_str())
@@ -269,9 +313,10 @@ impl Apply<'_> {
             .render_title(&view.organizer_name, &view.other_name);
         attachments.push(doc_attachment(&doc.id, &doc.url, &title));
         calendar
-            .patch_attachments(&view.user, event_id, attachments)
+            .patch_attachments(calendar_id, event_id, attachments)
             .await
-            .map_err(|e| fail(&view.key, "attach the doc to the event", e))?;
+            .map_err(|e| fail(&view.key, step, e))?;
+        tracing::info!(user = %view.user, series = %view.key, event = event_id, how = %how, "attached the doc");
         self.out.report.docs_attached += 1;
         Ok(())
     }
@@ -306,6 +351,30 @@ pub(crate) fn held_until(action: &Action, now: DateTime<Utc>) -> DateTime<Utc> {
         }
         Action::BackOffUser { after: None } => now,
         Action::Backoff | Action::StopUser => now,
+    }
+}
+
+/// Whether a failure reading the event as its organizer means the delegation itself was
+/// refused (the organizer's account cannot be impersonated): a problem for a person about
+/// this one series, never the end of the served user's pass.
+fn is_delegation_refusal(how: &AttachAs, e: &GoogleError) -> bool {
+    matches!(how, AttachAs::Organizer(_))
+        && matches!(
+            e,
+            GoogleError::Unauthorized { .. } | GoogleError::Setup { .. }
+        )
+}
+
+fn organizer_refused(organizer: &str, doc: &SeriesDoc, e: GoogleError) -> Failure {
+    match e {
+        GoogleError::Unauthorized { message } | GoogleError::Setup { message } => {
+            Failure::Plan(PlanError::OrganizerRefused {
+                organizer: organizer.to_string(),
+                doc_url: doc.url.clone(),
+                message,
+            })
+        }
+        other => Failure::Google(other),
     }
 }
 
