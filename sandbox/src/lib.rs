@@ -14,7 +14,7 @@
 //!   [`clock`] — simulated time.
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
 //!   `/_sandbox/` test controls; [`faults`], [`latency`], [`stats`].
-//! * [`calendar`], [`docs`], [`drive`] — the three APIs.
+//! * [`calendar`], [`docs`], [`drive`], [`tasks`] — the four APIs.
 //! * [`company`] — the one test company (people, clock, service-account key) that the demo,
 //!   the tests and the benchmarks stand up; [`people`] — acting as its humans.
 
@@ -38,6 +38,7 @@ pub mod rejections;
 pub mod server;
 pub mod state;
 pub mod stats;
+pub mod tasks;
 
 pub use call::{AppState, Reply};
 pub use caller::Caller;
