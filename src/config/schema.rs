@@ -25,6 +25,8 @@ pub(crate) struct RawConfig {
     pub doc: RawDoc,
     #[serde(default)]
     pub actions: RawActions,
+    #[serde(default)]
+    pub tasks: RawTasks,
 }
 
 /// How oneonone signs in to Google.
@@ -109,6 +111,17 @@ pub(crate) struct RawDoc {
 pub(crate) struct RawActions {
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+}
+
+/// `[tasks]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTasks {
+    #[serde(default)]
+    pub enabled: bool,
+    pub list: Option<String>,
+    #[serde(default)]
+    pub owners: super::TaskOwners,
 }
 
 /// Reads an optional duration such as `"90s"`, `"30m"`, `"24h"`, `"35d"` (humantime syntax),

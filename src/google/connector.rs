@@ -33,6 +33,9 @@ pub struct ApiUrls {
     pub(crate) drive_base: String,
     /// Drive uploads (`files.create`) go to `drive_root + "upload/drive/v3/files"`.
     pub(crate) drive_root: String,
+    /// Tasks v1: the crate calls `tasks_base + "tasks/v1/…"`.
+    pub(crate) tasks_base: String,
+    pub(crate) tasks_root: String,
 }
 
 impl ApiUrls {
@@ -45,11 +48,14 @@ impl ApiUrls {
             docs_root: "https://docs.googleapis.com/".into(),
             drive_base: "https://www.googleapis.com/drive/v3/".into(),
             drive_root: "https://www.googleapis.com/".into(),
+            tasks_base: "https://tasks.googleapis.com/".into(),
+            tasks_root: "https://tasks.googleapis.com/".into(),
         }
     }
 
-    /// All three APIs under one base URL (the sandbox): Calendar at `<endpoint>calendar/v3/`,
-    /// Docs at `<endpoint>`, Drive at `<endpoint>drive/v3/`, roots at `<endpoint>`.
+    /// All APIs under one base URL (the sandbox): Calendar at `<endpoint>calendar/v3/`,
+    /// Docs at `<endpoint>`, Drive at `<endpoint>drive/v3/`, Tasks at `<endpoint>` (its paths
+    /// start `tasks/v1/`), roots at `<endpoint>`.
     pub(crate) fn under(endpoint: &Url) -> ApiUrls {
         let root = with_trailing_slash(endpoint.as_str());
         ApiUrls {
@@ -58,7 +64,9 @@ impl ApiUrls {
             docs_base: root.clone(),
             docs_root: root.clone(),
             drive_base: format!("{root}drive/v3/"),
-            drive_root: root,
+            drive_root: root.clone(),
+            tasks_base: root.clone(),
+            tasks_root: root,
         }
     }
 

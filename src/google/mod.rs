@@ -23,6 +23,7 @@ pub(crate) mod errors;
 pub mod login;
 mod paging;
 pub(crate) mod retry;
+pub mod tasks;
 mod wire;
 
 pub use auth::Authenticator;
@@ -33,6 +34,7 @@ pub use drive::{DriveApi, DriveChanges, Role};
 pub use errors::GoogleError;
 pub use login::{login, LoginMethod};
 pub use retry::{with_retry, RetryPolicy};
+pub use tasks::{TasksApi, TasksClients};
 
 use google_calendar3::CalendarHub;
 use google_docs1::Docs;
@@ -50,6 +52,9 @@ pub mod scopes {
     pub const DRIVE_FILE: &str = "https://www.googleapis.com/auth/drive.file";
     /// All three, e.g. for the installed-app sign-in.
     pub const ALL: [&str; 3] = [CALENDAR_EVENTS, DOCUMENTS, DRIVE_FILE];
+    /// The owners' Google Tasks, only when `[tasks] enabled = true` (the only Tasks scope that
+    /// can write; `tasks.readonly` cannot insert).
+    pub const TASKS: &str = "https://www.googleapis.com/auth/tasks";
 }
 
 /// The three API clients acting as one served user.
