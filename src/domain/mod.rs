@@ -7,7 +7,8 @@
 //! * [`sections`], [`block`], [`template`], [`edit`], [`date_text`] — where dated sections are, what a new
 //!   one says, and the edits that insert it;
 //! * [`actions`] — action items read from a section, and the carry-forward line format;
-//! * [`pair`] — the key of the two people a doc belongs to.
+//! * [`pair`] — the key of the two people a doc belongs to;
+//! * [`task_sync`] — action items and their owners' Google Tasks kept in step.
 
 pub mod actions;
 pub(crate) mod block;
@@ -25,4 +26,5 @@ pub(crate) mod recurrence;
 pub mod schedule;
 pub(crate) mod sections;
 pub mod series;
+pub mod task_sync;
 pub(crate) mod template;

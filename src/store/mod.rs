@@ -46,6 +46,7 @@ mod migrations;
 pub(crate) mod occurrences;
 pub(crate) mod series;
 pub(crate) mod sync;
+pub(crate) mod tasks;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -61,6 +62,7 @@ pub use ledger::{
 pub use lock::LOCK_FILE_NAME;
 pub use occurrences::{Occurrence, OccurrenceTiming, SectionState};
 pub use series::{SeriesRecord, SeriesState};
+pub use tasks::{ActionTask, TaskListRecord, TaskRowState};
 
 /// The database file's name inside the state directory.
 pub const DB_FILE_NAME: &str = "oneonone.sqlite";

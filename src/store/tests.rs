@@ -61,6 +61,7 @@ fn migrations_apply_from_empty_in_memory() {
         table_names(&s),
         [
             "action_items",
+            "action_tasks",
             "calendar_events",
             "calendar_sync",
             "doc_tabs",
@@ -70,6 +71,7 @@ fn migrations_apply_from_empty_in_memory() {
             "held_steps",
             "occurrences",
             "series",
+            "task_lists",
             "user_backoff"
         ]
     );
