@@ -14,7 +14,7 @@
 use crate::clock::Clock;
 use crate::config::{ClockKind, Config, Settings, TemplateChoice};
 use crate::domain::template::Template;
-use crate::google::Clients;
+use crate::google::{Clients, TasksClients};
 use crate::reconcile::backoff;
 use crate::reconcile::{Mode, PassReport, QuietUsers, ReconcileError, Reconciler, UserOutcome};
 use crate::store::{Store, UserBackoff};
@@ -39,6 +39,8 @@ pub struct Daemon {
     /// Users with nothing to do until an input moves ([`QuietUsers`]): an idle pass for them is
     /// one Calendar call.
     quiet: QuietUsers,
+    /// One Google Tasks client per item owner, made on first use (`[tasks] enabled = true`).
+    tasks: Option<TasksClients>,
     /// A dry run's scratch copy of the store, removed when the daemon is dropped.
     _scratch: Option<ScratchDir>,
 }
@@ -56,7 +58,8 @@ enum UserPass {
         user: String,
         previous: Option<UserBackoff>,
         now: DateTime<Utc>,
-        result: UserResult,
+        /// Boxed: an outcome's report is far larger than the other variants.
+        result: Box<UserResult>,
     },
 }
 
@@ -140,6 +143,10 @@ impl Daemon {
             .await
             .context("cannot set up the Google clients (see `oneonone check`)")?;
         let clock = clock_for(&config);
+        let tasks = config
+            .tasks
+            .enabled
+            .then(|| TasksClients::new(&config.google));
         Ok(Daemon {
             config,
             settings,
@@ -149,6 +156,7 @@ impl Daemon {
             clock,
             mode,
             quiet: QuietUsers::default(),
+            tasks,
             _scratch: scratch,
         })
     }
@@ -175,6 +183,7 @@ impl Daemon {
             &self.template,
             self.mode,
             &self.quiet,
+            self.tasks.as_ref(),
         );
         let reconciler = &reconciler;
         let mut summary = PassSummary::default();
@@ -200,7 +209,7 @@ impl Daemon {
                     previous,
                     now,
                     result,
-                } => self.absorb(&user, previous, now, result, &mut summary),
+                } => self.absorb(&user, previous, now, *result, &mut summary),
             }
         }
         Ok(summary)
@@ -246,7 +255,7 @@ impl Daemon {
             user: user.to_string(),
             previous,
             now,
-            result,
+            result: Box::new(result),
         })
     }
 

@@ -10,3 +10,4 @@ mod incremental;
 mod real_google;
 mod scale;
 mod series;
+mod tasks;

@@ -1,0 +1,174 @@
+//! Action items as their owners' Google Tasks (issue 13): typed in the doc → a task per owner
+//! with due and link; completed in Tasks → item closed and no longer carried; done in the doc →
+//! task completed; restart and a deleted store → no duplicate; a deleted task is respected.
+
+use super::common::*;
+use oneonone_sandbox::company::{ALICE, BOB};
+use serde_json::{json, Value};
+
+const TASKS_ON: &str = "[tasks]\nenabled = true\n";
+
+/// Every task (deleted and hidden too) in `user`'s list "1:1 action items", as the sandbox
+/// holds it.
+async fn tasks_of(co: &Company, user: &str) -> Vec<Value> {
+    let all = co
+        .control
+        .get(&format!("_sandbox/tasks?user={user}"))
+        .await
+        .expect("tasks dump");
+    let lists = all["lists"].as_array().cloned().unwrap_or_default();
+    let ours: Vec<&Value> = lists
+        .iter()
+        .filter(|l| l["title"] == "1:1 action items")
+        .collect();
+    assert!(ours.len() <= 1, "one list per owner: {lists:#?}");
+    ours.first()
+        .and_then(|l| l["tasks"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+fn titled<'a>(tasks: &'a [Value], start: &str) -> Vec<&'a Value> {
+    tasks
+        .iter()
+        .filter(|t| t["title"].as_str().is_some_and(|s| s.starts_with(start)))
+        .collect()
+}
+
+fn one<'a>(tasks: &'a [Value], start: &str) -> &'a Value {
+    let found = titled(tasks, start);
+    assert_eq!(found.len(), 1, "exactly one task {start:?} in {tasks:#?}");
+    found[0]
+}
+
+/// Alice's 1-1 with Bob with tasks on; Bob types three items in the first meeting, which is
+/// then harvested (Tue 1 Dec 10:30).
+async fn items_harvested() -> (Company, oneonone::daemon::Daemon, String) {
+    let (co, alice, series, daemon) = alice_and_bob(TASKS_ON).await;
+    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
+    let doc_id = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    let bob = co.person(BOB).await;
+    assert!(bob
+        .type_under_heading(
+            &doc_id,
+            "Action items",
+            &[
+                "Bob to send the Q3 draft by Friday",
+                "Alice: review the promotion packet by 15 Dec",
+                "Both to agree on the on-call rota",
+            ],
+        )
+        .await
+        .expect("type"));
+    co.run_until(&daemon, utc(2026, 12, 1, 10, 30)).await;
+    (co, daemon, doc_id)
+}
+
+#[tokio::test]
+async fn items_become_tasks_and_done_in_either_place_is_done_in_both() {
+    let (co, daemon, doc_id) = items_harvested().await;
+    let bobs = tasks_of(&co, BOB).await;
+    let alices = tasks_of(&co, ALICE).await;
+    assert_eq!(bobs.len(), 2, "Bob's item and the shared one: {bobs:#?}");
+    assert_eq!(
+        alices.len(),
+        2,
+        "Alice's item and the shared one: {alices:#?}"
+    );
+    let q3 = one(&bobs, "send the Q3 draft");
+    assert_eq!(q3["due"], "2026-12-04T00:00:00.000Z", "Friday, date only");
+    let notes = q3["notes"].as_str().expect("notes");
+    assert!(notes.contains(&doc_id), "a link to the doc: {notes}");
+    assert!(notes.contains("Tue 1 Dec 2026"), "the meeting: {notes}");
+    assert!(notes.contains("oneonone-item:"), "the marker: {notes}");
+    assert_eq!(
+        one(&alices, "review the promotion packet")["due"],
+        "2026-12-15T00:00:00.000Z"
+    );
+    one(&alices, "agree on the on-call rota");
+    one(&bobs, "agree on the on-call rota");
+
+    // Bob completes his task in Google Tasks (which also hides it, as Google's apps do).
+    let id = q3["id"].as_str().unwrap().to_string();
+    co.control
+        .post("_sandbox/tasks/complete", json!({"user": BOB, "task": id}))
+        .await
+        .expect("complete");
+    // Alice marks hers done in the doc.
+    let alice = co.person(ALICE).await;
+    assert!(alice
+        .mark_done(&doc_id, "review the promotion packet")
+        .await
+        .expect("mark done"));
+    co.run_until(&daemon, utc(2026, 12, 1, 13, 0)).await;
+    let alices = tasks_of(&co, ALICE).await;
+    assert_eq!(
+        one(&alices, "review the promotion packet")["status"],
+        "completed"
+    );
+    assert_eq!(
+        one(&alices, "agree on the on-call rota")["status"],
+        "needsAction"
+    );
+
+    // The next section (Tue 8 Dec) carries only the open item: the Q3 draft was done in Tasks.
+    co.run_until(&daemon, utc(2026, 12, 8, 9, 5)).await;
+    let text = text_of(&alice, &doc_id).await;
+    let next = text.find("Tue 8 Dec 2026 · 1:1").expect("next section");
+    let prev = text.find("Tue 1 Dec 2026 · 1:1").expect("first section");
+    let carried = &text[next..prev];
+    assert!(carried.contains("agree on the on-call rota"), "{carried}");
+    assert!(!carried.contains("send the Q3 draft"), "{carried}");
+    assert!(
+        !carried.contains("review the promotion packet"),
+        "{carried}"
+    );
+    // Still one task per item and owner after a week of passes.
+    assert_eq!(tasks_of(&co, BOB).await.len(), 2);
+    assert_eq!(tasks_of(&co, ALICE).await.len(), 2);
+}
+
+#[tokio::test]
+async fn restart_and_a_deleted_store_make_no_duplicate_and_a_deleted_task_stays_deleted() {
+    let (co, daemon, _doc_id) = items_harvested().await;
+    assert_eq!(tasks_of(&co, BOB).await.len(), 2);
+    // A restart: same store.
+    drop(daemon);
+    let daemon = co.daemon().await;
+    co.run_until(&daemon, utc(2026, 12, 1, 11, 30)).await;
+    assert_eq!(tasks_of(&co, BOB).await.len(), 2);
+    // A lost store: the list is found by its title, each task by its marker.
+    drop(daemon);
+    co.delete_store();
+    let daemon = co.daemon().await;
+    co.run_until(&daemon, utc(2026, 12, 1, 12, 30)).await;
+    assert_eq!(
+        tasks_of(&co, BOB).await.len(),
+        2,
+        "{:#?}",
+        tasks_of(&co, BOB).await
+    );
+    assert_eq!(tasks_of(&co, ALICE).await.len(), 2);
+
+    // Bob deletes the shared task: it is not recreated, and the item stays open for Alice.
+    let bobs = tasks_of(&co, BOB).await;
+    let rota = one(&bobs, "agree on the on-call rota")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    co.control
+        .post("_sandbox/tasks/delete", json!({"user": BOB, "task": rota}))
+        .await
+        .expect("delete");
+    co.run_until(&daemon, utc(2026, 12, 2, 12, 0)).await;
+    let bobs = tasks_of(&co, BOB).await;
+    assert_eq!(bobs.len(), 2, "no new task: {bobs:#?}");
+    assert_eq!(one(&bobs, "agree on the on-call rota")["deleted"], true);
+    assert_eq!(
+        one(&tasks_of(&co, ALICE).await, "agree on the on-call rota")["status"],
+        "needsAction"
+    );
+}
