@@ -587,7 +587,7 @@ async fn actions_formats_work_on_an_empty_store() {
     out.expect_code(0);
     assert_eq!(
         out.stdout.lines().collect::<Vec<_>>(),
-        ["series,series_title,meeting,owner_kind,owner,task,due,done,done_at,source,key"],
+        ["series,series_title,meeting,owner_kind,owner,task,due,done,done_at,source,key,tasks"],
         "only the header"
     );
     let out = w.cli(&["actions", "--format", "json"]).await;

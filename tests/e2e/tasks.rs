@@ -27,6 +27,50 @@ async fn tasks_of(co: &Company, user: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// The real binary's `actions --format json` items.
+fn actions_json(co: &Company) -> Vec<Value> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oneonone"))
+        .arg("--config")
+        .arg(&co.config_path)
+        .args(["actions", "--format", "json"])
+        .output()
+        .expect("run oneonone actions");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// `owner:state` of an item's tasks in `actions` output, sorted.
+fn task_states(items: &[Value], task_start: &str) -> Vec<String> {
+    let item = items
+        .iter()
+        .find(|i| {
+            i["task"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(task_start))
+        })
+        .unwrap_or_else(|| panic!("no item {task_start:?} in {items:#?}"));
+    let mut states: Vec<String> = item["tasks"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|t| {
+            format!(
+                "{}:{}",
+                t["owner"].as_str().unwrap_or(""),
+                t["state"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    states.sort();
+    states
+}
+
 fn titled<'a>(tasks: &'a [Value], start: &str) -> Vec<&'a Value> {
     tasks
         .iter()
@@ -170,5 +214,15 @@ async fn restart_and_a_deleted_store_make_no_duplicate_and_a_deleted_task_stays_
     assert_eq!(
         one(&tasks_of(&co, ALICE).await, "agree on the on-call rota")["status"],
         "needsAction"
+    );
+    // `actions` shows each owner's task state.
+    let items = actions_json(&co);
+    assert_eq!(
+        task_states(&items, "agree on the on-call rota"),
+        ["alice@example.com:open", "bob@example.com:deleted"]
+    );
+    assert_eq!(
+        task_states(&items, "send the Q3 draft"),
+        ["bob@example.com:open"]
     );
 }
