@@ -226,3 +226,83 @@ async fn restart_and_a_deleted_store_make_no_duplicate_and_a_deleted_task_stays_
         ["bob@example.com:open"]
     );
 }
+
+/// Replaces `from` by `to` everywhere in the doc, as Bob editing his line.
+async fn bob_edits(co: &Company, doc_id: &str, from: &str, to: &str) {
+    use google_docs1::api::{ReplaceAllTextRequest, Request, SubstringMatchCriteria};
+    let bob = co.person(BOB).await;
+    bob.edit_doc(
+        doc_id,
+        vec![Request {
+            replace_all_text: Some(ReplaceAllTextRequest {
+                contains_text: Some(SubstringMatchCriteria {
+                    text: Some(from.into()),
+                    match_case: Some(true),
+                    ..Default::default()
+                }),
+                replace_text: Some(to.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+    )
+    .await
+    .expect("edit");
+}
+
+#[tokio::test]
+async fn a_lost_insert_answer_makes_no_duplicate_and_doc_edits_update_the_task() {
+    let (co, alice, series, daemon) = alice_and_bob(TASKS_ON).await;
+    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
+    let doc_id = alice.attached_doc(&series).await.unwrap().unwrap();
+    let bob = co.person(BOB).await;
+    bob.type_under_heading(
+        &doc_id,
+        "Action items",
+        &["Bob to send the Q3 draft by Friday"],
+    )
+    .await
+    .expect("type");
+    // Google creates the first task but the answer never arrives.
+    co.control
+        .post(
+            "_sandbox/faults",
+            json!({"method": "tasks.tasks.insert", "kind": "lost_answer", "times": 1}),
+        )
+        .await
+        .expect("fault");
+    co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
+    let bobs = tasks_of(&co, BOB).await;
+    assert_eq!(
+        bobs.len(),
+        1,
+        "found again by its marker, not inserted twice: {bobs:#?}"
+    );
+    assert_eq!(co.calls("tasks.tasks.insert").await, 1);
+    assert_eq!(
+        co.stats().await["errors"]["tasks.tasks.insert"],
+        1,
+        "the answer was lost"
+    );
+
+    // Bob moves the due date, then rewords the item: the same task follows both edits.
+    bob_edits(&co, &doc_id, "by Friday", "by Thursday").await;
+    co.run_until(&daemon, utc(2026, 12, 1, 13, 0)).await;
+    let bobs = tasks_of(&co, BOB).await;
+    assert_eq!(
+        one(&bobs, "send the Q3 draft")["due"],
+        "2026-12-03T00:00:00.000Z"
+    );
+    bob_edits(&co, &doc_id, "the Q3 draft", "the Q4 draft").await;
+    co.run_until(&daemon, utc(2026, 12, 1, 14, 0)).await;
+    let bobs = tasks_of(&co, BOB).await;
+    assert_eq!(bobs.len(), 1, "{bobs:#?}");
+    let task = one(&bobs, "send the Q4 draft");
+    assert_eq!(task["due"], "2026-12-03T00:00:00.000Z");
+    // Its notes carry the new item's marker: a lost store finds it for the edited item.
+    drop(daemon);
+    co.delete_store();
+    let daemon = co.daemon().await;
+    co.run_until(&daemon, utc(2026, 12, 1, 15, 0)).await;
+    assert_eq!(tasks_of(&co, BOB).await.len(), 1);
+}
