@@ -21,6 +21,8 @@ use crate::store::{ActionTask, ItemKey, LedgerEntry, SeriesRecord, TaskRowState}
 pub(super) struct WantedItem {
     pub wanted: Wanted,
     pub key: ItemKey,
+    /// Start of the meeting the item was written in (how fresh it is).
+    pub meeting_start: DateTime<Utc>,
     /// The task's notes: the meeting, the link to the doc section, the marker.
     pub notes: String,
 }
@@ -60,6 +62,7 @@ impl WantedItem {
                 done_by_task: entry.done_by_task,
             },
             key: entry.key.clone(),
+            meeting_start: entry.meeting_start,
             notes,
         }
     }

@@ -1,10 +1,14 @@
 //! Action items as their owners' Google Tasks, once per user pass after the series (issue 13).
 //!
 //! It runs also when the user is quiet (their calendar did not move): a task completed in Google
-//! Tasks is an input Calendar cannot report. Each owner's list is read at most once per
-//! re-harvest debounce, incrementally (`updatedMin` from the last read, widened to cover any
-//! insert whose answer was lost), and not at all while none of their items could change. Writes
-//! the plan needs (a new item, an item done in the doc) go out in the pass that sees them.
+//! Tasks is an input Calendar cannot report. Each owner's list is read incrementally
+//! (`updatedMin` from the last read, widened to cover any insert whose answer was lost): at most
+//! once per re-harvest debounce in the day after a meeting gave them an open item (when people
+//! act on them), then every [`SETTLED_READ_INTERVAL`], and not at all while none of their items
+//! could change. Google's Tasks API has "a courtesy limit of 50,000 queries per day" per project
+//! (<https://developers.google.com/workspace/tasks/limits>), so polling every owner every 10
+//! minutes (144 reads a day) would serve fewer than 350 owners. Writes the plan needs (a new
+//! item, an item done in the doc) go out in the pass that sees them.
 //!
 //! The planning is [`crate::domain::task_sync`]; this module gathers its inputs from the ledger
 //! and Google, and [`task_steps`](super::task_steps) applies its steps.
@@ -24,6 +28,13 @@ use crate::store::{
 /// How far before the last read the next incremental read starts: clocks of two machines and
 /// Google's own `updated` stamps are not exactly in step, and re-seeing a task is harmless.
 const READ_OVERLAP: Duration = Duration::minutes(2);
+
+/// How often an owner whose open items are all older than [`FRESH`] is read: 12 reads a day,
+/// and a completion seen well before the next section is prepared (a day ahead by default).
+const SETTLED_READ_INTERVAL: Duration = Duration::hours(2);
+
+/// How long after its meeting an open item keeps its owner on the fast (debounce) cadence.
+const FRESH: Duration = Duration::hours(24);
 
 /// Keeps the user's items and their owners' tasks in step. Failures are reported per owner
 /// (a person without delegation must not stop the pass for the others).
@@ -103,7 +114,15 @@ async fn owner_pass(
     let list = r
         .store(|s| s.task_list(user, owner))?
         .filter(|l| l.title == title);
-    let debounce = r.settings.schedule.reharvest_debounce;
+    let youngest = items
+        .iter()
+        .filter(|i| !i.wanted.done)
+        .map(|i| i.meeting_start)
+        .max();
+    let interval = match youngest {
+        Some(t) if now - t < FRESH => r.settings.schedule.reharvest_debounce,
+        _ => SETTLED_READ_INTERVAL,
+    };
     let inserting_since = rows
         .iter()
         .filter(|t| t.state == TaskRowState::Inserting)
@@ -113,7 +132,7 @@ async fn owner_pass(
         None => true,
         Some(l) => match l.last_read {
             None => true,
-            Some(last) => now - last >= debounce || inserting_since.is_some(),
+            Some(last) => now - last >= interval || inserting_since.is_some(),
         },
     };
     let mut api: Option<std::sync::Arc<TasksApi>> = None;
@@ -180,10 +199,13 @@ async fn owner_pass(
         };
         closed = apply_owner(&ctx, &steps, out).await?;
     }
-    if read_due {
+    let last_read = if read_due {
         r.store(|s| s.set_tasks_read(user, owner, now))?;
-    }
-    out.due_by(Some(now + debounce));
+        now
+    } else {
+        list.and_then(|l| l.last_read).unwrap_or(now)
+    };
+    out.due_by(Some(last_read + interval));
     Ok(closed)
 }
 
