@@ -32,6 +32,7 @@ mod series;
 mod series_doc;
 mod steps;
 mod sync;
+mod task_notes;
 mod task_steps;
 mod tasks;
 
@@ -117,7 +118,7 @@ impl<'a> Reconciler<'a> {
     ) -> Result<UserOutcome, ReconcileError> {
         let mut out = self.reconcile_series(clients, now).await?;
         if let (Mode::Apply, Some(tasks)) = (self.mode, self.tasks) {
-            tasks::sync(self, tasks, &clients.user, now, &mut out).await;
+            tasks::sync(self, tasks, clients, now, &mut out).await;
         }
         Ok(out)
     }

@@ -129,14 +129,23 @@ fn row_state(s: TaskState) -> TaskRowState {
     }
 }
 
-/// Applies `steps` in order; returns whether an item was closed. Stops at the first failed
-/// call (the rest is planned again next pass).
+/// What applying one owner's steps changed in the ledger.
+#[derive(Debug, Default)]
+pub(super) struct LedgerChanges {
+    /// An item was closed or reopened: the next section must be planned anew.
+    pub any: bool,
+    /// The items closed because their task was completed, with their text.
+    pub closed: Vec<(ItemKey, String)>,
+}
+
+/// Applies `steps` in order. Stops at the first failed call (the rest is planned again next
+/// pass).
 pub(super) async fn apply_owner(
     ctx: &OwnerCtx<'_>,
     steps: &[Step],
     out: &mut UserOutcome,
-) -> Result<bool, TaskSyncError> {
-    let mut closed = false;
+) -> Result<LedgerChanges, TaskSyncError> {
+    let mut changes = LedgerChanges::default();
     for step in steps {
         match step {
             Step::Insert { marker } => {
@@ -238,7 +247,10 @@ pub(super) async fn apply_owner(
                             .store(|s| s.set_item_done_by_task(&item.key, true, ctx.now))?
                         {
                             out.report.items_closed += 1;
-                            closed = true;
+                            changes.any = true;
+                            changes
+                                .closed
+                                .push((item.key.clone(), item.wanted.title.clone()));
                         }
                     }
                 }
@@ -252,14 +264,14 @@ pub(super) async fn apply_owner(
                     if let Some(item) = ctx.item(marker) {
                         ctx.r
                             .store(|s| s.set_item_done_by_task(&item.key, false, ctx.now))?;
-                        closed = true;
+                        changes.any = true;
                     }
                 }
             }
             Step::Deleted { marker } => set_state(ctx, marker, TaskRowState::Deleted)?,
         }
     }
-    Ok(closed)
+    Ok(changes)
 }
 
 /// Records a state Google reported for a known task.

@@ -17,10 +17,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::task_steps::{apply_owner, OwnerCtx, WantedItem};
+use super::task_steps::{apply_owner, LedgerChanges, OwnerCtx, WantedItem};
 use super::{Reconciler, UserOutcome};
 use crate::domain::task_sync::{self, Known, Seen, Slot, TaskState, Wanted};
-use crate::google::{GoogleError, TasksApi, TasksClients};
+use crate::google::{Clients, GoogleError, TasksApi, TasksClients};
 use crate::store::{
     ActionTask, LedgerEntry, LedgerOwner, LedgerQuery, SeriesRecord, StoreError, TaskRowState,
 };
@@ -41,10 +41,11 @@ const FRESH: Duration = Duration::hours(24);
 pub(super) async fn sync(
     r: &Reconciler<'_>,
     tasks: &TasksClients,
-    user: &str,
+    clients: &Clients,
     now: DateTime<Utc>,
     out: &mut UserOutcome,
 ) {
+    let user = clients.user.as_str();
     let wanted = match r.store(|s| wanted_by_owner(r, s, user)) {
         Ok(w) => w,
         Err(e) => {
@@ -55,13 +56,20 @@ pub(super) async fn sync(
         }
     };
     let mut closed_any = false;
+    let mut closed = Vec::new();
     for (owner, items) in wanted {
         match owner_pass(r, tasks, user, &owner, &items, now, out).await {
-            Ok(closed) => closed_any |= closed,
+            Ok(changes) => {
+                closed_any |= changes.any;
+                closed.extend(changes.closed);
+            }
             Err(e) => out.report.problems.push(format!(
                 "tasks for {owner}: {e} (retrying next pass; `oneonone check` proves the tasks scope)"
             )),
         }
+    }
+    if !closed.is_empty() {
+        super::task_notes::write(r, clients, &closed, now, out).await;
     }
     if closed_any {
         // The next section must no longer carry what was done in Tasks: a whole pass.
@@ -85,7 +93,7 @@ pub(super) fn google(what: &'static str) -> impl FnOnce(GoogleError) -> TaskSync
     move |source| TaskSyncError::Google { what, source }
 }
 
-/// One owner: read if due, plan, apply. Returns whether an item was closed.
+/// One owner: read if due, plan, apply. Returns what changed in the ledger.
 async fn owner_pass(
     r: &Reconciler<'_>,
     tasks: &TasksClients,
@@ -94,7 +102,7 @@ async fn owner_pass(
     items: &[WantedItem],
     now: DateTime<Utc>,
     out: &mut UserOutcome,
-) -> Result<bool, TaskSyncError> {
+) -> Result<LedgerChanges, TaskSyncError> {
     let rows = r.store(|s| s.action_tasks(owner))?;
     let known: Vec<Known> = rows.iter().map(known_of).collect();
     let by_marker: BTreeMap<&str, &ActionTask> =
@@ -108,7 +116,7 @@ async fn owner_pass(
                 .is_some_and(|t| matches!(t.state, TaskRowState::Open | TaskRowState::Inserting))
     });
     if !live {
-        return Ok(false);
+        return Ok(LedgerChanges::default());
     }
     let title = r.config.tasks.list.as_str();
     let list = r
@@ -175,7 +183,7 @@ async fn owner_pass(
         api = Some(client);
     }
     let steps = task_sync::plan(&wanted, &known, seen.as_deref());
-    let mut closed = false;
+    let mut changes = LedgerChanges::default();
     if !steps.is_empty() {
         let client = match api {
             Some(c) => c,
@@ -186,7 +194,7 @@ async fn owner_pass(
         };
         let Some(list_id) = list_id.clone() else {
             // Unreachable in practice: without a list the read above was due.
-            return Ok(false);
+            return Ok(changes);
         };
         let ctx = OwnerCtx {
             r,
@@ -197,7 +205,7 @@ async fn owner_pass(
             rows: &by_marker,
             now,
         };
-        closed = apply_owner(&ctx, &steps, out).await?;
+        changes = apply_owner(&ctx, &steps, out).await?;
     }
     let last_read = if read_due {
         r.store(|s| s.set_tasks_read(user, owner, now))?;
@@ -206,7 +214,7 @@ async fn owner_pass(
         list.and_then(|l| l.last_read).unwrap_or(now)
     };
     out.due_by(Some(last_read + interval));
-    Ok(closed)
+    Ok(changes)
 }
 
 /// The ledger's items of `user`, grouped by the owners who should have a task for them.

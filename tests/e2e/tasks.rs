@@ -306,3 +306,54 @@ async fn a_lost_insert_answer_makes_no_duplicate_and_doc_edits_update_the_task()
     co.run_until(&daemon, utc(2026, 12, 1, 15, 0)).await;
     assert_eq!(tasks_of(&co, BOB).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_task_completed_after_its_item_was_carried_is_noted_done_in_the_current_section() {
+    let (co, daemon, doc_id) = items_harvested().await;
+    // The Tue 8 Dec section is written on Mon 7 Dec and carries the open items.
+    co.run_until(&daemon, utc(2026, 12, 7, 12, 0)).await;
+    let alice = co.person(ALICE).await;
+    let before = text_of(&alice, &doc_id).await;
+    let carried = "Bob — send the Q3 draft — due Fri 4 Dec (from 1 Dec)";
+    assert!(before.contains(carried), "{before}");
+    let bobs = tasks_of(&co, BOB).await;
+    let id = one(&bobs, "send the Q3 draft")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    co.control
+        .post("_sandbox/tasks/complete", json!({"user": BOB, "task": id}))
+        .await
+        .expect("complete");
+    // A settled owner is read every 2 hours.
+    co.run_until(&daemon, utc(2026, 12, 7, 15, 0)).await;
+    let after = text_of(&alice, &doc_id).await;
+    assert!(
+        after.contains(&format!("{carried} ✅ done 7 Dec")),
+        "the carried line is noted done: {after}"
+    );
+    assert_eq!(count(&after, "✅ done"), 1, "noted once: {after}");
+    // Insert only: everything that was there is still there, in order.
+    assert_eq!(after.replace(" ✅ done 7 Dec", ""), before);
+    let items = actions_json(&co);
+    let q3 = items
+        .iter()
+        .find(|i| {
+            i["task"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("send the Q3 draft"))
+        })
+        .expect("item");
+    assert_eq!(q3["done"], true);
+    // The next section (15 Dec) does not carry it.
+    co.run_until(&daemon, utc(2026, 12, 14, 12, 0)).await;
+    let text = text_of(&alice, &doc_id).await;
+    let next = text.find("Tue 15 Dec 2026 · 1:1").expect("15 Dec section");
+    let prev = text.find("Tue 8 Dec 2026 · 1:1").expect("8 Dec section");
+    assert!(
+        !text[next..prev].contains("send the Q3 draft"),
+        "{}",
+        &text[next..prev]
+    );
+    assert!(text[next..prev].contains("agree on the on-call rota"));
+}
