@@ -357,3 +357,44 @@ async fn a_task_completed_after_its_item_was_carried_is_noted_done_in_the_curren
     );
     assert!(text[next..prev].contains("agree on the on-call rota"));
 }
+
+/// A third of all Tasks calls fail (rate limits, 5xx): the failures are reported and retried on
+/// later passes, and every item still ends with exactly one task per owner.
+#[tokio::test]
+async fn tasks_faults_are_retried_without_duplicates() {
+    let (co, alice, series, daemon) = alice_and_bob(TASKS_ON).await;
+    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
+    let doc_id = alice.attached_doc(&series).await.unwrap().unwrap();
+    let bob = co.person(BOB).await;
+    bob.type_under_heading(
+        &doc_id,
+        "Action items",
+        &[
+            "Bob to send the Q3 draft by Friday",
+            "Alice: review the promotion packet by 15 Dec",
+            "Both to agree on the on-call rota",
+        ],
+    )
+    .await
+    .expect("type");
+    co.control
+        .post(
+            "_sandbox/faults",
+            json!({"rate": 0.35, "statuses": [429, 500, 503], "seed": 13, "methods": ["tasks.*"]}),
+        )
+        .await
+        .expect("faults");
+    let report = co.run_until(&daemon, utc(2026, 12, 2, 9, 0)).await;
+    assert!(co.stats().await["errors"]
+        .as_object()
+        .is_some_and(|e| e.keys().any(|k| k.starts_with("tasks."))));
+    co.control.delete("_sandbox/faults").await.expect("clear");
+    co.run_until(&daemon, utc(2026, 12, 2, 12, 0)).await;
+    let bobs = tasks_of(&co, BOB).await;
+    let alices = tasks_of(&co, ALICE).await;
+    assert_eq!(bobs.len(), 2, "{bobs:#?} ({:?})", report.problems);
+    assert_eq!(alices.len(), 2, "{alices:#?}");
+    for t in bobs.iter().chain(&alices) {
+        assert_eq!(t["status"], "needsAction");
+    }
+}
