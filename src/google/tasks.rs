@@ -189,6 +189,9 @@ pub struct TasksClients {
     transport: Transport,
     google: GoogleConfig,
     by_owner: Mutex<HashMap<String, Arc<TasksApi>>>,
+    /// Owners whose last attempt failed, and when to try them again: an owner outside the
+    /// delegation (or a quota spent) costs one failing call per wait, not one per pass.
+    held: Mutex<HashMap<String, DateTime<Utc>>>,
 }
 
 impl TasksClients {
@@ -197,7 +200,25 @@ impl TasksClients {
             transport: Transport::new(google),
             google: google.clone(),
             by_owner: Mutex::new(HashMap::new()),
+            held: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Whether `owner` is held back at `now` (a recent failure), and until when.
+    pub fn held_until(&self, owner: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.get(&owner.to_ascii_lowercase())
+            .copied()
+            .filter(|until| now < *until)
+    }
+
+    /// Holds `owner` back until `until` (`None`: lets them go again).
+    pub fn hold(&self, owner: &str, until: Option<DateTime<Utc>>) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        match until {
+            Some(t) => held.insert(owner.to_ascii_lowercase(), t),
+            None => held.remove(&owner.to_ascii_lowercase()),
+        };
     }
 
     /// The client acting as `owner` (an e-mail address).

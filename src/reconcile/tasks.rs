@@ -33,6 +33,10 @@ const READ_OVERLAP: Duration = Duration::minutes(2);
 /// and a completion seen well before the next section is prepared (a day ahead by default).
 const SETTLED_READ_INTERVAL: Duration = Duration::hours(2);
 
+/// How long an owner whose Tasks call failed is left alone (in this process): a transient
+/// failure costs a few minutes, a missing delegation one failing call per wait.
+const FAILED_OWNER_WAIT: Duration = Duration::minutes(10);
+
 /// How long after its meeting an open item keeps its owner on the fast (debounce) cadence.
 const FRESH: Duration = Duration::hours(24);
 
@@ -58,14 +62,25 @@ pub(super) async fn sync(
     let mut closed_any = false;
     let mut closed = Vec::new();
     for (owner, items) in wanted {
+        if let Some(until) = tasks.held_until(&owner, now) {
+            out.due_by(Some(until));
+            continue;
+        }
         match owner_pass(r, tasks, user, &owner, &items, now, out).await {
             Ok(changes) => {
+                tasks.hold(&owner, None);
                 closed_any |= changes.any;
                 closed.extend(changes.closed);
             }
-            Err(e) => out.report.problems.push(format!(
-                "tasks for {owner}: {e} (retrying next pass; `oneonone check` proves the tasks scope)"
-            )),
+            Err(e) => {
+                let until = now + FAILED_OWNER_WAIT;
+                tasks.hold(&owner, Some(until));
+                out.due_by(Some(until));
+                out.report.problems.push(format!(
+                    "tasks for {owner}: {e} (retrying after {until}; `oneonone check` proves \
+                     the tasks scope)"
+                ));
+            }
         }
     }
     if !closed.is_empty() {
