@@ -398,3 +398,58 @@ async fn tasks_faults_are_retried_without_duplicates() {
         assert_eq!(t["status"], "needsAction");
     }
 }
+
+/// An owner Google refuses (here: every Tasks call as Bob answers 403) is reported and tried
+/// again only after a wait, not on every one-minute pass; the other owner is served.
+#[tokio::test]
+async fn a_refused_owner_costs_one_call_per_wait_not_per_pass() {
+    let (co, alice, series, daemon) = alice_and_bob(TASKS_ON).await;
+    co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
+    let doc_id = alice.attached_doc(&series).await.unwrap().unwrap();
+    let bob = co.person(BOB).await;
+    bob.type_under_heading(
+        &doc_id,
+        "Action items",
+        &["Both to agree on the on-call rota"],
+    )
+    .await
+    .expect("type");
+    co.control
+        .post(
+            "_sandbox/faults",
+            json!({"method": "tasks.*", "user": BOB, "status": 403, "reason": "forbidden", "times": 1000}),
+        )
+        .await
+        .expect("fault");
+    co.run_until(&daemon, utc(2026, 12, 1, 10, 30)).await;
+    co.reset_stats().await;
+    let mut problems = Vec::new();
+    for _ in 0..15 {
+        co.control
+            .advance(chrono::Duration::minutes(1))
+            .await
+            .unwrap();
+        problems.extend(co.pass(&daemon).await.report.problems);
+    }
+    let errors: u64 = co.stats().await["errors"]
+        .as_object()
+        .map(|e| {
+            e.iter()
+                .filter(|(k, _)| k.starts_with("tasks."))
+                .filter_map(|(_, v)| v.as_u64())
+                .sum()
+        })
+        .unwrap_or(0);
+    assert!(
+        (1..=2).contains(&errors),
+        "{errors} refused calls in 15 passes"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("tasks for bob@example.com")),
+        "{problems:?}"
+    );
+    assert_eq!(tasks_of(&co, ALICE).await.len(), 1, "Alice is served");
+    assert!(tasks_of(&co, BOB).await.is_empty());
+}
