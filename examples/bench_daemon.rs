@@ -2,7 +2,10 @@
 //! what that costs in Google API calls, CPU time, memory and wall time per pass.
 //!
 //! `cargo run --release --example bench_daemon -- --managers 20 --reports 5 --weeks 4
-//! [--step-minutes 15] [--idle-passes 5] [--idle-step-minutes N]`
+//! [--step-minutes 15] [--idle-passes 5] [--idle-step-minutes N] [--tasks]`
+//!
+//! `--tasks` turns on `[tasks]` (each action item also a Google Task for its owner, here the
+//! report) and adds the Tasks calls per item and per idle manager per day.
 //!
 //! Each manager has a weekly 1-1 with each report, spread over the working week. The real
 //! daemon (real store on disk, real generated Google clients over loopback HTTP, the sandbox's
@@ -55,6 +58,9 @@ struct Sizes {
     /// steps past Drive's 10-minute debounce every idle pass is a whole one.
     #[arg(long, value_parser = common::at_least_i64::<1>)]
     idle_step_minutes: Option<i64>,
+    /// Turn on `[tasks]`: every action item also becomes its owner's Google Task.
+    #[arg(long)]
+    tasks: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -210,7 +216,12 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
     let config = format!(
         "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n\
          users = [{users}]\nendpoint = \"{url}\"\nmax_attempts = 2\n\n[daemon]\n\
-         state_dir = \"state\"\nclock = \"sandbox\"\n"
+         state_dir = \"state\"\nclock = \"sandbox\"\n{}",
+        if sizes.tasks {
+            "\n[tasks]\nenabled = true\n"
+        } else {
+            ""
+        }
     );
     let config_path = dir.path().join("oneonone.toml");
     std::fs::write(&config_path, config)?;
@@ -252,10 +263,14 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
                     untyped += 1;
                     continue;
                 };
-                let line = format!(
-                    "{} to send the week {week} update by Friday",
+                // With tasks the owner is written as an address: the generated names (with
+                // digits) are not read as owners, and an unowned item gets no task.
+                let owner = if sizes.tasks {
+                    report_email(s.manager, s.report)
+                } else {
                     report_name(s.manager, s.report)
-                );
+                };
+                let line = format!("{owner} to send the week {week} update by Friday");
                 let ok = reports[s.manager][s.report]
                     .type_under_heading(doc, "Action items", &[&line])
                     .await?;
@@ -411,6 +426,7 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
         ("docs (all)", "docs."),
         ("drive", "drive."),
         ("drive (but changes.list)", "drive.!changes.list"),
+        ("tasks", "tasks."),
         ("oauth2", "oauth2."),
     ] {
         let all = family(&daemon_calls, prefix) as f64;
@@ -420,6 +436,27 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
             "  {label:<26} {:>10.2} {:>10.2}",
             per(all),
             per((all - baseline).max(0.0))
+        );
+    }
+
+    if sizes.tasks {
+        let items = total.items_harvested.max(1) as f64;
+        let run_tasks = family(&daemon_calls, "tasks.") as f64;
+        let idle_tasks = family(&idle_calls, "tasks.") as f64;
+        let idle_minutes = (sizes.idle_passes as i64 * idle_step.num_minutes()).max(1) as f64;
+        let per_day = idle_tasks / sizes.managers as f64 * (24.0 * 60.0 / idle_minutes);
+        println!(
+            "\nGoogle Tasks: {run_tasks} calls over the run for {} items harvested = {:.2} per \
+             item ({:?}); idle: {idle_tasks} calls in {} passes over {idle_minutes} simulated \
+             minutes = {per_day:.1} per idle manager per day (their {} reports are owners too)",
+            total.items_harvested,
+            run_tasks / items,
+            daemon_calls
+                .iter()
+                .filter(|(k, _)| k.starts_with("tasks."))
+                .collect::<BTreeMap<_, _>>(),
+            sizes.idle_passes,
+            sizes.reports
         );
     }
 

@@ -14,7 +14,7 @@
 use crate::clock::Clock;
 use crate::config::{ClockKind, Config, Settings, TemplateChoice};
 use crate::domain::template::Template;
-use crate::google::Clients;
+use crate::google::{Clients, TasksClients};
 use crate::push::{Notification, Push, Refusal};
 use crate::reconcile::backoff;
 use crate::reconcile::{Mode, PassReport, QuietUsers, ReconcileError, Reconciler, UserOutcome};
@@ -43,6 +43,8 @@ pub struct Daemon {
     quiet: QuietUsers,
     /// Push notifications (`[push]`), for `run` only: `once` and dry runs open no channel.
     push: Option<Push>,
+    /// One Google Tasks client per item owner, made on first use (`[tasks] enabled = true`).
+    tasks: Option<TasksClients>,
     /// A dry run's scratch copy of the store, removed when the daemon is dropped.
     _scratch: Option<ScratchDir>,
 }
@@ -60,7 +62,8 @@ enum UserPass {
         user: String,
         previous: Option<UserBackoff>,
         now: DateTime<Utc>,
-        result: UserResult,
+        /// Boxed: an outcome's report is far larger than the other variants.
+        result: Box<UserResult>,
     },
 }
 
@@ -148,6 +151,10 @@ impl Daemon {
             Mode::Apply => config.push.clone().map(Push::new),
             Mode::DryRun => None,
         };
+        let tasks = config
+            .tasks
+            .enabled
+            .then(|| TasksClients::new(&config.google));
         Ok(Daemon {
             config,
             settings,
@@ -158,6 +165,7 @@ impl Daemon {
             mode,
             quiet: QuietUsers::default(),
             push,
+            tasks,
             _scratch: scratch,
         })
     }
@@ -229,6 +237,7 @@ impl Daemon {
             &self.template,
             self.mode,
             &self.quiet,
+            self.tasks.as_ref(),
         );
         let reconciler = &reconciler;
         let started = std::time::Instant::now();
@@ -263,7 +272,7 @@ impl Daemon {
                     previous,
                     now,
                     result,
-                } => self.absorb(&user, previous, now, result, &mut summary),
+                } => self.absorb(&user, previous, now, *result, &mut summary),
             }
         }
         crate::metrics::global().pass.pass_done(
@@ -322,7 +331,7 @@ impl Daemon {
             user: user.to_string(),
             previous,
             now,
-            result,
+            result: Box::new(result),
         })
     }
 

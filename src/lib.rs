@@ -5,10 +5,12 @@
 //! The crate is laid out as a functional core with an imperative shell:
 //!
 //! * [`domain`] — pure logic, no I/O: which events are 1-1 series, their occurrences, when work
-//!   is due, the section template, the Google Doc model and action-item parsing.
-//! * [`google`] — adapters over the generated Google crates (auth, Calendar, Docs, Drive),
-//!   error classification and retries.
-//! * [`store`] — the SQLite journal and cache (sync tokens, series → doc, occurrences, ledger).
+//!   is due, the section template, the Google Doc model, action-item parsing and the plan that
+//!   keeps items and their owners' Google Tasks in step.
+//! * [`google`] — adapters over the generated Google crates (auth, Calendar, Docs, Drive,
+//!   Tasks), error classification and retries.
+//! * [`store`] — the SQLite journal and cache (sync tokens, series → doc, occurrences, ledger,
+//!   the items' tasks).
 //! * [`reconcile`] — one user's reconcile step: observe, plan with `domain`, apply the smallest
 //!   step.
 //! * [`daemon`] — the loop that syncs, schedules and runs due work until shutdown.

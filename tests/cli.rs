@@ -687,7 +687,7 @@ async fn actions_formats_work_on_an_empty_store() {
     out.expect_code(0);
     assert_eq!(
         out.stdout.lines().collect::<Vec<_>>(),
-        ["series,series_title,meeting,owner_kind,owner,task,due,done,done_at,source,key"],
+        ["series,series_title,meeting,owner_kind,owner,task,due,done,done_at,source,key,tasks"],
         "only the header"
     );
     let out = w.cli(&["actions", "--format", "json"]).await;
@@ -1034,4 +1034,53 @@ async fn review_over_a_quarter_has_every_typed_line_and_no_prompt() {
     for line in &typed {
         assert!(lines.contains(&line.as_str()), "{line}: {lines:?}");
     }
+}
+
+/// With `[tasks] enabled = true`, `check` also proves the `tasks` scope per served user
+/// (issue 13), and names it when the delegation lacks it.
+#[tokio::test]
+async fn check_proves_the_tasks_scope_when_tasks_are_on() {
+    let w = World::new(
+        &[ALICE],
+        monday_after_prepare(),
+        "[tasks]\nenabled = true\n",
+    )
+    .await;
+    let out = w.cli(&["check"]).await;
+    out.expect_code(0);
+    let line = "ok   alice@example.com: tasks (https://www.googleapis.com/auth/tasks)";
+    assert!(out.stdout.contains(line), "{}", out.stdout);
+    let narrow = w
+        .control
+        .post(
+            "_sandbox/service-accounts",
+            serde_json::json!({"name": "no-tasks", "scopes": [
+                "https://www.googleapis.com/auth/calendar.events",
+                "https://www.googleapis.com/auth/drive.file",
+                "https://www.googleapis.com/auth/documents",
+            ]}),
+        )
+        .await
+        .expect("a key without the tasks scope");
+    std::fs::write(
+        w.dir.path().join("key.json"),
+        serde_json::to_string_pretty(&narrow).expect("key JSON"),
+    )
+    .expect("write key");
+    let out = w.cli(&["check"]).await;
+    out.expect_code(2);
+    let line = "FAIL alice@example.com: tasks (https://www.googleapis.com/auth/tasks)";
+    assert!(out.stdout.contains(line), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "ok   alice@example.com: documents (https://www.googleapis.com/auth/documents)"
+        ),
+        "{}",
+        out.stdout
+    );
+    // Off (the default), no Tasks call is made.
+    w.write_config(&[ALICE], "");
+    w.control.reset_stats().await.expect("reset");
+    w.cli(&["check"]).await.expect_code(0);
+    assert_eq!(w.calls("tasks.tasklists.list").await, 0);
 }

@@ -261,3 +261,80 @@ async fn check_creates_a_private_state_dir_and_warns_about_a_readable_key() {
     out.expect_code(0);
     assert!(!out.stdout.contains("WARN"), "{}", out.stdout);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5. a kill in the middle of a Google Tasks insert makes no second task (issue 13)
+
+#[tokio::test]
+async fn sigkill_during_a_task_insert_leaves_one_task_per_item() {
+    let tasks = "[tasks]\nenabled = true\n";
+    // Tue 1 Dec 09:10 UTC, during the first meeting (09:00–09:30).
+    let w = World::new(&[ALICE], utc(2026, 12, 1, 9, 10), tasks).await;
+    let alice = w.person(ALICE).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    w.cli(&["once"]).await.expect_code(0);
+    let doc = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    let bob = w.person(BOB).await;
+    assert!(bob
+        .type_under_heading(
+            &doc,
+            "Action items",
+            &["Bob to send the Q3 draft by Friday"]
+        )
+        .await
+        .expect("type"));
+    // After the harvest time; every task insert hangs for a while, so the kill lands while
+    // one is in flight.
+    w.control
+        .set_now(utc(2026, 12, 1, 10, 30))
+        .await
+        .expect("clock");
+    w.control
+        .post(
+            "_sandbox/faults",
+            serde_json::json!({"method": "tasks.tasks.insert", "kind": "delay", "delay_ms": 3000, "times": 5}),
+        )
+        .await
+        .expect("fault");
+    let config = w.config_path.display().to_string();
+    let mut daemon = command(&["--config", &config, "run"], w.dir.path())
+        .spawn()
+        .expect("spawn run");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while w.calls("tasks.tasks.insert").await == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the daemon did not try to insert the task in time"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    daemon.start_kill().expect("SIGKILL");
+    daemon.wait().await.expect("killed");
+    w.control
+        .delete("_sandbox/faults")
+        .await
+        .expect("clear faults");
+
+    // The next runs settle the insert of unknown outcome: found by its marker, or made once.
+    for _ in 0..2 {
+        w.cli(&["once"]).await.expect_code(0);
+    }
+    let dump = w
+        .control
+        .get(&format!("_sandbox/tasks?user={BOB}"))
+        .await
+        .expect("tasks");
+    let tasks: Vec<serde_json::Value> = dump["lists"]
+        .as_array()
+        .expect("lists")
+        .iter()
+        .filter(|l| l["title"] == "1:1 action items")
+        .flat_map(|l| l["tasks"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(tasks.len(), 1, "{dump:#}");
+    assert_eq!(tasks[0]["title"], "send the Q3 draft");
+}

@@ -64,7 +64,17 @@ pub fn scopes_for(method: &str) -> Option<&'static [&'static str]> {
         "drive.photos.readonly",
         "drive.readonly",
     ];
+    // Tasks v1 reference, "Authorization scopes" of each method: reads accept `tasks` or
+    // `tasks.readonly`, writes only `tasks`
+    // (https://developers.google.com/workspace/tasks/reference/rest/v1/tasks/list).
+    const TASKS_READ: &[&str] = &["tasks", "tasks.readonly"];
+    const TASKS_WRITE: &[&str] = &["tasks"];
     Some(match method {
+        "tasks.tasklists.list" | "tasks.tasks.list" | "tasks.tasks.get" => TASKS_READ,
+        "tasks.tasklists.insert"
+        | "tasks.tasks.insert"
+        | "tasks.tasks.patch"
+        | "tasks.tasks.delete" => TASKS_WRITE,
         "calendar.calendars.get" => CAL_CALENDARS,
         "calendar.events.list"
         | "calendar.events.get"

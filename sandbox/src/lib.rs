@@ -14,8 +14,8 @@
 //!   [`clock`] — simulated time.
 //! * [`oauth`] — the token endpoint (JWT-bearer and refresh grants); [`admin`] — the
 //!   `/_sandbox/` test controls; [`faults`], [`latency`], [`stats`].
-//! * [`calendar`], [`docs`], [`drive`] — the three APIs; [`directory`] — the People API's
-//!   directory search (names of the domain's people).
+//! * [`calendar`], [`docs`], [`drive`], [`tasks`] — the four APIs; [`directory`] — the People
+//!   API's directory search (names of the domain's people).
 //! * [`company`] — the one test company (people, clock, service-account key) that the demo,
 //!   the tests and the benchmarks stand up; [`people`] — acting as its humans.
 
@@ -40,6 +40,7 @@ pub mod rejections;
 pub mod server;
 pub mod state;
 pub mod stats;
+pub mod tasks;
 
 pub use call::{AppState, Reply};
 pub use caller::Caller;

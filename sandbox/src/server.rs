@@ -3,7 +3,7 @@
 use super::call::AppState;
 use super::error::ApiError;
 use super::state::World;
-use super::{admin, calendar, docs, drive, oauth, rejections};
+use super::{admin, calendar, docs, drive, oauth, rejections, tasks};
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::Router;
@@ -128,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         .merge(docs::routes())
         .merge(drive::routes())
         .merge(crate::directory::routes())
+        .merge(tasks::routes())
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

@@ -11,6 +11,7 @@ use super::drive::DriveState;
 use super::faults::Faults;
 use super::oauth::OAuthState;
 use super::stats::Stats;
+use super::tasks::TasksState;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -88,6 +89,9 @@ pub struct World {
     pub calendar: CalendarState,
     pub docs: DocsState,
     pub drive: DriveState,
+    /// Google Tasks: every user's task lists and tasks.
+    #[serde(default)]
+    pub tasks: TasksState,
     #[serde(skip)]
     pub outbox: Vec<Notification>,
     pub ids: IdGen,

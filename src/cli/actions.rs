@@ -6,8 +6,8 @@ use anyhow::Context;
 use chrono::{NaiveDate, TimeZone, Utc};
 use clap::ValueEnum;
 use oneonone::config::Config;
-use oneonone::export::{self, ActionRow};
-use oneonone::store::{DoneFilter, LedgerOwner, LedgerQuery, Store};
+use oneonone::export::{self, ActionRow, TaskExport};
+use oneonone::store::{DoneFilter, ItemKey, LedgerOwner, LedgerQuery, Store};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -85,6 +85,7 @@ pub fn rows(store: &Store, args: &Args) -> anyhow::Result<Vec<ActionRow>> {
     };
     let entries = store.ledger(&query)?;
     let mut series = HashMap::new();
+    let mut tasks: HashMap<String, HashMap<ItemKey, Vec<TaskExport>>> = HashMap::new();
     let mut out = Vec::new();
     for e in entries {
         let key = (e.key.user.clone(), e.key.series_key.clone());
@@ -122,6 +123,21 @@ pub fn rows(store: &Store, args: &Args) -> anyhow::Result<Vec<ActionRow>> {
             LedgerOwner::Email(m) => store.directory_name(m).ok().flatten().and_then(|d| d.name),
             _ => None,
         };
+        if !tasks.contains_key(&e.key.user) {
+            let mut of_user: HashMap<ItemKey, Vec<TaskExport>> = HashMap::new();
+            for t in store.action_tasks_of_user(&e.key.user)? {
+                of_user.entry(t.item.clone()).or_default().push(TaskExport {
+                    owner: t.owner.clone(),
+                    state: t.state.as_str().to_string(),
+                });
+            }
+            tasks.insert(e.key.user.clone(), of_user);
+        }
+        let item_tasks = tasks
+            .get(&e.key.user)
+            .and_then(|m| m.get(&e.key))
+            .cloned()
+            .unwrap_or_default();
         out.push(ActionRow {
             series: e.key.series_key.clone(),
             series_title: title,
@@ -135,6 +151,7 @@ pub fn rows(store: &Store, args: &Args) -> anyhow::Result<Vec<ActionRow>> {
             done_at: e.done_at,
             source,
             key: e.item.item_key.clone(),
+            tasks: item_tasks,
         });
     }
     Ok(out)

@@ -15,7 +15,7 @@
 
 use oneonone::config::{Config, GoogleAuth};
 use oneonone::google::auth::key_file_mode_problem;
-use oneonone::google::{scopes, Clients, GoogleError};
+use oneonone::google::{scopes, Clients, GoogleError, TasksClients};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
@@ -71,6 +71,12 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    // Tasks act as each item's owner; proving the scope for every served user (a manager is
+    // always an owner) shows a missing delegation before the first item needs it.
+    let tasks = config
+        .tasks
+        .enabled
+        .then(|| TasksClients::new(&config.google));
     let backing_off = super::backoffs::recorded(&config);
     let mut failing = BTreeSet::new();
     for c in &clients {
@@ -92,11 +98,19 @@ pub async fn run(config_path: &Path, args: Args) -> anyhow::Result<ExitCode> {
         }
         let drive = c.drive.changes_start_token().await.map(|_| ());
         let documents = documents_probe(c).await;
-        for (what, result, scope) in [
+        let mut probes = vec![
             ("calendar", calendar, scopes::CALENDAR_EVENTS),
             ("drive", drive, scopes::DRIVE_FILE),
             ("documents", documents, scopes::DOCUMENTS),
-        ] {
+        ];
+        if let Some(tasks) = &tasks {
+            let result = match tasks.for_owner(user).await {
+                Ok(api) => api.probe().await,
+                Err(e) => Err(e),
+            };
+            probes.push(("tasks", result, scopes::TASKS));
+        }
+        for (what, result, scope) in probes {
             match result {
                 Ok(()) => println!("ok   {user}: {what} ({scope})"),
                 Err(e) => {

@@ -81,6 +81,7 @@ pub struct Config {
     /// `[push]`; `None` polls as before.
     pub push: Option<PushConfig>,
     pub names: NamesConfig,
+    pub tasks: TasksConfig,
 }
 
 /// `[push]`: Calendar push notifications to `run`'s listener.
@@ -300,6 +301,50 @@ impl DocConfig {
 fn email_domain(email: &str) -> Option<String> {
     let (_, domain) = email.rsplit_once('@')?;
     (!domain.is_empty()).then(|| domain.to_ascii_lowercase())
+}
+
+/// `[tasks]`: action items as tasks in their owners' Google Tasks (issue 13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TasksConfig {
+    /// Off by default: it needs the `tasks` scope added to the domain-wide delegation.
+    pub enabled: bool,
+    /// The title of the task list the daemon creates (and finds again) in each owner's Tasks.
+    pub list: String,
+    pub owners: TaskOwners,
+}
+
+impl Default for TasksConfig {
+    fn default() -> Self {
+        TasksConfig {
+            enabled: false,
+            list: DEFAULT_TASK_LIST.to_string(),
+            owners: TaskOwners::Both,
+        }
+    }
+}
+
+/// The default `tasks.list`.
+pub const DEFAULT_TASK_LIST: &str = "1:1 action items";
+
+/// `tasks.owners`: whose items become tasks. The manager is the series' organizer (the served
+/// user), the report the other attendee; an item owned by "both" goes to each chosen person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskOwners {
+    Manager,
+    Report,
+    #[default]
+    Both,
+}
+
+impl TaskOwners {
+    pub fn manager(self) -> bool {
+        matches!(self, TaskOwners::Manager | TaskOwners::Both)
+    }
+
+    pub fn report(self) -> bool {
+        matches!(self, TaskOwners::Report | TaskOwners::Both)
+    }
 }
 
 /// `[actions]`: how action items are attributed.

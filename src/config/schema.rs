@@ -30,6 +30,8 @@ pub(crate) struct RawConfig {
     pub push: Option<RawPush>,
     #[serde(default)]
     pub names: RawNames,
+    #[serde(default)]
+    pub tasks: RawTasks,
 }
 
 /// How oneonone signs in to Google.
@@ -159,6 +161,17 @@ pub(crate) struct RawNames {
     pub directory: Option<bool>,
     #[serde(default, deserialize_with = "duration")]
     pub refresh: Option<Duration>,
+}
+
+/// `[tasks]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTasks {
+    #[serde(default)]
+    pub enabled: bool,
+    pub list: Option<String>,
+    #[serde(default)]
+    pub owners: super::TaskOwners,
 }
 
 /// Reads an optional duration such as `"90s"`, `"30m"`, `"24h"`, `"35d"` (humantime syntax),

@@ -773,3 +773,35 @@ fn names_are_validated_with_the_key_and_the_fix() {
     let e = f.error(&format!("{SA}[names]\ndirecotry = true\n"));
     assert_contains(&e, &["direcotry"]);
 }
+
+#[test]
+fn tasks_are_off_by_default_with_documented_defaults() {
+    let f = Fixture::new();
+    let c = f.load(SA).expect("valid");
+    assert_eq!(c.tasks, TasksConfig::default());
+    assert!(!c.tasks.enabled);
+    assert_eq!(c.tasks.list, "1:1 action items");
+    assert_eq!(c.tasks.owners, TaskOwners::Both);
+    let c = f
+        .load(&format!(
+            "{SA}[tasks]\nenabled = true\nlist = \"1:1s\"\nowners = \"report\"\n"
+        ))
+        .expect("valid");
+    assert!(c.tasks.enabled && !c.tasks.owners.manager() && c.tasks.owners.report());
+    assert_eq!(c.tasks.list, "1:1s");
+}
+
+#[test]
+fn bad_tasks_values_are_named_with_the_fix() {
+    let f = Fixture::new();
+    let e = f.error(&format!("{SA}[tasks]\nlist = \"  \"\n"));
+    assert_contains(&e, &["tasks.list", "is empty", "1:1 action items"]);
+    let e = f.error(&format!("{SA}[tasks]\nlist = \"{}\"\n", "x".repeat(257)));
+    assert_contains(&e, &["tasks.list", "257 characters", "at most 256"]);
+    let e = f.error(&format!("{SA}[tasks]\nowners = \"everyone\"\n"));
+    assert_contains(&e, &["owners", "manager", "report", "both"]);
+    let e = f.error(
+        "[google]\nauth = \"installed\"\noauth_client = \"client.json\"\nuser = \"me@example.com\"\n[tasks]\nenabled = true\n",
+    );
+    assert_contains(&e, &["tasks.enabled", "service_account", "auth/tasks"]);
+}

@@ -14,11 +14,11 @@ use super::google_section;
 use super::http_section;
 use super::push_section;
 use super::schema::{
-    RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc, RawNames,
+    RawActions, RawClockKind, RawConfig, RawDaemon, RawDetection, RawDoc, RawNames, RawTasks,
 };
 use super::{
     ActionsConfig, ClockKind, Config, ConfigError, DaemonConfig, DetectionConfig, DocConfig,
-    GoogleAuth, NamesConfig, TemplateChoice,
+    GoogleAuth, NamesConfig, TasksConfig, TemplateChoice, DEFAULT_TASK_LIST,
 };
 
 const DEFAULT_STATE_DIR: &str = "./state";
@@ -58,6 +58,7 @@ pub(crate) fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigErro
         http: http_section::http(&c, raw.http)?,
         push: push_section::push(&c, raw.push, daemon.poll_interval)?,
         names: names(&c, raw.names, &google.auth)?,
+        tasks: tasks(&c, raw.tasks, &google.auth)?,
         google,
         daemon,
     })
@@ -288,4 +289,45 @@ fn actions(c: &Checker, a: RawActions) -> Result<ActionsConfig, ConfigError> {
         check_email(c, &format!("actions.aliases.\"{name}\""), email)?;
     }
     Ok(ActionsConfig { aliases: a.aliases })
+}
+
+/// Google's limit for a task list title ("Maximum length allowed: 256 characters", TaskList
+/// resource of the Tasks API).
+const MAX_TASK_LIST_TITLE: usize = 256;
+
+fn tasks(c: &Checker, t: RawTasks, auth: &GoogleAuth) -> Result<TasksConfig, ConfigError> {
+    let list = t.list.unwrap_or_else(|| DEFAULT_TASK_LIST.to_string());
+    if list.trim().is_empty() {
+        return Err(c.invalid(
+            "tasks.list",
+            format!(
+                "is empty; write the title of the task list to create in each owner's Google \
+                 Tasks, e.g. list = \"{DEFAULT_TASK_LIST}\" (the default)"
+            ),
+        ));
+    }
+    if list.chars().count() > MAX_TASK_LIST_TITLE {
+        return Err(c.invalid(
+            "tasks.list",
+            format!(
+                "is {} characters long; Google Tasks allows at most {MAX_TASK_LIST_TITLE} for a \
+                 list title, write a shorter one",
+                list.chars().count()
+            ),
+        ));
+    }
+    if t.enabled && matches!(auth, GoogleAuth::Installed { .. }) {
+        return Err(c.invalid(
+            "tasks.enabled",
+            "true needs google.auth = \"service_account\": tasks are written as each owner \
+             (domain-wide delegation with the scope https://www.googleapis.com/auth/tasks), \
+             which an installed-app sign-in cannot do; set enabled = false or switch to a \
+             service account",
+        ));
+    }
+    Ok(TasksConfig {
+        enabled: t.enabled,
+        list,
+        owners: t.owners,
+    })
 }

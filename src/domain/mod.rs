@@ -9,6 +9,7 @@
 //! * [`actions`] — action items read from a section, and the carry-forward line format;
 //! * [`pair`] — the key of the two people a doc belongs to;
 //! * [`roles`] — which served user's pass acts on a 1-1 and as whom the doc is attached.
+//! * [`task_sync`] — action items and their owners' Google Tasks kept in step.
 
 pub mod actions;
 pub(crate) mod block;
@@ -27,4 +28,5 @@ pub mod roles;
 pub mod schedule;
 pub(crate) mod sections;
 pub mod series;
+pub mod task_sync;
 pub(crate) mod template;

@@ -42,6 +42,27 @@ pub struct ActionRow {
     pub source: String,
     /// The item's identity within its meeting (normalised text).
     pub key: String,
+    /// Its Google Tasks (`[tasks]`), one per owner; empty when tasks are off.
+    pub tasks: Vec<TaskExport>,
+}
+
+/// One owner's task for an item: `state` is `inserting` (sent, answer not yet recorded),
+/// `open`, `completed` or `deleted` (by its owner; never recreated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskExport {
+    pub owner: String,
+    pub state: String,
+}
+
+impl ActionRow {
+    /// `owner:state` for each task, `; `-separated (CSV and table).
+    fn tasks_label(&self) -> String {
+        self.tasks
+            .iter()
+            .map(|t| format!("{}:{}", t.owner, t.state))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 impl ActionRow {
@@ -84,6 +105,7 @@ pub fn to_csv(rows: &[ActionRow]) -> Result<String, csv::Error> {
         "done_at",
         "source",
         "key",
+        "tasks",
     ])?;
     for r in rows {
         let cells = [
@@ -98,6 +120,7 @@ pub fn to_csv(rows: &[ActionRow]) -> Result<String, csv::Error> {
             &r.done_at.map(|d| d.to_rfc3339()).unwrap_or_default(),
             r.source.as_str(),
             r.key.as_str(),
+            &r.tasks_label(),
         ];
         w.write_record(cells.iter().map(|c| csv_cell::neutralise(c).into_owned()))?;
     }
@@ -109,7 +132,13 @@ pub fn to_csv(rows: &[ActionRow]) -> Result<String, csv::Error> {
 pub fn to_table(rows: &[ActionRow], today: NaiveDate) -> String {
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    table.set_header(["meeting", "series", "owner", "task", "due", "status"]);
+    // The tasks column only when there are tasks (`[tasks]` on), so the table stays narrow.
+    let with_tasks = rows.iter().any(|r| !r.tasks.is_empty());
+    let mut header = vec!["meeting", "series", "owner", "task", "due", "status"];
+    if with_tasks {
+        header.push("tasks");
+    }
+    table.set_header(header);
     for r in rows {
         let status = if r.done {
             "done".to_string()
@@ -118,7 +147,7 @@ pub fn to_table(rows: &[ActionRow], today: NaiveDate) -> String {
         } else {
             "open".to_string()
         };
-        table.add_row([
+        let mut cells = vec![
             r.meeting.format("%a %d %b %Y").to_string(),
             r.series_title.clone(),
             r.owner_label(),
@@ -127,7 +156,11 @@ pub fn to_table(rows: &[ActionRow], today: NaiveDate) -> String {
                 .map(|d| d.format("%a %d %b").to_string())
                 .unwrap_or_default(),
             status,
-        ]);
+        ];
+        if with_tasks {
+            cells.push(r.tasks_label());
+        }
+        table.add_row(cells);
     }
     table.to_string()
 }
@@ -156,6 +189,7 @@ mod tests {
             done_at: None,
             source: "https://docs.google.com/document/d/x/edit".into(),
             key: task.to_lowercase(),
+            tasks: Vec::new(),
         }
     }
 
@@ -182,7 +216,7 @@ mod tests {
         )])
         .expect("csv");
         let mut lines = csv.lines();
-        assert_eq!(lines.next().map(|l| l.split(',').count()), Some(11));
+        assert_eq!(lines.next().map(|l| l.split(',').count()), Some(12));
         let data = lines.next().expect("data row");
         assert!(data.contains("\"send Q3, Q4 drafts\""), "{data}");
         assert!(data.contains("2026-11-27"));

@@ -38,6 +38,9 @@ pub struct ApiUrls {
     /// People API (`v1/people:searchDirectoryPeople`), for directory names.
     pub(crate) people_base: String,
     pub(crate) people_root: String,
+    /// Tasks v1: the crate calls `tasks_base + "tasks/v1/…"`.
+    pub(crate) tasks_base: String,
+    pub(crate) tasks_root: String,
 }
 
 impl ApiUrls {
@@ -52,11 +55,14 @@ impl ApiUrls {
             drive_root: "https://www.googleapis.com/".into(),
             people_base: "https://people.googleapis.com/".into(),
             people_root: "https://people.googleapis.com/".into(),
+            tasks_base: "https://tasks.googleapis.com/".into(),
+            tasks_root: "https://tasks.googleapis.com/".into(),
         }
     }
 
     /// All APIs under one base URL (the sandbox): Calendar at `<endpoint>calendar/v3/`,
-    /// Docs and People at `<endpoint>`, Drive at `<endpoint>drive/v3/`, roots at `<endpoint>`.
+    /// Docs, People and Tasks at `<endpoint>` (Tasks' paths start `tasks/v1/`), Drive at
+    /// `<endpoint>drive/v3/`, roots at `<endpoint>`.
     pub(crate) fn under(endpoint: &Url) -> ApiUrls {
         let root = with_trailing_slash(endpoint.as_str());
         ApiUrls {
@@ -67,7 +73,9 @@ impl ApiUrls {
             drive_base: format!("{root}drive/v3/"),
             drive_root: root.clone(),
             people_base: root.clone(),
-            people_root: root,
+            people_root: root.clone(),
+            tasks_base: root.clone(),
+            tasks_root: root,
         }
     }
 

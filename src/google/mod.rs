@@ -25,6 +25,7 @@ mod paging;
 pub(crate) mod people;
 pub mod quota;
 pub(crate) mod retry;
+pub mod tasks;
 mod wire;
 
 pub use auth::Authenticator;
@@ -37,6 +38,7 @@ pub use login::{login, LoginMethod};
 pub use people::PeopleApi;
 use quota::Api;
 pub use retry::RetryPolicy;
+pub use tasks::{TasksApi, TasksClients};
 
 use google_calendar3::CalendarHub;
 use google_docs1::Docs;
@@ -57,6 +59,9 @@ pub mod scopes {
     pub const ALL: [&str; 3] = [CALENDAR_EVENTS, DOCUMENTS, DRIVE_FILE];
     /// Read the Workspace directory (people's names), only when `names.directory` is on.
     pub const DIRECTORY_READONLY: &str = "https://www.googleapis.com/auth/directory.readonly";
+    /// The owners' Google Tasks, only when `[tasks] enabled = true` (the only Tasks scope that
+    /// can write; `tasks.readonly` cannot insert).
+    pub const TASKS: &str = "https://www.googleapis.com/auth/tasks";
 }
 
 /// The three API clients acting as one served user.

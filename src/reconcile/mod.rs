@@ -14,7 +14,8 @@
 //! * [`names`] — people's names from the Workspace directory, cached;
 //! * [`plan`] — pure: observed state in, typed [`steps`] with their reasons out;
 //! * [`apply`] — the steps, in order; the ledger they share is in [`ledger`];
-//! * [`error`] — `SeriesError` and the one error policy; [`report`] — what a pass did.
+//! * [`error`] — `SeriesError` and the one error policy; [`report`] — what a pass did;
+//! * [`tasks`] — action items as their owners' Google Tasks ([`task_steps`] applies them).
 
 mod adoption;
 mod apply;
@@ -33,6 +34,9 @@ mod series;
 mod series_doc;
 mod steps;
 mod sync;
+mod task_notes;
+mod task_steps;
+mod tasks;
 
 pub use adoption::{candidates as adoption_candidates, Candidate, Verdict};
 pub use error::{Failure, PlanError, ReconcileError, SeriesError};
@@ -43,7 +47,7 @@ use quiet::Stillness;
 
 use crate::config::{Config, Settings};
 use crate::domain::template::Template;
-use crate::google::Clients;
+use crate::google::{Clients, TasksClients};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Mutex;
@@ -70,6 +74,8 @@ pub struct Reconciler<'a> {
     /// Users whose last pass found nothing to do (see [`quiet`]); owned by the daemon so it
     /// outlives one pass.
     quiet: &'a QuietUsers,
+    /// Per-owner Google Tasks clients when `[tasks] enabled = true`.
+    tasks: Option<&'a TasksClients>,
 }
 
 impl<'a> Reconciler<'a> {
@@ -82,6 +88,7 @@ impl<'a> Reconciler<'a> {
         template: &'a Template,
         mode: Mode,
         quiet: &'a QuietUsers,
+        tasks: Option<&'a TasksClients>,
     ) -> Reconciler<'a> {
         Reconciler {
             config,
@@ -90,6 +97,7 @@ impl<'a> Reconciler<'a> {
             template,
             mode,
             quiet,
+            tasks,
         }
     }
 
@@ -103,8 +111,22 @@ impl<'a> Reconciler<'a> {
 
     /// One pass for one served user: observe → plan → apply, one series at a time. After the
     /// calendar sync, a user whose last pass found nothing to do and whose calendar did not
-    /// change is left there ([`quiet`]): an idle pass costs one `events.list`.
+    /// change is left there ([`quiet`]): an idle pass costs one `events.list`. Then, quiet or
+    /// not, the action items and their owners' Google Tasks are kept in step ([`tasks`]).
     pub async fn reconcile(
+        &self,
+        clients: &Clients,
+        now: DateTime<Utc>,
+    ) -> Result<UserOutcome, ReconcileError> {
+        let mut out = self.reconcile_series(clients, now).await?;
+        if let (Mode::Apply, Some(tasks)) = (self.mode, self.tasks) {
+            tasks::sync(self, tasks, clients, now, &mut out).await;
+        }
+        Ok(out)
+    }
+
+    /// The calendar, the series, their docs and sections.
+    async fn reconcile_series(
         &self,
         clients: &Clients,
         now: DateTime<Utc>,

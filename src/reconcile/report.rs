@@ -22,6 +22,8 @@ pub struct PassReport {
     pub harvests: usize,
     pub items_harvested: usize,
     pub items_closed: usize,
+    /// Google Tasks created, updated or completed for action items (`[tasks]`).
+    pub tasks_written: usize,
     /// What a dry run would do, one planned step and its reason per line (empty unless
     /// dry-running).
     pub planned: Vec<String>,
@@ -45,6 +47,7 @@ impl PassReport {
         self.harvests += other.harvests;
         self.items_harvested += other.items_harvested;
         self.items_closed += other.items_closed;
+        self.tasks_written += other.tasks_written;
         self.planned.extend(other.planned);
         self.problems.extend(other.problems);
     }
@@ -56,7 +59,7 @@ impl fmt::Display for PassReport {
             f,
             "{} events synced{}, {} series ({} users quiet), docs: {} created / {} adopted / {} attached / {} \
              shared, sections: {} written ({} already there, {} revision conflicts), {} \
-             harvests ({} items, {} closed), {} problems",
+             harvests ({} items, {} closed), {} tasks written, {} problems",
             self.events_synced,
             if self.full_sync { " (full)" } else { "" },
             self.series_found,
@@ -71,6 +74,7 @@ impl fmt::Display for PassReport {
             self.harvests,
             self.items_harvested,
             self.items_closed,
+            self.tasks_written,
             self.problems.len()
         )
     }

@@ -81,6 +81,8 @@ pub struct LedgerEntry {
     /// Start of the occurrence the item was written in.
     pub meeting_start: DateTime<Utc>,
     pub done_at: Option<DateTime<Utc>>,
+    /// Closed because the item's Google Task was completed (a re-harvest keeps it closed).
+    pub done_by_task: bool,
     pub first_seen: DateTime<Utc>,
     pub updated: DateTime<Utc>,
 }
@@ -149,6 +151,7 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
         },
         meeting_start: ts(row, "meeting_start")?,
         done_at: opt_ts(row, "done_at")?,
+        done_by_task: row.get("done_by_task")?,
         first_seen: ts(row, "first_seen")?,
         updated: ts(row, "updated")?,
     })
@@ -369,15 +372,17 @@ fn upsert_row(
          ON CONFLICT (user, series_key, occurrence_key, item_key) DO UPDATE SET
              position = excluded.position, owner_kind = excluded.owner_kind,
              owner = excluded.owner, task = excluded.task, due = excluded.due,
-             done = excluded.done,
-             done_at = CASE WHEN NOT excluded.done THEN NULL
+             done = excluded.done OR action_items.done_by_task,
+             done_at = CASE WHEN action_items.done_by_task THEN action_items.done_at
+                            WHEN NOT excluded.done THEN NULL
                             WHEN action_items.done THEN action_items.done_at
                             ELSE excluded.done_at END,
              source_doc_url = excluded.source_doc_url, heading_id = excluded.heading_id,
              updated = excluded.updated
          WHERE (position, owner_kind, owner, task, due, done, source_doc_url, heading_id)
             IS NOT (excluded.position, excluded.owner_kind, excluded.owner, excluded.task,
-                    excluded.due, excluded.done, excluded.source_doc_url, excluded.heading_id)",
+                    excluded.due, excluded.done OR action_items.done_by_task,
+                    excluded.source_doc_url, excluded.heading_id)",
         params![
             user,
             series_key,

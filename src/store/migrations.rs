@@ -193,6 +193,47 @@ CREATE TABLE directory_names (
 ) STRICT;
 "#;
 
+/// Version 7: action items as their owners' Google Tasks (issue 13). `task_lists` remembers,
+/// per served user and owner, the owner's list and when their tasks were last read (the
+/// incremental `updatedMin`); `action_tasks` holds one row per (owner, item marker) — the
+/// marker names the item, not the served user, so an item never gets two tasks — with the task
+/// id once known (`inserting` rows are inserts whose answer was not recorded), its state and
+/// the title and due date last written. `action_items.done_by_task` marks items closed because
+/// their task was completed, which a re-harvest of the doc must not reopen.
+const V7_TASKS: &str = r#"
+CREATE TABLE task_lists (
+    user       TEXT NOT NULL,
+    owner      TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    list_id    TEXT NOT NULL,
+    last_read  TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (user, owner)
+) STRICT;
+
+CREATE TABLE action_tasks (
+    owner          TEXT NOT NULL,
+    marker         TEXT NOT NULL,
+    user           TEXT NOT NULL,
+    series_key     TEXT NOT NULL,
+    occurrence_key TEXT NOT NULL,
+    item_key       TEXT NOT NULL,
+    position       INTEGER NOT NULL,
+    task_id        TEXT,
+    state          TEXT NOT NULL CHECK (state IN ('inserting', 'open', 'completed', 'deleted')),
+    title          TEXT NOT NULL,
+    due            TEXT,
+    attempted_at   TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    PRIMARY KEY (owner, marker),
+    CHECK ((state = 'inserting') = (task_id IS NULL))
+) STRICT;
+CREATE INDEX action_tasks_by_item ON action_tasks (user, series_key, occurrence_key, item_key);
+
+ALTER TABLE action_items ADD COLUMN done_by_task INTEGER NOT NULL DEFAULT 0
+    CHECK (done_by_task IN (0, 1));
+"#;
+
 /// Every migration, oldest first. The index + 1 is the schema version it produces.
 const MIGRATIONS: &[M<'static>] = &[
     M::up(V1),
@@ -201,6 +242,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(V4_BACKOFF),
     M::up(V5_PUSH_CHANNELS),
     M::up(V6_DIRECTORY_NAMES),
+    M::up(V7_TASKS),
 ];
 
 /// The migration set, ready to apply.

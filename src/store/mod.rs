@@ -48,6 +48,7 @@ pub(crate) mod occurrences;
 pub(crate) mod push;
 pub(crate) mod series;
 pub(crate) mod sync;
+pub(crate) mod tasks;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -66,6 +67,7 @@ pub use names::DirectoryName;
 pub use occurrences::{Occurrence, OccurrenceTiming, SectionState};
 pub use push::PushChannel;
 pub use series::{SeriesRecord, SeriesState};
+pub use tasks::{ActionTask, TaskListRecord, TaskRowState};
 
 /// The database file's name inside the state directory.
 pub const DB_FILE_NAME: &str = "oneonone.sqlite";

@@ -61,6 +61,7 @@ fn migrations_apply_from_empty_in_memory() {
         table_names(&s),
         [
             "action_items",
+            "action_tasks",
             "calendar_events",
             "calendar_sync",
             "directory_names",
@@ -72,6 +73,7 @@ fn migrations_apply_from_empty_in_memory() {
             "occurrences",
             "push_channels",
             "series",
+            "task_lists",
             "user_backoff"
         ]
     );

@@ -12,3 +12,4 @@ mod organizers;
 mod real_google;
 mod scale;
 mod series;
+mod tasks;

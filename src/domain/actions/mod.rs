@@ -14,6 +14,7 @@
 
 mod carry;
 mod done;
+pub mod done_note;
 mod due;
 mod harvest;
 pub mod key;
