@@ -45,6 +45,7 @@ impl Push {
         clients: &[Clients],
         store: &Mutex<Store>,
         now: DateTime<Utc>,
+        concurrency: usize,
     ) {
         let stored = match super::lock(store).push_channels() {
             Ok(c) => c,
@@ -59,36 +60,53 @@ impl Push {
             tracing::info!(user = %c.user, "user left the configuration: stopping their push channel");
             self.stop_departed(google, c, store).await;
         }
+        // Users concurrently, as in a pass: the first start of a large deployment opens a
+        // channel per user, and one at a time that would take users × Google's latency.
+        use futures_util::stream::{self, StreamExt};
+        let stored = &stored;
+        let healthy = stream::iter(clients)
+            .map(|clients| self.keep_user(clients, stored, store, now))
+            .buffer_unordered(concurrency.max(1))
+            .fold(true, |all, ok| async move { all && ok })
+            .await;
+        self.set_healthy(healthy);
+    }
+
+    /// One user's upkeep; says whether they have a live channel afterwards.
+    async fn keep_user(
+        &self,
+        clients: &Clients,
+        stored: &[PushChannel],
+        store: &Mutex<Store>,
+        now: DateTime<Utc>,
+    ) -> bool {
         let margin = renew_margin(self.config.fallback_poll);
-        let mut healthy = true;
-        for clients in clients {
-            let user = clients.user.as_str();
-            let mine: Vec<&PushChannel> = stored
-                .iter()
-                .filter(|c| c.user == user && c.resource == CALENDAR)
-                .collect();
-            for expired in mine.iter().filter(|c| c.expires_at <= now) {
-                self.drop_channel(expired, store);
-            }
-            if mine.iter().any(|c| c.expires_at - now > margin) {
-                continue;
-            }
-            match self.open(clients, store, now).await {
-                Ok(()) => {
-                    for old in mine.iter().filter(|c| c.expires_at > now) {
-                        self.stop(clients, old, store).await;
-                    }
+        let user = clients.user.as_str();
+        let mine: Vec<&PushChannel> = stored
+            .iter()
+            .filter(|c| c.user == user && c.resource == CALENDAR)
+            .collect();
+        for expired in mine.iter().filter(|c| c.expires_at <= now) {
+            self.drop_channel(expired, store);
+        }
+        if mine.iter().any(|c| c.expires_at - now > margin) {
+            return true;
+        }
+        match self.open(clients, store, now).await {
+            Ok(()) => {
+                for old in mine.iter().filter(|c| c.expires_at > now) {
+                    self.stop(clients, old, store).await;
                 }
-                Err(e) => {
-                    // A channel not yet expired still notifies: only a user with none makes
-                    // the loop fall back to the normal poll.
-                    let live = mine.iter().any(|c| c.expires_at > now);
-                    healthy &= live;
-                    tracing::warn!(user, error = %e, live, "cannot open a push channel; retried next pass (the normal poll applies while no channel is live)");
-                }
+                true
+            }
+            Err(e) => {
+                // A channel not yet expired still notifies: only a user with none makes the
+                // loop fall back to the normal poll.
+                let live = mine.iter().any(|c| c.expires_at > now);
+                tracing::warn!(user, error = %e, live, "cannot open a push channel; retried next pass (the normal poll applies while no channel is live)");
+                live
             }
         }
-        self.set_healthy(healthy);
     }
 
     /// Opens a channel on `clients`' calendar and records it.
@@ -175,8 +193,10 @@ impl Push {
         }
     }
 
-    /// Stops every channel of the served users (on shutdown).
-    pub async fn stop_all(&self, clients: &[Clients], store: &Mutex<Store>) {
+    /// Stops every channel of the served users (on shutdown), `concurrency` at a time so a
+    /// large deployment still exits promptly (a second signal aborts it anyway).
+    pub async fn stop_all(&self, clients: &[Clients], store: &Mutex<Store>, concurrency: usize) {
+        use futures_util::stream::{self, StreamExt};
         let stored = match super::lock(store).push_channels() {
             Ok(c) => c,
             Err(e) => {
@@ -184,11 +204,14 @@ impl Push {
                 return;
             }
         };
-        for c in &stored {
-            if let Some(clients) = clients.iter().find(|cl| cl.user == c.user) {
-                self.stop(clients, c, store).await;
-            }
-        }
+        let stops = stored.iter().filter_map(|c| {
+            let clients = clients.iter().find(|cl| cl.user == c.user)?;
+            Some(self.stop(clients, c, store))
+        });
+        stream::iter(stops)
+            .buffer_unordered(concurrency.max(1))
+            .collect::<Vec<()>>()
+            .await;
         self.set_healthy(false);
     }
 }
