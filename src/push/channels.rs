@@ -259,3 +259,37 @@ impl Push {
         self.set_healthy(false);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn channel(lifetime: chrono::Duration) -> PushChannel {
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+            .single()
+            .expect("date");
+        PushChannel {
+            channel_id: "c".into(),
+            user: "u".into(),
+            resource: CALENDAR.into(),
+            resource_id: "r".into(),
+            token: "t".into(),
+            expires_at: at + lifetime,
+            created_at: at,
+        }
+    }
+
+    #[test]
+    fn the_renew_margin_spans_two_fallback_polls_but_never_half_a_lifetime() {
+        let half_hour = Duration::from_secs(1800);
+        let week = channel(chrono::Duration::days(7));
+        assert_eq!(renew_margin(half_hour, &week), chrono::Duration::hours(2));
+        let hour = channel(chrono::Duration::hours(1));
+        assert_eq!(
+            renew_margin(half_hour, &hour),
+            chrono::Duration::minutes(30)
+        );
+    }
+}
