@@ -476,3 +476,43 @@ async fn a_restart_reuses_channels_and_stops_those_of_users_who_left() {
     assert_eq!(after, alice);
     run.stop().await;
 }
+
+/// A doc edit reaches the daemon through Drive: Bob types into the pair's doc, the sandbox
+/// sends a `change` message on Alice's Drive channel, and the daemon runs a pass for her
+/// although the loop sleeps for the 30-minute fallback poll.
+#[tokio::test]
+async fn a_doc_edit_wakes_the_daemon_through_the_drive_channel() {
+    let (w, base) = push_world("", "30m").await;
+    let alice = w.person(ALICE).await;
+    let bob = w.person(BOB).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    let mut run = Running::start(&w).await;
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    assert!(attached_soon(&alice, &series).await, "{:#?}", run.seen);
+    let doc = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    // Let the messages about the daemon's own writes arrive and their passes finish.
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    let accepted = "oneonone_push_notifications_total{outcome=\"accepted\"}";
+    let before = scrape(&base).await;
+    let (seen, passes) = (
+        before.value(accepted),
+        before.value("oneonone_passes_total"),
+    );
+
+    bob.type_at(&doc, 1, "Bob was here\n").await.expect("edit");
+    let mut woke = false;
+    for _ in 0..300 {
+        let now = scrape(&base).await;
+        if now.value(accepted) > seen && now.value("oneonone_passes_total") > passes {
+            woke = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(woke, "the edit's notification woke a pass: {:#?}", run.seen);
+    run.stop().await;
+}
