@@ -226,13 +226,16 @@ impl DriveApi {
     /// Opens a push channel on the user's change list (`changes.watch` from a fresh start
     /// token): Google POSTs a `change` message to `address` with `X-Goog-Channel-Token: token`
     /// whenever the list grows. The daemon keeps its own position in the list; the channel
-    /// only says "look now". Not idempotent (a channel id is unique): only a refusal is
-    /// retried.
+    /// only says "look now". `expires` is asked explicitly: without it the channel would live
+    /// only as long as the API's default, and each renewal costs three calls; Google answers
+    /// with the expiration it granted, which the caller keeps. Not idempotent (a channel id is
+    /// unique): only a refusal is retried.
     pub async fn watch_changes(
         &self,
         channel_id: &str,
         address: &str,
         token: &str,
+        expires: chrono::DateTime<chrono::Utc>,
     ) -> Result<OpenedChannel, GoogleError> {
         let start = self.changes_start_token().await?;
         let channel = Channel {
@@ -240,6 +243,7 @@ impl DriveApi {
             type_: Some("web_hook".to_string()),
             address: Some(address.to_string()),
             token: Some(token.to_string()),
+            expiration: Some(expires.timestamp_millis()),
             ..Default::default()
         };
         let (channel, start) = (&channel, &start);
