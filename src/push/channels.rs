@@ -42,6 +42,11 @@ impl Push {
         let channels = super::lock(store).push_channels()?;
         for c in &channels {
             self.know(&c.channel_id, &c.user, &c.token, &c.resource);
+            crate::metrics::global().push.channel_open(
+                &c.user,
+                &c.resource,
+                c.expires_at.timestamp_millis() as f64 / 1000.0,
+            );
         }
         Ok(())
     }
