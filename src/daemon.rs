@@ -444,8 +444,15 @@ impl Daemon {
         loop {
             let now = self.clock.now().await?;
             if let Some(push) = &self.push {
-                push.upkeep(&self.config.google, &self.clients, &self.store, now)
-                    .await;
+                let concurrency = self.config.daemon.concurrency;
+                push.upkeep(
+                    &self.config.google,
+                    &self.clients,
+                    &self.store,
+                    now,
+                    concurrency,
+                )
+                .await;
             }
             let summary = self.pass_users(only.as_ref(), Some(&stop)).await?;
             tracing::info!(report = %summary.report, failures = summary.failures.len(), backing_off = summary.backing_off.len(), next_due = ?summary.next_due, users = only.as_ref().map_or(self.clients.len(), BTreeSet::len), "pass done");
@@ -478,7 +485,8 @@ impl Daemon {
             }
         }
         if let Some(push) = &self.push {
-            push.stop_all(&self.clients, &self.store).await;
+            push.stop_all(&self.clients, &self.store, self.config.daemon.concurrency)
+                .await;
             tracing::info!("push channels stopped");
         }
         tracing::info!("stopped cleanly");

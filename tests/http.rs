@@ -292,9 +292,13 @@ async fn a_push_notification_syncs_the_user_without_waiting_for_a_poll() {
     // The channel's first message (`sync`) asks for a sync of Alice: a second pass.
     run.wait_for_line(|l| l.contains("pass done")).await;
     assert_eq!(w.calls("calendar.events.watch").await, 1);
+    assert_eq!(w.calls("drive.changes.watch").await, 1);
     let channels = stored_channels(&w);
-    assert_eq!(channels.len(), 1, "{channels:?}");
-    let channel = &channels[0];
+    assert_eq!(channels.len(), 2, "one calendar, one Drive: {channels:?}");
+    let channel = channels
+        .iter()
+        .find(|c| c.resource == "calendar")
+        .expect("calendar channel");
     assert_eq!(channel.user, ALICE);
     assert_eq!(channel.token.len(), 64, "a long random secret");
 
@@ -383,7 +387,13 @@ async fn channels_are_renewed_before_expiry_and_stopped_on_shutdown() {
     let mut run = Running::start(&w).await;
     run.wait_for_line(|l| l.contains("push channel open")).await;
     run.wait_for_line(|l| l.contains("pass done")).await;
-    let first = stored_channels(&w);
+    let calendar = |w: &World| -> Vec<oneonone::store::PushChannel> {
+        stored_channels(w)
+            .into_iter()
+            .filter(|c| c.resource == "calendar")
+            .collect()
+    };
+    let first = calendar(&w);
     assert_eq!(first.len(), 1, "{first:?}");
     let old = first[0].clone();
     assert!(old.expires_at > monday_after_prepare() + chrono::Duration::days(6));
@@ -394,7 +404,7 @@ async fn channels_are_renewed_before_expiry_and_stopped_on_shutdown() {
         .expect("clock");
     run.wait_for_line(|l| l.contains("push channel open")).await;
     run.wait_for_line(|l| l.contains("pass done")).await;
-    let renewed = stored_channels(&w);
+    let renewed = calendar(&w);
     assert_eq!(renewed.len(), 1, "the old one is gone: {renewed:?}");
     assert_ne!(renewed[0].channel_id, old.channel_id);
     assert!(renewed[0].expires_at > old.expires_at);
@@ -424,12 +434,17 @@ async fn channels_are_renewed_before_expiry_and_stopped_on_shutdown() {
         2,
         "stopped on shutdown"
     );
+    assert_eq!(
+        w.calls("drive.channels.stop").await,
+        1,
+        "the live Drive channel too (the first one expired unstopped)"
+    );
     assert!(stored_channels(&w).is_empty());
 }
 
 /// Channels outlive the process: after a crash (SIGKILL, no stop) the next `run` reuses
-/// Alice's channel instead of opening a second one, and stops Carol's, whom the configuration
-/// no longer serves.
+/// Alice's channels (calendar and Drive) instead of opening second ones, and stops Carol's,
+/// whom the configuration no longer serves.
 #[tokio::test]
 async fn a_restart_reuses_channels_and_stops_those_of_users_who_left() {
     let (w, base) = push_world_for(&[ALICE, CAROL], "", "30m").await;
@@ -437,7 +452,11 @@ async fn a_restart_reuses_channels_and_stops_those_of_users_who_left() {
     run.wait_for_line(|l| l.contains("pass done")).await;
     assert_eq!(w.calls("calendar.events.watch").await, 2);
     let before = stored_channels(&w);
-    assert_eq!(before.len(), 2, "{before:?}");
+    assert_eq!(
+        before.len(),
+        4,
+        "a calendar and a Drive channel each: {before:?}"
+    );
     run.kill().await;
 
     let port: u16 = base
@@ -455,13 +474,55 @@ async fn a_restart_reuses_channels_and_stops_those_of_users_who_left() {
         2,
         "Alice's channel reused"
     );
+    assert_eq!(w.calls("drive.changes.watch").await, 2, "and her Drive one");
     assert_eq!(
         w.calls("calendar.channels.stop").await,
         1,
         "Carol's stopped"
     );
+    assert_eq!(w.calls("drive.channels.stop").await, 1, "both of hers");
     let after = stored_channels(&w);
     let alice: Vec<_> = before.iter().filter(|c| c.user == ALICE).cloned().collect();
     assert_eq!(after, alice);
+    run.stop().await;
+}
+
+/// A doc edit reaches the daemon through Drive: Bob types into the pair's doc, the sandbox
+/// sends a `change` message on Alice's Drive channel, and the daemon runs a pass for her
+/// although the loop sleeps for the 30-minute fallback poll.
+#[tokio::test]
+async fn a_doc_edit_wakes_the_daemon_through_the_drive_channel() {
+    let (w, base) = push_world("", "30m").await;
+    let alice = w.person(ALICE).await;
+    let bob = w.person(BOB).await;
+    let series = weekly(&alice, &[BOB], "Alice / Bob").await;
+    let mut run = Running::start(&w).await;
+    run.wait_for_line(|l| l.contains("pass done")).await;
+    assert!(attached_soon(&alice, &series).await, "{:#?}", run.seen);
+    let doc = alice
+        .attached_doc(&series)
+        .await
+        .expect("event")
+        .expect("doc");
+    // Let the messages about the daemon's own writes arrive and their passes finish.
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    let accepted = "oneonone_push_notifications_total{outcome=\"accepted\"}";
+    let before = scrape(&base).await;
+    let (seen, passes) = (
+        before.value(accepted),
+        before.value("oneonone_passes_total"),
+    );
+
+    bob.type_at(&doc, 1, "Bob was here\n").await.expect("edit");
+    let mut woke = false;
+    for _ in 0..300 {
+        let now = scrape(&base).await;
+        if now.value(accepted) > seen && now.value("oneonone_passes_total") > passes {
+            woke = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(woke, "the edit's notification woke a pass: {:#?}", run.seen);
     run.stop().await;
 }

@@ -88,7 +88,10 @@ pub fn scopes_for(method: &str) -> Option<&'static [&'static str]> {
         "docs.documents.get" => DOCS_READ,
         "docs.documents.create" | "docs.documents.batchUpdate" => DOCS_WRITE,
         "drive.files.get" | "drive.files.list" => DRIVE_READ,
-        "drive.changes.getStartPageToken" | "drive.changes.list" => DRIVE_READ,
+        "drive.changes.getStartPageToken"
+        | "drive.changes.list"
+        | "drive.changes.watch"
+        | "drive.channels.stop" => DRIVE_READ,
         "drive.files.create" => DRIVE_CREATE,
         "drive.files.update" => DRIVE_UPDATE,
         "drive.permissions.create" | "drive.permissions.delete" => DRIVE_SHARE,

@@ -107,7 +107,9 @@ impl AppState {
             if result.is_err() {
                 world.stats.record_error(method);
             }
-            (result, std::mem::take(&mut world.outbox))
+            let mut outbox = std::mem::take(&mut world.outbox);
+            outbox.append(&mut world.drive.outbox);
+            (result, outbox)
         };
         self.deliver(outbox);
         if fault.as_ref().is_some_and(|f| f.apply_first) {

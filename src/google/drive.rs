@@ -9,10 +9,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use google_drive3::api::{File, Permission};
+use google_drive3::api::{Channel, File, Permission};
 use google_drive3::DriveHub;
 
 use super::attempt::attempt;
+use super::calendar::OpenedChannel;
 use super::connector::HttpsConnector;
 use super::errors::GoogleError;
 use super::paging::{all_pages, next_page};
@@ -238,6 +239,78 @@ impl DriveApi {
         token
             .start_page_token
             .ok_or_else(|| missing("startPageToken"))
+    }
+
+    /// Opens a push channel on the user's change list (`changes.watch` from a fresh start
+    /// token): Google POSTs a `change` message to `address` with `X-Goog-Channel-Token: token`
+    /// whenever the list grows. The daemon keeps its own position in the list; the channel
+    /// only says "look now". `expires` is asked explicitly: without it the channel would live
+    /// only as long as the API's default, and each renewal costs three calls; Google answers
+    /// with the expiration it granted, which the caller keeps. Not idempotent (a channel id is
+    /// unique): only a refusal is retried.
+    pub async fn watch_changes(
+        &self,
+        channel_id: &str,
+        address: &str,
+        token: &str,
+        expires: chrono::DateTime<chrono::Utc>,
+    ) -> Result<OpenedChannel, GoogleError> {
+        let start = self.changes_start_token().await?;
+        let channel = Channel {
+            id: Some(channel_id.to_string()),
+            type_: Some("web_hook".to_string()),
+            address: Some(address.to_string()),
+            token: Some(token.to_string()),
+            expiration: Some(expires.timestamp_millis()),
+            ..Default::default()
+        };
+        let (channel, start) = (&channel, &start);
+        let opened = retry_if(
+            &self.policy,
+            "drive.changes.watch",
+            GoogleError::is_refusal,
+            || async move {
+                let call = self
+                    .hub
+                    .changes()
+                    .watch(channel.clone(), start)
+                    .add_scope(scopes::DRIVE_FILE);
+                attempt!(self.policy, call, doit()).map(|(_, c)| c)
+            },
+        )
+        .await?;
+        let resource_id = opened.resource_id.ok_or_else(|| missing("resourceId"))?;
+        let expires_at = opened
+            .expiration
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .ok_or_else(|| missing("expiration"))?;
+        Ok(OpenedChannel {
+            resource_id,
+            expires_at,
+        })
+    }
+
+    /// Stops a Drive push channel (Drive's own `channels.stop`).
+    pub async fn stop_channel(
+        &self,
+        channel_id: &str,
+        resource_id: &str,
+    ) -> Result<(), GoogleError> {
+        let channel = Channel {
+            id: Some(channel_id.to_string()),
+            resource_id: Some(resource_id.to_string()),
+            ..Default::default()
+        };
+        let channel = &channel;
+        with_retry(&self.policy, "drive.channels.stop", || async move {
+            let call = self
+                .hub
+                .channels()
+                .stop(channel.clone())
+                .add_scope(scopes::DRIVE_FILE);
+            attempt!(self.policy, call, doit()).map(drop)
+        })
+        .await
     }
 
     /// Which files changed since `token` (all pages), and the token to use next time.

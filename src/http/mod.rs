@@ -98,8 +98,10 @@ async fn notify(State(daemon): State<Arc<Daemon>>, headers: HeaderMap) -> Respon
     match daemon.receive_notification(&n) {
         Ok(()) => StatusCode::OK.into_response(),
         Err(refusal) => {
-            // The channel id is ours and random, safe to log; the token never is.
-            tracing::warn!(channel = n.channel_id.as_deref().unwrap_or("-"), %refusal, "push notification refused");
+            // Debug, not warn: anyone can POST here, and a flood must not flood the logs too;
+            // `push_notifications_total{outcome}` counts them. The channel id is safe to log
+            // (ours are random UUIDs); the token never is.
+            tracing::debug!(channel = n.channel_id.as_deref().unwrap_or("-"), %refusal, "push notification refused");
             let status = match refusal {
                 Refusal::Malformed => StatusCode::BAD_REQUEST,
                 Refusal::MissingToken => StatusCode::UNAUTHORIZED,

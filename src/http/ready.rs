@@ -28,7 +28,8 @@ pub struct NotReady {
 }
 
 /// Judges readiness from the store's answer, the age of the newest sync (`None`: none yet)
-/// and the poll interval.
+/// and the longest the loop may sleep between passes (`daemon.poll_interval`, or
+/// `push.fallback_poll` under push, when an idle deployment syncs only that often).
 pub fn judge(
     store: Result<(), String>,
     newest_sync_age: Option<Duration>,

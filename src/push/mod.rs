@@ -1,5 +1,7 @@
-//! Calendar push notifications (issue 12): one `events.watch` channel per served calendar,
-//! notifications on `POST /notify`, and "sync this user now" for the loop.
+//! Push notifications (issue 12): one Calendar `events.watch` channel per served calendar and
+//! one Drive `changes.watch` channel per user's change list, notifications on `POST /notify`,
+//! and "sync this user now" for the loop (for Drive: and ask the change list now, debounce or
+//! not, so an edited doc is re-harvested without waiting).
 //!
 //! * [`channels`] — opening, renewing and stopping the channels, kept in the store
 //!   (`push_channels`) because they outlive the process;
@@ -25,6 +27,8 @@ use tokio::sync::Notify;
 struct Known {
     user: String,
     token: String,
+    /// `calendar` or `drive`.
+    resource: String,
 }
 
 /// The headers of one notification (Calendar's push guide: `X-Goog-Channel-ID`,
@@ -95,20 +99,31 @@ impl Push {
     pub fn receive(&self, n: &Notification, quiet: &QuietUsers) -> Result<(), Refusal> {
         let id = n.channel_id.as_deref().ok_or(Refusal::Malformed)?;
         let token = n.token.as_deref().ok_or(Refusal::MissingToken)?;
-        let user = {
+        let (user, resource) = {
             let known = lock(&self.known);
             let channel = known.get(id).ok_or(Refusal::UnknownChannel)?;
             // Constant time: how much of a guess matched must not show in the answer's timing.
             if !bool::from(channel.token.as_bytes().ct_eq(token.as_bytes())) {
                 return Err(Refusal::BadToken);
             }
-            channel.user.clone()
+            (channel.user.clone(), channel.resource.clone())
         };
-        if matches!(n.resource_state.as_deref(), Some("sync" | "exists")) {
-            quiet.forget(&user);
-            lock(&self.pending).insert(user);
-            self.wake.notify_one();
+        // Calendar says `exists` for a change, Drive's change list `change`; both begin with
+        // `sync` when the channel opens. A calendar `sync` syncs now: a change between the
+        // pass's last list and the channel's start sends no message. Drive's `sync` only marks
+        // the change list to be asked on the next pass, whenever that is: the daemon's own
+        // position in the list misses nothing, and the doc work it feeds is not urgent.
+        match (resource.as_str(), n.resource_state.as_deref()) {
+            (channels::CALENDAR, Some("sync" | "exists")) => quiet.forget(&user),
+            (channels::DRIVE, Some("change")) => quiet.drive_changed(&user),
+            (channels::DRIVE, Some("sync")) => {
+                quiet.drive_changed(&user);
+                return Ok(());
+            }
+            _ => return Ok(()),
         }
+        lock(&self.pending).insert(user);
+        self.wake.notify_one();
         Ok(())
     }
 
@@ -132,12 +147,13 @@ impl Push {
             .store(healthy, std::sync::atomic::Ordering::Relaxed);
     }
 
-    fn know(&self, channel_id: &str, user: &str, token: &str) {
+    fn know(&self, channel_id: &str, user: &str, token: &str, resource: &str) {
         lock(&self.known).insert(
             channel_id.to_string(),
             Known {
                 user: user.to_string(),
                 token: token.to_string(),
+                resource: resource.to_string(),
             },
         );
     }

@@ -22,7 +22,7 @@ fn note(id: &str, token: Option<&str>, state: &str) -> Notification {
 fn only_a_known_channel_with_its_token_marks_the_user() {
     let p = push();
     let quiet = QuietUsers::default();
-    p.know("c1", "alice@example.com", "s3cret");
+    p.know("c1", "alice@example.com", "s3cret", channels::CALENDAR);
     assert_eq!(
         p.receive(&note("c1", Some("guess"), "exists"), &quiet),
         Err(Refusal::BadToken)
@@ -72,7 +72,7 @@ fn only_a_known_channel_with_its_token_marks_the_user() {
 async fn a_notification_during_a_pass_is_not_lost() {
     let p = push();
     let quiet = QuietUsers::default();
-    p.know("c1", "alice@example.com", "t");
+    p.know("c1", "alice@example.com", "t", channels::CALENDAR);
     // No one is waiting yet (the loop is mid-pass): the wake is kept.
     p.receive(&note("c1", Some("t"), "exists"), &quiet)
         .expect("accepted");
@@ -88,4 +88,30 @@ fn tokens_are_long_random_and_distinct() {
     assert_eq!(a.len(), 64);
     assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
     assert_ne!(a, b);
+}
+
+#[test]
+fn a_drive_change_asks_the_change_list_now() {
+    let p = push();
+    let quiet = QuietUsers::default();
+    p.know("d1", "alice@example.com", "t", channels::DRIVE);
+    p.receive(&note("d1", Some("t"), "exists"), &quiet)
+        .expect("acknowledged");
+    assert!(
+        p.take_pending().is_empty(),
+        "Drive says `change`, not `exists`"
+    );
+    assert!(!quiet.take_drive_change("alice@example.com"));
+    p.receive(&note("d1", Some("t"), "sync"), &quiet)
+        .expect("accepted");
+    assert!(p.take_pending().is_empty(), "Drive's sync wakes nobody");
+    assert!(
+        quiet.take_drive_change("alice@example.com"),
+        "but marks the list"
+    );
+    p.receive(&note("d1", Some("t"), "change"), &quiet)
+        .expect("accepted");
+    assert_eq!(p.take_pending().len(), 1);
+    assert!(quiet.take_drive_change("alice@example.com"));
+    assert!(!quiet.take_drive_change("alice@example.com"), "taken once");
 }

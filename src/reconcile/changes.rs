@@ -32,9 +32,19 @@ pub(super) struct ChangedDocs {
     asked: bool,
     /// When the list is next due to be asked (its debounce ends), once it was consulted.
     next_look: Option<DateTime<Utc>>,
+    /// A Drive push notification said the list grew: ask it now, debounce or not.
+    pushed: bool,
 }
 
 impl ChangedDocs {
+    /// For one pass; `pushed` when a Drive notification arrived since the last pass.
+    pub fn new(pushed: bool) -> ChangedDocs {
+        ChangedDocs {
+            pushed,
+            ..ChangedDocs::default()
+        }
+    }
+
     /// Whether `doc_id` changed since the last look; asks Drive on first use.
     pub async fn of(
         &mut self,
@@ -85,7 +95,7 @@ impl ChangedDocs {
             }
             return Ok(None);
         };
-        if now - looked_at < debounce {
+        if now - looked_at < debounce && !self.pushed {
             self.next_look = Some(looked_at + debounce);
             // Looked recently: nothing counts as changed yet; the token is not advanced, so
             // the next look still sees every change since the last one.

@@ -176,7 +176,7 @@ impl<'a> Reconciler<'a> {
         let departures = plan::departures(&observed.gone);
         still.acted |= !departures.is_empty();
         self.apply_user_steps(user, &departures, now, out)?;
-        let mut changes = changes::ChangedDocs::default();
+        let mut changes = changes::ChangedDocs::new(self.quiet.take_drive_change(user));
         for view in &observed.series {
             let started = std::time::Instant::now();
             let seen = match observe::series(self, clients, view, &mut changes, now).await {

@@ -12,16 +12,20 @@
 //! memory only: a restart begins with a whole pass.
 
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 /// The longest a user is left quiet even when nothing is due: a bound on what a time-based
 /// input the plan does not name (an occurrence entering the lookahead window) can be late by.
 const MAX_QUIET: Duration = Duration::hours(1);
 
-/// Users whose last pass found nothing to do, and until when that answer holds.
+/// Users whose last pass found nothing to do, and until when that answer holds; and users
+/// whose Drive changed by a push notification, whose next pass asks Drive's change list at once.
 #[derive(Debug, Default)]
-pub struct QuietUsers(Mutex<HashMap<String, Quiet>>);
+pub struct QuietUsers {
+    quiet: Mutex<HashMap<String, Quiet>>,
+    drive_changed: Mutex<HashSet<String>>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Quiet {
@@ -33,7 +37,7 @@ struct Quiet {
 impl QuietUsers {
     /// The series count of a user still quiet at `now`; `None` means a whole pass is needed.
     pub(crate) fn still(&self, user: &str, now: DateTime<Utc>) -> Option<(usize, DateTime<Utc>)> {
-        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let map = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
         map.get(user)
             .filter(|q| now < q.until)
             .map(|q| (q.series, q.until))
@@ -42,16 +46,34 @@ impl QuietUsers {
     /// Records the outcome of a whole pass: quiet until `until`, or (when the pass acted)
     /// nothing, so the next pass is whole.
     pub(crate) fn record(&self, user: &str, until: Option<DateTime<Utc>>, series: usize) {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
         match until {
             Some(until) => map.insert(user.to_string(), Quiet { until, series }),
             None => map.remove(user),
         };
     }
 
+    /// A Drive push notification said the user's change list grew: their next pass is whole
+    /// and asks Drive's change list even within its debounce (`reconcile::changes`).
+    pub fn drive_changed(&self, user: &str) {
+        self.forget(user);
+        self.drive_changed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(user.to_string());
+    }
+
+    /// Whether Drive said the user's change list grew since the last call (clears it).
+    pub(crate) fn take_drive_change(&self, user: &str) -> bool {
+        self.drive_changed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(user)
+    }
+
     /// Makes the user's next pass a whole one (something outside Calendar changed).
     pub fn forget(&self, user: &str) {
-        self.0
+        self.quiet
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(user);

@@ -21,6 +21,8 @@ pub struct PushChannel {
     pub token: String,
     /// Google stops notifying after this.
     pub expires_at: DateTime<Utc>,
+    /// When it was opened: with `expires_at`, its lifetime, which sets when to renew.
+    pub created_at: DateTime<Utc>,
 }
 
 impl Store {
@@ -29,7 +31,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT channel_id, user, resource, resource_id, token, expires_at
+                "SELECT channel_id, user, resource, resource_id, token, expires_at, created_at
                  FROM push_channels ORDER BY user, resource, expires_at",
             )
             .map_err(self.sql_err("read the push channels"))?;
@@ -42,6 +44,7 @@ impl Store {
                     resource_id: r.get("resource_id")?,
                     token: r.get("token")?,
                     expires_at: ts(r, "expires_at")?,
+                    created_at: ts(r, "created_at")?,
                 })
             })
             .map_err(self.sql_err("read the push channels"))?;
@@ -50,7 +53,7 @@ impl Store {
     }
 
     /// Records a channel Google opened.
-    pub fn add_push_channel(&mut self, c: &PushChannel, now: DateTime<Utc>) -> Result<()> {
+    pub fn add_push_channel(&mut self, c: &PushChannel) -> Result<()> {
         self.write("record a push channel", |tx| {
             tx.prepare_cached(
                 "INSERT INTO push_channels
@@ -64,7 +67,7 @@ impl Store {
                 c.resource_id,
                 c.token,
                 Ts(c.expires_at),
-                Ts(now)
+                Ts(c.created_at)
             ])
             .map(drop)
         })
@@ -99,10 +102,11 @@ mod tests {
             resource_id: "r1".into(),
             token: "secret".into(),
             expires_at: at + chrono::Duration::days(7),
+            created_at: at,
         };
-        s.add_push_channel(&c, at).expect("add");
+        s.add_push_channel(&c).expect("add");
         assert_eq!(s.push_channels().expect("read"), vec![c.clone()]);
-        assert!(s.add_push_channel(&c, at).is_err(), "ids are unique");
+        assert!(s.add_push_channel(&c).is_err(), "ids are unique");
         s.remove_push_channel("c1").expect("remove");
         assert!(s.push_channels().expect("read").is_empty());
         s.remove_push_channel("c1").expect("unknown is a no-op");

@@ -63,7 +63,7 @@ struct StopBody {
     resource_id: Option<String>,
 }
 
-fn is_loopback(address: &str) -> bool {
+pub(crate) fn is_loopback(address: &str) -> bool {
     let Ok(url) = url::Url::parse(address) else {
         return false;
     };
@@ -78,7 +78,7 @@ fn is_loopback(address: &str) -> bool {
     }
 }
 
-fn http_date(ms: i64) -> String {
+pub(crate) fn http_date(ms: i64) -> String {
     Utc.timestamp_millis_opt(ms)
         .single()
         .map(|t: DateTime<Utc>| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string())

@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/drive/v3/changes/startPageToken", get(changes_start))
         .route("/drive/v3/changes", get(changes_list))
+        .route("/drive/v3/changes/watch", post(changes_watch))
+        .route("/drive/v3/channels/stop", post(channels_stop))
         .route("/_sandbox/drive/search-lag", post(set_search_lag))
 }
 
@@ -297,6 +299,39 @@ async fn changes_start(
             )
         },
     )
+    .await
+}
+
+async fn changes_watch(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<Params>,
+    body: Bytes,
+) -> Response {
+    s.call("drive.changes.watch", &headers, move |w, caller| {
+        let body: Value = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request("parseError", format!("Parse Error: {e}")))?;
+        let now = w.now();
+        let base = w.base_url.clone();
+        let channel = w.drive.watch_changes(
+            caller,
+            params.get("pageToken").map(String::as_str),
+            body,
+            now,
+            &base,
+        )?;
+        Ok(Reply::Json(channel))
+    })
+    .await
+}
+
+async fn channels_stop(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    s.call("drive.channels.stop", &headers, move |w, _caller| {
+        let body: Value = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request("parseError", format!("Parse Error: {e}")))?;
+        w.drive.stop_channel(body)?;
+        Ok(Reply::NoContent)
+    })
     .await
 }
 

@@ -24,6 +24,7 @@ pub mod multipart;
 pub mod permissions;
 pub mod query;
 pub mod view;
+pub mod watch;
 
 use crate::caller::Caller;
 use crate::error::ApiError;
@@ -50,6 +51,15 @@ pub struct DriveState {
     /// [`crate::SandboxOptions::drive_search_lag_seconds`]; see `DriveState::not_yet_indexed`.
     #[serde(default)]
     pub search_lag_seconds: u64,
+    /// Live `changes.watch` channels by id ([`watch`]).
+    #[serde(default)]
+    pub channels: BTreeMap<String, watch::DriveChannel>,
+    /// Makes channel resource ids unique.
+    #[serde(default)]
+    pub channel_counter: u64,
+    /// Notifications queued by changes, moved to the world's outbox after each call.
+    #[serde(skip)]
+    pub outbox: Vec<crate::state::Notification>,
 }
 
 /// One Drive file (a Google Doc, a folder or an uploaded blob).
@@ -263,6 +273,7 @@ impl DriveState {
     }
 
     fn record_change(&mut self, file_id: &str, now: DateTime<Utc>, audience: BTreeSet<String>) {
+        self.notify_change(&audience, now);
         self.changes.push(ChangeEntry {
             file_id: file_id.to_string(),
             time: now,
