@@ -267,6 +267,7 @@ impl DriveApi {
         let (channel, start) = (&channel, &start);
         let opened = retry_if(
             &self.policy,
+            &self.gate,
             "drive.changes.watch",
             GoogleError::is_refusal,
             || async move {
@@ -302,14 +303,19 @@ impl DriveApi {
             ..Default::default()
         };
         let channel = &channel;
-        with_retry(&self.policy, "drive.channels.stop", || async move {
-            let call = self
-                .hub
-                .channels()
-                .stop(channel.clone())
-                .add_scope(scopes::DRIVE_FILE);
-            attempt!(self.policy, call, doit()).map(drop)
-        })
+        with_retry(
+            &self.policy,
+            &self.gate,
+            "drive.channels.stop",
+            || async move {
+                let call = self
+                    .hub
+                    .channels()
+                    .stop(channel.clone())
+                    .add_scope(scopes::DRIVE_FILE);
+                attempt!(self.policy, call, doit()).map(drop)
+            },
+        )
         .await
     }
 
