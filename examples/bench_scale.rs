@@ -16,7 +16,12 @@
 //! appearing to its doc being attached (the wall time of the pass that attached it; with polling
 //! add up to one poll interval of waiting before that pass starts).
 //!
-//! Only poll mode is measured here: push notifications are not in this build.
+//! `--mode push` runs the real loop (`Daemon::run`) with its HTTP listener and `[push]` on
+//! loopback: after the first pass has opened every user's channels it measures the calls of an
+//! idle minute, one fallback pass (what the loop makes every `push.fallback_poll`), and a new
+//! 1-1 from its creation to its doc attached (the sandbox's notification wakes the loop). In
+//! push mode the quota governor paces calls as in production (`paced` forced on; the sandbox
+//! clock would turn it off), so the peak rates show what it allows.
 
 mod common;
 
@@ -51,6 +56,19 @@ struct Sizes {
     /// Steady passes, one simulated minute apart.
     #[arg(long, default_value_t = 20, value_parser = common::at_least::<1>)]
     steady_passes: usize,
+    /// `poll` (manual passes, as the 60 s poll makes them) or `push` (the real loop with push
+    /// notifications on loopback).
+    #[arg(long, value_enum, default_value_t = Mode::Poll)]
+    mode: Mode,
+    /// Push mode: real seconds of idleness measured after the first pass.
+    #[arg(long, default_value_t = 60)]
+    idle_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Mode {
+    Poll,
+    Push,
 }
 
 type Calls = BTreeMap<String, u64>;
@@ -171,23 +189,40 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
         .map(|m| format!("\"{}\"", manager_email(m)))
         .collect::<Vec<_>>()
         .join(", ");
-    let config = format!(
+    let mut config = format!(
         "[google]\nauth = \"service_account\"\nservice_account_key = \"key.json\"\n\
          users = [{users}]\nendpoint = \"{url}\"\n\n[daemon]\n\
          state_dir = \"state\"\nclock = \"sandbox\"\n"
     );
+    if sizes.mode == Mode::Push {
+        // A free loopback port, named in [push] before the listener binds it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        config.push_str(&format!(
+            "\n[http]\nlisten = \"127.0.0.1:{port}\"\n\n[push]\naddress = \"http://127.0.0.1:{port}\"\n"
+        ));
+    }
     let config_path = dir.path().join("oneonone.toml");
     std::fs::write(&config_path, config)?;
-    let config = Config::load(&config_path)?;
+    let mut config = Config::load(&config_path)?;
+    if sizes.mode == Mode::Push {
+        config.google.quota.paced = true;
+    }
     let concurrency = config.daemon.concurrency;
     let quota = config.google.quota;
+    let http = config.http.clone();
     let daemon = Daemon::start(config).await?;
     println!(
-        "setup: {} managers, {} weekly 1-1s, in {:.1}s; daemon.concurrency = {concurrency}",
+        "setup: {} managers, {} weekly 1-1s, in {:.1}s; daemon.concurrency = {concurrency}; mode {:?}",
         sizes.managers,
         sizes.managers * sizes.reports,
-        setup_clock.elapsed().as_secs_f64()
+        setup_clock.elapsed().as_secs_f64(),
+        sizes.mode
     );
+    if sizes.mode == Mode::Push {
+        return push_mode(&control, daemon, &http, sizes).await;
+    }
 
     // First pass: every 1-1 gets its doc.
     set_latency(&control, sizes.setup_latency_ms).await?;
@@ -347,6 +382,185 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
     println!(
         "\npeak RSS (daemon + sandbox in one process): {:.0} MiB",
         common::mib(memory.hwm_kb)
+    );
+    Ok(())
+}
+
+/// Calls counted by the sandbox since its last reset, without token requests.
+async fn api_calls(control: &SandboxClient) -> anyhow::Result<Calls> {
+    let mut calls = calls_of(&control.stats().await?);
+    calls.remove("oauth2.token");
+    Ok(calls)
+}
+
+/// Waits until the sandbox has counted no new call for `quiet`, at most `limit`.
+async fn settle(control: &SandboxClient, quiet: Duration, limit: Duration) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut last = total(&api_calls(control).await?);
+    let mut still_since = Instant::now();
+    while started.elapsed() < limit {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let now = total(&api_calls(control).await?);
+        if now != last {
+            last = now;
+            still_since = Instant::now();
+        } else if still_since.elapsed() >= quiet {
+            return Ok(());
+        }
+    }
+    anyhow::bail!("the daemon did not settle within {limit:?}")
+}
+
+fn print_calls(title: &str, calls: &Calls, managers: usize, scale: f64) {
+    println!("  {title}:");
+    for (method, n) in calls {
+        println!(
+            "    {method:<32} {:>10.1}",
+            *n as f64 * scale / managers as f64
+        );
+    }
+    println!(
+        "    {:<32} {:>10.1}",
+        "all",
+        total(calls) as f64 * scale / managers as f64
+    );
+}
+
+/// The real loop with push notifications: first pass and channels, an idle minute, one fallback
+/// pass, a new 1-1 attached on its notification.
+async fn push_mode(
+    control: &SandboxClient,
+    daemon: Daemon,
+    http: &oneonone::config::HttpConfig,
+    sizes: Sizes,
+) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    let daemon = Arc::new(daemon);
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let (listener, bound) = oneonone::http::bind(http).await?;
+    let server = tokio::spawn(oneonone::http::serve(
+        listener,
+        Arc::clone(&daemon),
+        rx.clone(),
+    ));
+    set_latency(control, sizes.setup_latency_ms).await?;
+    control.reset_stats().await?;
+    let t = Instant::now();
+    // The loop's future holds the store across its own awaits and is not `Send`: it runs
+    // beside the measurements on this task, as `oneonone run` runs it on its main task.
+    let measured = async {
+        settle(control, Duration::from_secs(5), Duration::from_secs(3600)).await?;
+        let first_calls = api_calls(control).await?;
+        println!(
+        "\nfirst pass and channels ({} ms latency, listener on {bound}): {:.1}s wall until calm, {} calls \
+         ({} events.watch, {} changes.watch)",
+        sizes.setup_latency_ms,
+        t.elapsed().as_secs_f64() - 5.0,
+        total(&first_calls),
+        first_calls.get("calendar.events.watch").copied().unwrap_or(0),
+        first_calls.get("drive.changes.watch").copied().unwrap_or(0),
+    );
+
+        set_latency(control, sizes.latency_ms).await?;
+        control.reset_stats().await?;
+        let cpu0 = CpuSplit::now();
+        tokio::time::sleep(Duration::from_secs(sizes.idle_seconds)).await;
+        let idle_cpu = CpuSplit::now().since(cpu0).rest;
+        let idle = api_calls(control).await?;
+        println!(
+            "\nidle, push healthy ({} ms latency, {} s): {} calls in all, daemon CPU {:.0} ms",
+            sizes.latency_ms,
+            sizes.idle_seconds,
+            total(&idle),
+            idle_cpu.as_secs_f64() * 1000.0
+        );
+
+        // One fallback pass, as the loop makes every push.fallback_poll (30 min by default).
+        control.reset_stats().await?;
+        let cpu0 = CpuSplit::now();
+        let t = Instant::now();
+        let summary = daemon.pass(None).await?;
+        let wall = t.elapsed();
+        let cpu = CpuSplit::now().since(cpu0).rest;
+        let fallback = api_calls(control).await?;
+        let requests = total(&fallback);
+        println!(
+        "\none fallback pass: {:.2}s wall, {requests} calls, {} failures, ratio wall / (requests × \
+         latency) {:.3}, daemon CPU per manager-pass {:.3} ms",
+        wall.as_secs_f64(),
+        summary.failures.len(),
+        wall.as_secs_f64() / (requests.max(1) as f64 * sizes.latency_ms.max(1) as f64 / 1000.0),
+        cpu.as_secs_f64() * 1000.0 / sizes.managers as f64
+    );
+        let per_minute = requests as f64 * 60.0 / wall.as_secs_f64().max(60.0);
+        println!(
+        "  its requests in one minute: {per_minute:.0} of the Calendar project quota 10000 ({:.1} %)",
+        per_minute / 100.0
+    );
+        let fallbacks_per_day = 24.0 * 60.0 / 30.0;
+        let day_scale = 24.0 * 3600.0 / sizes.idle_seconds as f64;
+        let mut per_day = Calls::new();
+        for (m, n) in &fallback {
+            *per_day.entry(m.clone()).or_default() += (*n as f64 * fallbacks_per_day) as u64;
+        }
+        for (m, n) in &idle {
+            *per_day.entry(m.clone()).or_default() += (*n as f64 * day_scale) as u64;
+        }
+        print_calls(
+        "API calls per user per day, idle under push (48 fallback passes + idle minutes scaled; \
+         channel renewals not included)",
+        &per_day,
+        sizes.managers,
+        1.0,
+    );
+
+        // A new 1-1: the sandbox notifies the daemon, which attaches its doc without a poll.
+        let manager = Person::sign_in(control, &manager_email(0)).await?;
+        let newcomer = "newcomer@example.com";
+        control.add_user(newcomer, "Nia Newcomer", TZ).await?;
+        let when = control.now().await? + ChronoDuration::days(2);
+        let t = Instant::now();
+        let event = manager
+            .create_recurring(
+                "Nia / Max00000 1:1",
+                &[newcomer],
+                when,
+                30,
+                TZ,
+                &["RRULE:FREQ=WEEKLY"],
+            )
+            .await?;
+        let id = event.id.unwrap_or_default();
+        let mut attached = None;
+        while t.elapsed() < Duration::from_secs(120) {
+            if manager.attached_doc(&id).await?.is_some() {
+                attached = Some(t.elapsed());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        match attached {
+            Some(d) => println!(
+                "\nnew 1-1 → doc attached (push): {:.2}s after the event was created",
+                d.as_secs_f64()
+            ),
+            None => println!("\nnew 1-1 → doc NOT attached within 120 s (push)"),
+        }
+
+        let _ = tx.send(true);
+        anyhow::Ok(Instant::now())
+    };
+    let (ran, stopping) = tokio::join!(daemon.run(rx.clone()), measured);
+    ran?;
+    let stopping = stopping?;
+    let _ = server.await;
+    println!(
+        "shutdown (channels stopped): {:.1}s",
+        stopping.elapsed().as_secs_f64()
+    );
+    println!(
+        "\npeak RSS (daemon + sandbox in one process): {:.0} MiB",
+        common::mib(Memory::now().hwm_kb)
     );
     Ok(())
 }

@@ -1058,6 +1058,7 @@ async fn check_proves_the_tasks_scope_when_tasks_are_on() {
                 "https://www.googleapis.com/auth/calendar.events",
                 "https://www.googleapis.com/auth/drive.file",
                 "https://www.googleapis.com/auth/documents",
+                "https://www.googleapis.com/auth/directory.readonly",
             ]}),
         )
         .await

@@ -314,7 +314,7 @@ async fn a_task_completed_after_its_item_was_carried_is_noted_done_in_the_curren
     co.run_until(&daemon, utc(2026, 12, 7, 12, 0)).await;
     let alice = co.person(ALICE).await;
     let before = text_of(&alice, &doc_id).await;
-    let carried = "Bob — send the Q3 draft — due Fri 4 Dec (from 1 Dec)";
+    let carried = "Bob Okafor — send the Q3 draft — due Fri 4 Dec (from 1 Dec)";
     assert!(before.contains(carried), "{before}");
     let bobs = tasks_of(&co, BOB).await;
     let id = one(&bobs, "send the Q3 draft")["id"]
