@@ -125,8 +125,9 @@ pub struct QuotaConfig {
     pub docs_reads: ApiLimits,
     pub docs_writes: ApiLimits,
     pub drive: ApiLimits,
-    /// The share of each budget (1–100 %) background work may use; the rest is kept for due
-    /// work (the next section, a new doc).
+    /// The share of each budget (1–100 %, default 50) background work may use; the rest is kept
+    /// for due work (the next section, a new doc), and a burst of background calls — every
+    /// user's fallback poll at once — never takes more than half a project quota.
     pub background_percent: u32,
     /// False on the sandbox's simulated clock (`daemon.clock = "sandbox"`), where a wall-clock
     /// minute is weeks of simulated time: pacing would only slow the simulation down.
@@ -153,7 +154,7 @@ impl Default for QuotaConfig {
             docs_reads: limits(3_000, 300),
             docs_writes: limits(600, 60),
             drive: limits(12_000, 12_000),
-            background_percent: 80,
+            background_percent: 50,
             paced: true,
         }
     }

@@ -596,12 +596,12 @@ fn google_quota_has_googles_defaults_bounds_and_is_off_on_simulated_time() {
     assert_eq!(q.docs_writes.per_minute, 600);
     assert_eq!(q.docs_writes.per_user_per_minute, 60);
     assert_eq!(q.drive.per_minute, 12_000);
-    assert_eq!(q.background_percent, 80);
+    assert_eq!(q.background_percent, 50);
     assert!(q.paced, "the system clock paces calls");
 
     let c = f
         .load(&format!(
-            "{SA}[google.quota]\ndocs_writes_per_minute = 1200\ndocs_writes_per_user_per_minute = 90\nbackground_percent = 50\n"
+            "{SA}[google.quota]\ndocs_writes_per_minute = 1200\ndocs_writes_per_user_per_minute = 90\nbackground_percent = 30\n"
         ))
         .expect("valid");
     assert_eq!(c.google.quota.docs_writes.per_minute, 1200);
@@ -610,7 +610,7 @@ fn google_quota_has_googles_defaults_bounds_and_is_off_on_simulated_time() {
         c.google.quota.docs_reads.per_minute, 3_000,
         "the rest keep defaults"
     );
-    assert_eq!(c.google.quota.background_percent, 50);
+    assert_eq!(c.google.quota.background_percent, 30);
 
     for (key, bad) in [
         ("calendar_per_minute", "0"),
