@@ -23,13 +23,12 @@ mod common;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
-use common::{CpuSplit, Memory, Percentiles};
+use common::{calls_of, Calls, CpuSplit, Memory, Percentiles};
 use oneonone::config::Config;
 use oneonone::daemon::Daemon;
 use oneonone::reconcile::PassReport;
 use oneonone_sandbox::people::Person;
 use oneonone_sandbox::SandboxClient;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -83,20 +82,6 @@ struct Series {
     doc: Option<String>,
     /// End of the next occurrence the report has not typed into yet.
     next_end: DateTime<Utc>,
-}
-
-type Calls = BTreeMap<String, u64>;
-
-fn calls_of(stats: &Value) -> Calls {
-    stats
-        .get("calls")
-        .and_then(Value::as_object)
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn add_delta(into: &mut Calls, after: &Calls, before: &Calls) {

@@ -27,13 +27,13 @@ mod common;
 
 use anyhow::Context;
 use chrono::{Duration as ChronoDuration, TimeZone, Utc};
-use common::{CpuSplit, Memory};
+use common::{calls_of, Calls, CpuSplit, Memory};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use oneonone::config::Config;
 use oneonone::daemon::Daemon;
 use oneonone_sandbox::people::Person;
 use oneonone_sandbox::SandboxClient;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -69,20 +69,6 @@ struct Sizes {
 enum Mode {
     Poll,
     Push,
-}
-
-type Calls = BTreeMap<String, u64>;
-
-fn calls_of(stats: &Value) -> Calls {
-    stats
-        .get("calls")
-        .and_then(Value::as_object)
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn total(calls: &Calls) -> u64 {
@@ -347,11 +333,33 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
     }
 
     // A new 1-1 appears: the pass after it attaches its doc.
-    let manager = Person::sign_in(&control, &manager_email(0)).await?;
+    let (manager, id) = new_one_on_one(&control).await?;
+    let t = Instant::now();
+    let summary = daemon.pass(None).await?;
+    let wall = t.elapsed();
+    let attached = manager.attached_doc(&id).await?.is_some();
+    println!(
+        "\nnew 1-1 → doc attached: {} in the next pass, {:.2}s of pass wall time \
+         (+ up to the 60 s poll interval before that pass; {} docs created)",
+        if attached { "attached" } else { "NOT attached" },
+        wall.as_secs_f64(),
+        summary.report.docs_created
+    );
+    let memory = Memory::now();
+    println!(
+        "\npeak RSS (daemon + sandbox in one process): {:.0} MiB",
+        common::mib(memory.hwm_kb)
+    );
+    Ok(())
+}
+
+/// Manager 0 creates a weekly 1-1 with a newcomer, two days ahead: the manager and its event id.
+async fn new_one_on_one(control: &SandboxClient) -> anyhow::Result<(Person, String)> {
+    let manager = Person::sign_in(control, &manager_email(0)).await?;
     let newcomer = "newcomer@example.com";
     control.add_user(newcomer, "Nia Newcomer", TZ).await?;
     let when = control.now().await? + ChronoDuration::days(2);
-    let created = manager
+    let event = manager
         .create_recurring(
             "Nia / Max00000 1:1",
             &[newcomer],
@@ -360,30 +368,8 @@ async fn run(url: String, sizes: Sizes) -> anyhow::Result<()> {
             TZ,
             &["RRULE:FREQ=WEEKLY"],
         )
-        .await;
-    match created {
-        Ok(event) => {
-            let id = event.id.unwrap_or_default();
-            let t = Instant::now();
-            let summary = daemon.pass(None).await?;
-            let wall = t.elapsed();
-            let attached = manager.attached_doc(&id).await?.is_some();
-            println!(
-                "\nnew 1-1 → doc attached: {} in the next pass, {:.2}s of pass wall time \
-                 (+ up to the 60 s poll interval before that pass; {} docs created)",
-                if attached { "attached" } else { "NOT attached" },
-                wall.as_secs_f64(),
-                summary.report.docs_created
-            );
-        }
-        Err(e) => println!("\nnew 1-1: could not be created ({e})"),
-    }
-    let memory = Memory::now();
-    println!(
-        "\npeak RSS (daemon + sandbox in one process): {:.0} MiB",
-        common::mib(memory.hwm_kb)
-    );
-    Ok(())
+        .await?;
+    Ok((manager, event.id.unwrap_or_default()))
 }
 
 /// Calls counted by the sandbox since its last reset, without token requests.
@@ -515,22 +501,8 @@ async fn push_mode(
     );
 
         // A new 1-1: the sandbox notifies the daemon, which attaches its doc without a poll.
-        let manager = Person::sign_in(control, &manager_email(0)).await?;
-        let newcomer = "newcomer@example.com";
-        control.add_user(newcomer, "Nia Newcomer", TZ).await?;
-        let when = control.now().await? + ChronoDuration::days(2);
         let t = Instant::now();
-        let event = manager
-            .create_recurring(
-                "Nia / Max00000 1:1",
-                &[newcomer],
-                when,
-                30,
-                TZ,
-                &["RRULE:FREQ=WEEKLY"],
-            )
-            .await?;
-        let id = event.id.unwrap_or_default();
+        let (manager, id) = new_one_on_one(control).await?;
         let mut attached = None;
         while t.elapsed() < Duration::from_secs(120) {
             if manager.attached_doc(&id).await?.is_some() {

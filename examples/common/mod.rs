@@ -8,7 +8,24 @@
 #![allow(dead_code)]
 
 use oneonone_sandbox::{Sandbox, SandboxOptions};
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+/// API calls by method, as the sandbox counts them (`GET /_sandbox/stats`).
+pub type Calls = BTreeMap<String, u64>;
+
+/// The `calls` of a sandbox stats answer.
+pub fn calls_of(stats: &serde_json::Value) -> Calls {
+    stats
+        .get("calls")
+        .and_then(serde_json::Value::as_object)
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// The name prefix of the sandbox runtime's threads (see [`sandbox_runtime`]).
 pub const SANDBOX_THREAD: &str = "sbx-";

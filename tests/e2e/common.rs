@@ -152,6 +152,15 @@ pub async fn weekly_one_on_one(alice: &Person, other: &str, title: &str) -> Stri
 }
 
 /// The plain text of a doc, as its reader sees it.
+/// The doc attached to `event_id` on `person`'s calendar; the test fails when there is none.
+pub async fn doc_of(person: &Person, event_id: &str) -> String {
+    person
+        .attached_doc(event_id)
+        .await
+        .expect("read the event")
+        .unwrap_or_else(|| panic!("no doc attached to {event_id}"))
+}
+
 pub async fn text_of(person: &Person, doc_id: &str) -> String {
     oneonone_sandbox::people::doc_text(&person.get_doc(doc_id).await.expect("read doc"))
 }

@@ -2,7 +2,9 @@
 
 use super::common::*;
 use google_calendar3::api::{Event, EventAttendee};
+use oneonone::daemon::Daemon;
 use oneonone_sandbox::company::BOB;
+use oneonone_sandbox::people::Person;
 
 #[tokio::test]
 async fn new_series_gets_one_shared_doc_attached_and_a_dated_section() {
@@ -498,11 +500,7 @@ async fn a_series_deleted_and_recreated_continues_the_pairs_doc() {
 async fn a_recreated_series_carries_the_open_items_of_the_deleted_one() {
     let (co, alice, series, daemon) = alice_and_bob("").await;
     co.run_until(&daemon, utc(2026, 12, 1, 9, 10)).await;
-    let doc_id = alice
-        .attached_doc(&series)
-        .await
-        .expect("event")
-        .expect("doc");
+    let doc_id = doc_of(&alice, &series).await;
     let bob = co.person(BOB).await;
     assert!(bob
         .type_under_heading(
@@ -514,21 +512,8 @@ async fn a_recreated_series_carries_the_open_items_of_the_deleted_one() {
         .expect("type"));
     let report = co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
     assert!(report.items_harvested >= 1, "{report}");
-    alice.delete_event(&series).await.expect("delete");
-    co.run_until(&daemon, utc(2026, 12, 2, 9, 0)).await;
-    let again = alice
-        .create_recurring(
-            "Alice & Bob weekly",
-            &[BOB],
-            utc(2026, 12, 4, 9, 0),
-            30,
-            TZ,
-            &["RRULE:FREQ=WEEKLY;BYDAY=FR"],
-        )
-        .await
-        .expect("recreate")
-        .id
-        .expect("id");
+    let again =
+        delete_and_recreate_on_fridays(&co, &alice, &daemon, &series, "Alice & Bob weekly").await;
     let report = co.run_until(&daemon, utc(2026, 12, 3, 12, 0)).await;
     assert_eq!(report.docs_created, 0, "{report}");
     assert_eq!(
@@ -564,18 +549,10 @@ async fn two_series_of_one_pair_share_one_doc_and_name_their_meetings() {
         .expect("id");
     let report = co.run_until(&daemon, utc(2026, 12, 2, 12, 0)).await;
     assert_eq!(report.docs_created, 1, "one doc for the pair: {report}");
-    let doc_id = alice
-        .attached_doc(&weekly)
-        .await
-        .expect("event")
-        .expect("doc");
+    let doc_id = doc_of(&alice, &weekly).await;
     assert_eq!(
-        alice
-            .attached_doc(&monthly)
-            .await
-            .expect("event")
-            .as_deref(),
-        Some(doc_id.as_str()),
+        doc_of(&alice, &monthly).await,
+        doc_id,
         "the career chat shares the pair's doc"
     );
     assert_eq!(docs_in_drive(&alice).await, 1);
@@ -591,16 +568,29 @@ async fn two_series_of_one_pair_share_one_doc_and_name_their_meetings() {
 async fn doc_per_series_gives_a_recreated_series_its_own_doc() {
     let (co, alice, series, daemon) = alice_and_bob("[doc]\nper = \"series\"\n").await;
     co.run_until(&daemon, utc(2026, 12, 1, 12, 0)).await;
-    let first = alice
-        .attached_doc(&series)
-        .await
-        .expect("event")
-        .expect("doc");
-    alice.delete_event(&series).await.expect("delete");
-    co.run_until(&daemon, utc(2026, 12, 2, 9, 0)).await;
-    let again = alice
+    let first = doc_of(&alice, &series).await;
+    let again = delete_and_recreate_on_fridays(&co, &alice, &daemon, &series, "Alice / Bob").await;
+    let report = co.run_until(&daemon, utc(2026, 12, 3, 12, 0)).await;
+    assert_eq!(report.docs_created, 1, "{report}");
+    let second = doc_of(&alice, &again).await;
+    assert_ne!(first, second);
+    assert_eq!(docs_in_drive(&alice).await, 2);
+}
+
+/// Alice deletes `series` on Tue 1 Dec after the meeting's harvest and, a day later, creates
+/// a new weekly series with Bob on Fridays (titled `title`, from Fri 4 Dec); its event id.
+async fn delete_and_recreate_on_fridays(
+    co: &Company,
+    alice: &Person,
+    daemon: &Daemon,
+    series: &str,
+    title: &str,
+) -> String {
+    alice.delete_event(series).await.expect("delete");
+    co.run_until(daemon, utc(2026, 12, 2, 9, 0)).await;
+    alice
         .create_recurring(
-            "Alice / Bob",
+            title,
             &[BOB],
             utc(2026, 12, 4, 9, 0),
             30,
@@ -610,14 +600,5 @@ async fn doc_per_series_gives_a_recreated_series_its_own_doc() {
         .await
         .expect("recreate")
         .id
-        .expect("id");
-    let report = co.run_until(&daemon, utc(2026, 12, 3, 12, 0)).await;
-    assert_eq!(report.docs_created, 1, "{report}");
-    let second = alice
-        .attached_doc(&again)
-        .await
-        .expect("event")
-        .expect("doc");
-    assert_ne!(first, second);
-    assert_eq!(docs_in_drive(&alice).await, 2);
+        .expect("id")
 }
