@@ -6,10 +6,11 @@
 //! sliding window ("Usage limits" of each API: Calendar 10,000 / 600, Docs reads 3,000 / 300 and
 //! writes 600 / 60). Drive now counts "quota units" (1,000,000 a minute per project, 325,000 per
 //! user) without a per-method cost on that page; we budget its requests at the older published
-//! 12,000 a minute, as issue 12 asks, and `[google.quota]` can change it. Each API gets a lane per project (shared by all
-//! users through [`Quotas`]) and a lane per user ([`UserQuotas`]); every attempt of every call
-//! passes both ([`Gate::pass`]) before it is sent, the user's first so a throttled user does not
-//! hold the project's slots.
+//! 12,000 a minute, as issue 12 asks, and `[google.quota]` can change it.
+//!
+//! Each API gets a lane per project (shared by all users through [`Quotas`]) and a lane per user
+//! ([`UserQuotas`]); every attempt of every call passes both ([`Gate::pass`]) before it is sent,
+//! the user's first so a throttled user does not hold the project's slots.
 //!
 //! **Due ahead of background.** Work a person is about to need — creating, sharing and attaching
 //! a doc, writing the next section ([`as_due`]) — may use the whole budget. Everything else
