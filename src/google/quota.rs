@@ -236,11 +236,6 @@ impl Quotas {
             })
             .collect()
     }
-
-    /// The configured budgets (for metrics: headroom is measured against them).
-    pub fn limits(&self, api: Api) -> ApiLimits {
-        api.limits(&self.config)
-    }
 }
 
 /// One user's lanes.
