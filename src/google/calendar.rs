@@ -256,23 +256,7 @@ impl CalendarApi {
             },
         )
         .await?;
-        let resource_id = opened.resource_id.ok_or_else(|| GoogleError::Permanent {
-            code: None,
-            reason: None,
-            message: "events.watch answered without a resourceId".into(),
-        })?;
-        let expires_at = opened
-            .expiration
-            .and_then(chrono::DateTime::from_timestamp_millis)
-            .ok_or_else(|| GoogleError::Permanent {
-                code: None,
-                reason: None,
-                message: "events.watch answered without an expiration".into(),
-            })?;
-        Ok(OpenedChannel {
-            resource_id,
-            expires_at,
-        })
+        OpenedChannel::from_answer("events.watch", opened.resource_id, opened.expiration)
     }
 
     /// Stops a push channel (`channels.stop`). Idempotent in effect: a channel already gone is
@@ -312,6 +296,29 @@ pub struct OpenedChannel {
     pub resource_id: String,
     /// When Google stops notifying.
     pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl OpenedChannel {
+    /// The opened channel from a `watch` answer (Calendar's and Drive's `Channel` carry the same
+    /// two fields); an answer without either cannot be renewed or stopped, so it is an error
+    /// naming `method`.
+    pub(crate) fn from_answer(
+        method: &str,
+        resource_id: Option<String>,
+        expiration: Option<i64>,
+    ) -> Result<OpenedChannel, GoogleError> {
+        let missing = |what: &str| GoogleError::Permanent {
+            code: None,
+            reason: Some("incompleteResponse".into()),
+            message: format!("{method} answered without {what}"),
+        };
+        Ok(OpenedChannel {
+            resource_id: resource_id.ok_or_else(|| missing("a resourceId"))?,
+            expires_at: expiration
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .ok_or_else(|| missing("an expiration"))?,
+        })
+    }
 }
 
 /// The attachment that links a Google Doc to an event. `url` is Drive's `webViewLink` of the

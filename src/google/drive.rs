@@ -280,15 +280,7 @@ impl DriveApi {
             },
         )
         .await?;
-        let resource_id = opened.resource_id.ok_or_else(|| missing("resourceId"))?;
-        let expires_at = opened
-            .expiration
-            .and_then(chrono::DateTime::from_timestamp_millis)
-            .ok_or_else(|| missing("expiration"))?;
-        Ok(OpenedChannel {
-            resource_id,
-            expires_at,
-        })
+        OpenedChannel::from_answer("changes.watch", opened.resource_id, opened.expiration)
     }
 
     /// Stops a Drive push channel (Drive's own `channels.stop`).
