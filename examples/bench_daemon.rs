@@ -23,7 +23,7 @@ mod common;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
-use common::{calls_of, Calls, CpuSplit, Memory, Percentiles};
+use common::{calls_of, family, Calls, CpuSplit, Memory, Percentiles};
 use oneonone::config::Config;
 use oneonone::daemon::Daemon;
 use oneonone::reconcile::PassReport;
@@ -104,20 +104,6 @@ fn minus(total: &Calls, people: &Calls) -> Calls {
         })
         .filter(|(_, n)| *n > 0)
         .collect()
-}
-
-/// Calls whose method starts with `prefix`; `"drive.!changes.list"` means the drive calls but
-/// `drive.changes.list` (the time-debounced change poll, which the idle baseline also makes).
-fn family(calls: &Calls, prefix: &str) -> u64 {
-    let (prefix, except) = match prefix.split_once('!') {
-        Some((p, e)) => (p, Some(format!("{p}{e}"))),
-        None => (prefix, None),
-    };
-    calls
-        .iter()
-        .filter(|(k, _)| k.starts_with(prefix) && except.as_deref() != Some(k.as_str()))
-        .map(|(_, n)| n)
-        .sum()
 }
 
 fn manager_email(m: usize) -> String {

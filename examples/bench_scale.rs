@@ -27,7 +27,7 @@ mod common;
 
 use anyhow::Context;
 use chrono::{Duration as ChronoDuration, TimeZone, Utc};
-use common::{calls_of, Calls, CpuSplit, Memory};
+use common::{calls_of, family, Calls, CpuSplit, Memory};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use oneonone::config::Config;
 use oneonone::daemon::Daemon;
@@ -73,15 +73,6 @@ enum Mode {
 
 fn total(calls: &Calls) -> u64 {
     calls.values().sum()
-}
-
-/// Calls of one API family (`calendar.`, `docs.`, `drive.`), without token requests.
-fn family(calls: &Calls, prefix: &str) -> u64 {
-    calls
-        .iter()
-        .filter(|(k, _)| k.starts_with(prefix))
-        .map(|(_, n)| n)
-        .sum()
 }
 
 fn manager_email(m: usize) -> String {

@@ -112,6 +112,20 @@ impl CpuSplit {
     }
 }
 
+/// Calls whose method starts with `prefix`; `"drive.!changes.list"` means the drive calls but
+/// `drive.changes.list` (the time-debounced change poll, which the idle baseline also makes).
+pub fn family(calls: &Calls, prefix: &str) -> u64 {
+    let (prefix, except) = match prefix.split_once('!') {
+        Some((p, e)) => (p, Some(format!("{p}{e}"))),
+        None => (prefix, None),
+    };
+    calls
+        .iter()
+        .filter(|(k, _)| k.starts_with(prefix) && except.as_deref() != Some(k.as_str()))
+        .map(|(_, n)| n)
+        .sum()
+}
+
 /// A multi-thread runtime whose threads are named `sbx-…`, for the sandbox alone.
 pub fn sandbox_runtime(workers: usize) -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
